@@ -1,0 +1,146 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Every service is declared the same way by `service(...)`: a library holding its routes,
+// repositories and domain rules, and a thin executable over it (penny-bot style).
+
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let postgres: Target.Dependency = .product(name: "PostgresNIO", package: "postgres-nio")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+/// Declares a service's library (`Services/<folder>/Sources`) and its executable (`Services/<folder>/Server`).
+func service(
+    _ library: String,
+    folder: String,
+    executable: String,
+    dependencies: [Target.Dependency] = []
+) -> (targets: [Target], product: Product) {
+    let targets: [Target] = [
+        .target(
+            name: library,
+            dependencies: ["KisumKernel", "KisumPersistence", "KisumServiceClient", "KisumRuntime", hummingbird, httpTypes, postgres, logging]
+                + dependencies,
+            path: "Services/\(folder)/Sources",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "\(library)Server",
+            dependencies: [.target(name: library), "KisumRuntime", argumentParser],
+            path: "Services/\(folder)/Server",
+            swiftSettings: swiftSettings
+        ),
+    ]
+    return (targets, .executable(name: executable, targets: ["\(library)Server"]))
+}
+
+/// Declares a test target over a service library plus the shared test support.
+func serviceTests(_ name: String, dependencies: [Target.Dependency]) -> Target {
+    .testTarget(
+        name: name,
+        dependencies: ["KisumTesting", "KisumKernel", "KisumPersistence", "KisumRuntime", hummingbird, httpTypes,
+                       .product(name: "HummingbirdTesting", package: "hummingbird"), postgres, logging] + dependencies,
+        path: "Tests/\(name)",
+        swiftSettings: swiftSettings
+    )
+}
+
+let services = [
+    service("PlatformCore", folder: "PlatformCore", executable: "platform-core", dependencies: ["CArgon2", crypto,
+        .product(name: "MultipartKit", package: "multipart-kit")]),
+    service("Base", folder: "Base", executable: "base"),
+    service("Venue", folder: "Venue", executable: "venue", dependencies: [crypto]),
+    service("Finance", folder: "Finance", executable: "finance"),
+    service("Promoter", folder: "Promoter", executable: "promoter"),
+]
+
+let package = Package(
+    name: "kisum",
+    platforms: [.macOS(.v15)],
+    products: services.map(\.product),
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        .target(
+            name: "CCurl",
+            path: "Shared/CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        .target(
+            name: "CArgon2",
+            path: "Services/PlatformCore/CArgon2",
+            linkerSettings: [.linkedLibrary("argon2")]
+        ),
+        .target(
+            name: "KisumServiceClient",
+            dependencies: ["CCurl", logging, .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOCore", package: "swift-nio")],
+            path: "Shared/ServiceClient",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KisumKernel",
+            dependencies: [
+                "KisumServiceClient", hummingbird, httpTypes, crypto, logging,
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Shared/Kernel",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KisumPersistence",
+            dependencies: ["KisumKernel", postgres, logging, crypto],
+            path: "Shared/Persistence",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KisumRuntime",
+            dependencies: [
+                "KisumKernel", "KisumPersistence", "KisumServiceClient", hummingbird, httpTypes, postgres, logging, argumentParser,
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/Runtime",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KisumTesting",
+            dependencies: [
+                "KisumKernel", "KisumPersistence", "KisumRuntime", "KisumServiceClient", hummingbird, postgres, logging, crypto,
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Shared/Testing",
+            swiftSettings: swiftSettings
+        ),
+        serviceTests("KernelTests", dependencies: ["KisumServiceClient", crypto,
+                                                   .product(name: "NIOPosix", package: "swift-nio")]),
+        serviceTests("DeployTests", dependencies: [.product(name: "Yams", package: "Yams")]),
+        serviceTests("PlatformCoreTests", dependencies: ["PlatformCore", crypto]),
+        serviceTests("BaseTests", dependencies: ["Base"]),
+        serviceTests("VenueTests", dependencies: ["Venue"]),
+        serviceTests("FinanceTests", dependencies: ["Finance"]),
+        serviceTests("PromoterTests", dependencies: ["Promoter"]),
+        serviceTests("SystemTests", dependencies: ["PlatformCore", "Venue", "Finance", "Promoter", "Base",
+                                                   "KisumServiceClient", crypto]),
+    ] + services.flatMap(\.targets)
+)

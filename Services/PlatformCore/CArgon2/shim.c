@@ -1,0 +1,1 @@
+// Intentionally empty: the module only re-exports argon2.h.

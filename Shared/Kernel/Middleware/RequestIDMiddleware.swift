@@ -1,0 +1,62 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KisumServiceClient
+import Logging
+
+extension HTTPField.Name {
+    public static let requestID = HTTPField.Name("X-Request-ID")!
+    public static let xOrg = HTTPField.Name("x-org")!
+    public static let xWorkspaceID = HTTPField.Name("x-workspace-id")!
+    public static let internalAPIKey = HTTPField.Name("X-Internal-API-Key")!
+    public static let traceparent = HTTPField.Name("traceparent")!
+}
+
+/// Outermost middleware: adopts the caller's `X-Request-ID` (or makes one), puts it on the logger, on
+/// every outbound call (`OutboundContext`), and on the response, then writes one access-log line.
+public struct RequestIDMiddleware<Context: KisumRequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let requestID = request.headers[.requestID].flatMap(Self.acceptable) ?? UUID().uuidString.lowercased()
+        context.kisum.requestID = requestID
+        context.logger[metadataKey: "request_id"] = .string(requestID)
+        context.logger[metadataKey: "hb.request.id"] = nil
+        let traceparent = request.headers[.traceparent]
+        let started = ContinuousClock.now
+        let logger = context.logger
+
+        var response: Response
+        do {
+            response = try await OutboundContext.$requestID.withValue(requestID) {
+                try await OutboundContext.$traceparent.withValue(traceparent) {
+                    try await next(request, context)
+                }
+            }
+        } catch {
+            // Only reached if no ErrorMiddleware sits below; keep the shape anyway.
+            response = ErrorMiddleware<Context>.response(for: ErrorMiddleware<Context>.apiError(for: error), requestID: requestID)
+        }
+        response.headers[.requestID] = requestID
+        let elapsed = ContinuousClock.now - started
+        let millis = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        logger.info("request", metadata: [
+            "method": .string(request.method.rawValue),
+            "path": .string(request.uri.path),
+            "status": .stringConvertible(response.status.code),
+            "duration_ms": .string(String(format: "%.2f", millis)),
+        ])
+        return response
+    }
+
+    /// Caller-chosen ids are echoed into logs and headers, so only a safe, bounded alphabet is adopted.
+    static func acceptable(_ value: String) -> String? {
+        guard (1...128).contains(value.utf8.count) else { return nil }
+        let allowed = value.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2D || byte == 0x5F || byte == 0x2E || byte == 0x3A
+        }
+        return allowed ? value : nil
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+extension Request {
+    /// Decodes a JSON body: empty or malformed → 400 `invalid_body` with the offending path.
+    public func decodeJSON<T: Decodable>(as type: T.Type, context: some KisumRequestContext) async throws -> T {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: context.maxUploadSize)
+        } catch {
+            throw APIError(.contentTooLarge, code: "payload_too_large", message: "The request body is too large.")
+        }
+        guard buffer.readableBytes > 0 else {
+            throw APIError.badRequest("invalid_body", "A JSON request body is required.")
+        }
+        if let contentType = headers[.contentType]?.lowercased(), !contentType.hasPrefix("application/json") {
+            throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "The body must be application/json.")
+        }
+        do {
+            return try context.requestDecoder.decode(T.self, from: Data(buffer.readableBytesView))
+        } catch let error as DecodingError {
+            throw APIError.badRequest("invalid_body", "The request body is not valid for this operation.", details: [error.fieldIssue])
+        }
+    }
+
+    /// Decodes and validates a body; semantic problems → 422 `validation_failed` listing every field.
+    public func decodeValid<T: ValidatableBody>(as type: T.Type, context: some KisumRequestContext) async throws -> T {
+        let body = try await decodeJSON(as: type, context: context)
+        var validator = Validator()
+        body.validate(&validator)
+        try validator.validate()
+        return body
+    }
+}
+
+extension Parameters {
+    /// A path parameter that must be a UUID. A malformed id cannot name anything, so it answers 404
+    /// like an id of another tenant would (no oracle for which ids exist).
+    public func uuid(_ name: String, what: String = "resource") throws -> UUID {
+        guard let text = get(name), let id = UUID(uuidString: text) else { throw APIError.notFound(what) }
+        return id
+    }
+}

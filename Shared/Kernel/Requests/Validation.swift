@@ -1,0 +1,78 @@
+import Foundation
+
+/// Collects field problems so one response reports all of them (422 `validation_failed`).
+public struct Validator: Sendable {
+    public private(set) var issues: [FieldIssue] = []
+
+    public init() {}
+
+    public var isValid: Bool { issues.isEmpty }
+
+    public mutating func add(_ field: String, _ code: String, _ message: String) {
+        issues.append(FieldIssue(field: field, code: code, message: message))
+    }
+
+    public mutating func check(_ condition: Bool, _ field: String, _ code: String, _ message: String) {
+        if !condition { add(field, code, message) }
+    }
+
+    /// A required, non-blank string no longer than `maxLength`.
+    public mutating func text(_ value: String?, _ field: String, required: Bool = true, maxLength: Int = 255) {
+        guard let value else {
+            if required { add(field, "required", "This field is required.") }
+            return
+        }
+        if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            add(field, required ? "required" : "blank", "This field must not be blank.")
+        } else if value.count > maxLength {
+            add(field, "too_long", "At most \(maxLength) characters.")
+        }
+    }
+
+    public mutating func oneOf(_ value: String?, _ field: String, _ allowed: [String], required: Bool = false) {
+        guard let value else {
+            if required { add(field, "required", "This field is required.") }
+            return
+        }
+        if !allowed.contains(value) {
+            add(field, "invalid_choice", "Must be one of: \(allowed.joined(separator: ", ")).")
+        }
+    }
+
+    public mutating func range<T: Comparable>(_ value: T?, _ field: String, _ range: ClosedRange<T>) {
+        guard let value else { return }
+        if !range.contains(value) { add(field, "out_of_range", "Must be between \(range.lowerBound) and \(range.upperBound).") }
+    }
+
+    public mutating func email(_ value: String?, _ field: String, required: Bool = true) {
+        guard let value else {
+            if required { add(field, "required", "This field is required.") }
+            return
+        }
+        if !Self.looksLikeEmail(value) { add(field, "invalid_email", "Must be an e-mail address.") }
+    }
+
+    /// `end` strictly after `start`.
+    public mutating func interval(_ start: Date?, _ end: Date?, startField: String, endField: String) {
+        guard let start, let end else { return }
+        if end <= start { add(endField, "before_start", "\(endField) must be after \(startField).") }
+    }
+
+    public static func looksLikeEmail(_ value: String) -> Bool {
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        guard value.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+              !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !value.contains(where: \.isWhitespace)
+        else { return false }
+        return true
+    }
+
+    /// Throws 422 with every collected issue.
+    public func validate() throws {
+        if !issues.isEmpty { throw APIError.validation(issues) }
+    }
+}
+
+/// Request bodies that check themselves right after decoding.
+public protocol ValidatableBody: Decodable {
+    func validate(_ validator: inout Validator)
+}

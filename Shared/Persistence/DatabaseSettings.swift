@@ -1,0 +1,72 @@
+import Foundation
+import KisumKernel
+import Logging
+import PostgresNIO
+
+/// Connection settings from a `postgres://user:password@host:port/database?sslmode=…` URL.
+/// `?host=/path/to/socket/dir` selects a Unix socket instead of TCP.
+public struct DatabaseSettings: Sendable {
+    public var url: String
+    public var poolSize: Int
+
+    public init(url: String, poolSize: Int) {
+        self.url = url
+        self.poolSize = poolSize
+    }
+
+    /// Reads `DATABASE_URL` and `DATABASE_POOL_SIZE`, reporting problems into `env`.
+    public static func load(from env: inout EnvironmentReader, service: String) -> DatabaseSettings {
+        let url = env.required("DATABASE_URL", hint: "postgres://user:password@host:5432/kisum_\(service)")
+        if !url.isEmpty, (try? configuration(url: url, poolSize: 1)) == nil {
+            env.report("DATABASE_URL must look like postgres://user:password@host:5432/database")
+        }
+        let pool = env.int("DATABASE_POOL_SIZE", default: 10, range: 1...200)
+        return DatabaseSettings(url: url, poolSize: pool)
+    }
+
+    public func configuration() throws -> PostgresClient.Configuration {
+        try Self.configuration(url: url, poolSize: poolSize)
+    }
+
+    public var databaseName: String? {
+        URLComponents(string: url)?.path.split(separator: "/").first.map(String.init)
+    }
+
+    /// The same server with another database name (used to create per-test databases).
+    public func with(database: String) -> DatabaseSettings {
+        guard var components = URLComponents(string: url) else { return self }
+        components.path = "/" + database
+        return DatabaseSettings(url: components.string ?? url, poolSize: poolSize)
+    }
+
+    static func configuration(url: String, poolSize: Int) throws -> PostgresClient.Configuration {
+        guard let components = URLComponents(string: url),
+              ["postgres", "postgresql"].contains(components.scheme ?? ""),
+              let user = components.user, !user.isEmpty
+        else { throw ConfigurationError(service: "database", problems: ["invalid DATABASE_URL"]) }
+        let database = components.path.split(separator: "/").first.map(String.init)
+        let query = Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { _, b in b })
+        var configuration: PostgresClient.Configuration
+        if let socketDir = query["host"], socketDir.hasPrefix("/") {
+            let port = components.port ?? 5432
+            configuration = .init(unixSocketPath: "\(socketDir)/.s.PGSQL.\(port)", username: user,
+                                  password: components.password?.removingPercentEncoding, database: database)
+        } else {
+            guard let host = components.host, !host.isEmpty else {
+                throw ConfigurationError(service: "database", problems: ["DATABASE_URL has no host"])
+            }
+            let tls: PostgresClient.Configuration.TLS
+            switch query["sslmode"] ?? "disable" {
+            case "require", "verify-full", "verify-ca": tls = .require(.makeClientConfiguration())
+            case "prefer": tls = .prefer(.makeClientConfiguration())
+            default: tls = .disable
+            }
+            configuration = .init(host: host, port: components.port ?? 5432, username: user,
+                                  password: components.password?.removingPercentEncoding, database: database, tls: tls)
+        }
+        configuration.options.maximumConnections = poolSize
+        configuration.options.minimumConnections = 0
+        configuration.options.connectTimeout = .seconds(5)
+        return configuration
+    }
+}

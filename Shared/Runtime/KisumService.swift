@@ -1,0 +1,134 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KisumKernel
+import KisumPersistence
+import KisumServiceClient
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// What a service declares so the shared runtime can configure, migrate and serve it.
+public protocol KisumService {
+    associatedtype Settings: Sendable
+    associatedtype Context: KisumRequestContext
+    /// Short name: contract file and log label (`venue`, `platform-core`, …).
+    static var name: String { get }
+    static var defaultPort: Int { get }
+    /// Platform Core verifies tokens with its own key store; every other service needs its JWKS.
+    static var needsPlatformCore: Bool { get }
+    /// Reads the service's own settings, reporting problems into `env`.
+    static func loadSettings(from env: inout EnvironmentReader) -> Settings
+    /// Every route the service serves; the contract test compares this router with the contract.
+    static func buildRouter(_ runtime: ServiceRuntime<Settings>) async throws -> Router<Context>
+    /// Long-running workers (outbox relays, mail delivery) that run beside the HTTP server.
+    static func backgroundServices(_ runtime: ServiceRuntime<Settings>) async throws -> [any Service]
+}
+
+extension KisumService {
+    public static var needsPlatformCore: Bool { true }
+
+    public static func backgroundServices(_ runtime: ServiceRuntime<Settings>) async throws -> [any Service] { [] }
+
+    /// The Hummingbird application (the `buildApplication` of Hummingbird's template).
+    public static func buildApplication(_ runtime: ServiceRuntime<Settings>) async throws -> some ApplicationProtocol {
+        runtime.makeApplication(router: try await buildRouter(runtime), services: try await backgroundServices(runtime))
+    }
+    /// `Migrations/<folder>`: the service name without dashes.
+    public static var migrationsFolder: String { name }
+}
+
+/// Everything a service's `buildApplication` needs, built from the environment by `serve` or
+/// directly by tests (which swap the verifier keys and the access resolver).
+public struct ServiceRuntime<Settings: Sendable>: Sendable {
+    public var kernel: KernelSettings
+    public var settings: Settings
+    public var database: Database
+    public var logger: Logger
+    public var contract: String
+    public var verifier: AccessTokenVerifier
+    public var accessResolver: any EffectiveAccessResolver
+    /// Called with the bound port once the server listens (port 0 picks a free one in tests).
+    public var onServerRunning: @Sendable (Int) async -> Void
+    /// Whether `serve` may apply pending migrations itself before listening.
+    public var autoMigrate: Bool
+    public var migrations: [Migration]
+
+    public init(
+        kernel: KernelSettings,
+        settings: Settings,
+        database: Database,
+        logger: Logger,
+        contract: String,
+        verifier: AccessTokenVerifier,
+        accessResolver: any EffectiveAccessResolver,
+        migrations: [Migration],
+        autoMigrate: Bool,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) {
+        self.kernel = kernel
+        self.settings = settings
+        self.database = database
+        self.logger = logger
+        self.contract = contract
+        self.verifier = verifier
+        self.accessResolver = accessResolver
+        self.migrations = migrations
+        self.autoMigrate = autoMigrate
+        self.onServerRunning = onServerRunning
+    }
+
+    /// A router with the kernel middleware and the health, metrics and contract routes.
+    public func makeRouter<Context: KisumRequestContext>(context: Context.Type = Context.self) -> Router<Context> {
+        let router = Router<Context>.kisum()
+        let database = self.database
+        router.addKernelRoutes(service: kernel.serviceName, contract: contract) {
+            try await database.ping()
+        }
+        return router
+    }
+
+    /// Routes for signed-in users of one company: bearer token, `x-org`, membership, and the module gate.
+    public func tenantGroup<Context: KisumRequestContext>(
+        _ router: Router<Context>, path: RouterPath, module: String?, tenantHeaders: [HTTPField.Name] = [.xOrg]
+    ) -> RouterGroup<Context> {
+        router.group(path)
+            .add(middleware: AuthMiddleware<Context>(verifier: verifier))
+            .add(middleware: TenantMiddleware<Context>(headerNames: tenantHeaders))
+            .add(middleware: AccessMiddleware<Context>(resolver: accessResolver, module: module))
+    }
+
+    /// Routes for machine callers holding an internal API key.
+    public func internalGroup<Context: KisumRequestContext>(_ router: Router<Context>, path: RouterPath = "/internal") -> RouterGroup<Context> {
+        router.group(path).add(middleware: InternalKeyMiddleware<Context>(keys: kernel.internalAPIKeys))
+    }
+
+    /// The Hummingbird application: the router, the database pool, extra background services, and a
+    /// pre-start check that refuses to serve a schema with pending migrations unless told to migrate.
+    public func makeApplication<Context: KisumRequestContext>(
+        router: Router<Context>,
+        services: [any Service] = []
+    ) -> some ApplicationProtocol {
+        let onRunning = self.onServerRunning
+        var app = Application(
+            router: router,
+            configuration: .init(address: .hostname(kernel.host, port: kernel.port), serverName: nil),
+            services: [database.client] + services,
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+        let migrator = Migrator(database: database, migrations: migrations, service: kernel.serviceName)
+        let autoMigrate = self.autoMigrate
+        let logger = self.logger
+        app.beforeServerStarts {
+            if autoMigrate {
+                let applied = try await migrator.migrate()
+                if !applied.isEmpty { logger.info("migrated", metadata: ["versions": "\(applied)"]) }
+            } else {
+                let pending = try await migrator.pending()
+                if !pending.isEmpty { throw MigrationError.pending(pending) }
+            }
+        }
+        return app
+    }
+}

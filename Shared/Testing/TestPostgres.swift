@@ -1,0 +1,178 @@
+import Foundation
+import KisumKernel
+import KisumPersistence
+import Logging
+import PostgresNIO
+
+/// PostgreSQL for tests.
+///
+/// With `TEST_DATABASE_URL` (an admin URL) the tests use that server. Otherwise the first test to ask
+/// starts a throw-away cluster (initdb into a temp folder, random loopback port, durability off) that
+/// is stopped and deleted when the test process exits. Each service's migrations run once into a
+/// template database; every test gets its own `CREATE DATABASE … TEMPLATE` copy, which takes
+/// milliseconds, so tests never share rows and can run in parallel.
+public actor TestPostgres {
+    public static let shared = TestPostgres()
+
+    private var adminSettings: DatabaseSettings?
+    private var admin: Database?
+    private var templates: [String: Task<Void, any Error>] = [:]
+    private var startTask: Task<DatabaseSettings, any Error>?
+
+    /// A fresh database for one test, migrated like `service`'s template.
+    public func database(service: String, migrationsDirectory: String) async throws -> DatabaseSettings {
+        let admin = try await adminDatabase()
+        let template = "tpl_" + service.replacingOccurrences(of: "-", with: "_")
+        let templateTask: Task<Void, any Error>
+        if let existing = templates[template] {
+            templateTask = existing
+        } else {
+            let settings = adminSettings!
+            templateTask = Task {
+                try await Self.createTemplate(named: template, admin: admin, adminSettings: settings, migrationsDirectory: migrationsDirectory, service: service)
+            }
+            templates[template] = templateTask
+        }
+        try await templateTask.value
+        let name = "t_\(template.dropFirst(4))_\(UUID().uuidString.prefix(8).lowercased())"
+        // Another CREATE DATABASE copying the same template briefly holds it; retry that case.
+        for attempt in 1...20 {
+            do {
+                try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) TEMPLATE \(template)"))
+                break
+            } catch where error.postgresViolation?.sqlState == "55006" && attempt < 20 {
+                try await Task.sleep(for: .milliseconds(50 * attempt))
+            }
+        }
+        return adminSettings!.with(database: name)
+    }
+
+    /// The admin URL of the test server (for tests that create databases themselves).
+    public func serverSettings() async throws -> DatabaseSettings {
+        _ = try await adminDatabase()
+        return adminSettings!
+    }
+
+    private func adminDatabase() async throws -> Database {
+        if let admin { return admin }
+        let task: Task<DatabaseSettings, any Error>
+        if let startTask {
+            task = startTask
+        } else {
+            task = Task {
+                if let url = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"], !url.isEmpty {
+                    return DatabaseSettings(url: url, poolSize: 4)
+                }
+                return try await EphemeralCluster.start()
+            }
+            startTask = task
+        }
+        let settings = try await task.value
+        if let admin { return admin }
+        let database = try Database(settings: settings, logger: Logger(label: "test-postgres"))
+        Task.detached { await database.client.run() }
+        adminSettings = settings
+        admin = database
+        return database
+    }
+
+    private static func createTemplate(
+        named template: String, admin: Database, adminSettings: DatabaseSettings, migrationsDirectory: String, service: String
+    ) async throws {
+        try await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(template)"))
+        try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(template)"))
+        let settings = adminSettings.with(database: template)
+        let database = try Database(settings: DatabaseSettings(url: settings.url, poolSize: 1), logger: Logger(label: "test-migrate"))
+        let migrations = try Migration.load(directory: migrationsDirectory)
+        _ = try await database.withRunningClient {
+            try await Migrator(database: database, migrations: migrations, service: service).migrate()
+        }
+        // The pool closes its connections when `run()` ends; CREATE DATABASE … TEMPLATE needs none open.
+        try await admin.query(PostgresQuery(unsafeSQL: "ALTER DATABASE \(template) WITH IS_TEMPLATE true"))
+    }
+}
+
+/// A private PostgreSQL cluster for one test process.
+enum EphemeralCluster {
+    nonisolated(unsafe) static var dataDirectory: String?
+    nonisolated(unsafe) static var binDirectory: String?
+
+    static func start() async throws -> DatabaseSettings {
+        let bin = try findBinaries()
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("kisum-pg-\(getpid())-\(UUID().uuidString.prefix(6))").path
+        let data = root + "/data"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let asRoot = getuid() == 0
+        if asRoot {
+            // initdb and postgres refuse to run as root; the cluster belongs to the postgres user.
+            try run("/bin/chown", ["-R", "postgres:postgres", root])
+        }
+        try run(bin + "/initdb", ["-D", data, "-U", "kisum", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"], asPostgres: asRoot)
+        let port = try freePort()
+        let options = "-c listen_addresses=127.0.0.1 -c port=\(port) -c unix_socket_directories=\(root) -c fsync=off "
+            + "-c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=128MB"
+        try run(bin + "/pg_ctl", ["-D", data, "-o", options, "-l", root + "/postgres.log", "-w", "-t", "60", "start"], asPostgres: asRoot)
+        dataDirectory = data
+        binDirectory = bin
+        atexit {
+            guard let data = EphemeralCluster.dataDirectory, let bin = EphemeralCluster.binDirectory else { return }
+            let asRoot = getuid() == 0
+            try? EphemeralCluster.run(bin + "/pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"], asPostgres: asRoot)
+            try? FileManager.default.removeItem(atPath: (data as NSString).deletingLastPathComponent)
+        }
+        return DatabaseSettings(url: "postgres://kisum@127.0.0.1:\(port)/postgres", poolSize: 8)
+    }
+
+    static func findBinaries() throws -> String {
+        if let explicit = ProcessInfo.processInfo.environment["PG_BIN"] { return explicit }
+        let base = "/usr/lib/postgresql"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []).compactMap(Int.init).sorted()
+        if let newest = versions.last { return "\(base)/\(newest)/bin" }
+        throw TestSetupError("PostgreSQL server binaries not found under /usr/lib/postgresql; install postgresql or set TEST_DATABASE_URL")
+    }
+
+    static func run(_ executable: String, _ arguments: [String], asPostgres: Bool = false) throws {
+        let process = Process()
+        if asPostgres {
+            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+            process.arguments = ["-u", "postgres", "--", executable] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+        }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw TestSetupError("\(executable) failed (\(process.terminationStatus)): \(text)")
+        }
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestSetupError("socket() failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        guard bound == 0 else { throw TestSetupError("bind() failed") }
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else { throw TestSetupError("getsockname() failed") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+public struct TestSetupError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
