@@ -137,6 +137,7 @@ public struct MigrateCommand<S: KisumService>: AsyncParsableCommand {
 
 extension Database {
     /// Runs the pool for the duration of `body` (for commands that are not long-running services).
+    @discardableResult
     public func withRunningClient<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {

@@ -95,7 +95,6 @@ public actor TestPostgres {
 /// A private PostgreSQL cluster for one test process.
 enum EphemeralCluster {
     nonisolated(unsafe) static var dataDirectory: String?
-    nonisolated(unsafe) static var binDirectory: String?
 
     static func start() async throws -> DatabaseSettings {
         let bin = try findBinaries()
@@ -113,11 +112,15 @@ enum EphemeralCluster {
             + "-c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=128MB"
         try run(bin + "/pg_ctl", ["-D", data, "-o", options, "-l", root + "/postgres.log", "-w", "-t", "60", "start"], asPostgres: asRoot)
         dataDirectory = data
-        binDirectory = bin
         atexit {
-            guard let data = EphemeralCluster.dataDirectory, let bin = EphemeralCluster.binDirectory else { return }
-            let asRoot = getuid() == 0
-            try? EphemeralCluster.run(bin + "/pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"], asPostgres: asRoot)
+            // Runs while the process exits, when Foundation's Process can no longer be relied on:
+            // signal the postmaster directly (SIGQUIT = immediate shutdown) and wait for it to go.
+            guard let data = EphemeralCluster.dataDirectory,
+                  let pidLine = try? String(contentsOfFile: data + "/postmaster.pid", encoding: .utf8).split(separator: "\n").first,
+                  let pid = pid_t(pidLine)
+            else { return }
+            kill(pid, SIGQUIT)
+            for _ in 0..<100 where kill(pid, 0) == 0 { usleep(50_000) }
             try? FileManager.default.removeItem(atPath: (data as NSString).deletingLastPathComponent)
         }
         return DatabaseSettings(url: "postgres://kisum@127.0.0.1:\(port)/postgres", poolSize: 8)
@@ -131,23 +134,32 @@ enum EphemeralCluster {
         throw TestSetupError("PostgreSQL server binaries not found under /usr/lib/postgresql; install postgresql or set TEST_DATABASE_URL")
     }
 
+    /// Runs a command to completion with posix_spawn + waitpid. Foundation's Process is avoided on
+    /// purpose: its waitUntilExit can miss the child's exit when called from a concurrency thread.
     static func run(_ executable: String, _ arguments: [String], asPostgres: Bool = false) throws {
-        let process = Process()
-        if asPostgres {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", "postgres", "--", executable] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-        }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestSetupError("\(executable) failed (\(process.terminationStatus)): \(text)")
+        let argv = asPostgres ? ["/usr/sbin/runuser", "-u", "postgres", "--", executable] + arguments : [executable] + arguments
+        // Output goes to a file, not a pipe: `pg_ctl start` leaves the postmaster holding its
+        // inherited stdout, so reading a pipe to its end would never finish.
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("kisum-cmd-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { for pointer in cArgs { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArgs, environ)
+        guard spawned == 0 else { throw TestSetupError("cannot start \(argv[0]): errno \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let exited = (status & 0x7f) == 0
+        let code = (status >> 8) & 0xff
+        guard exited && code == 0 else {
+            let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+            throw TestSetupError("\(executable) failed (status \(status)): \(text)")
         }
     }
 

@@ -63,6 +63,7 @@ extension KisumService {
 }
 
 /// Runs an application on a loopback port for the duration of `body` (cross-service tests).
+@discardableResult
 public func withRunningApplication<Value: Sendable>(
     _ build: (@escaping @Sendable (Int) async -> Void) async throws -> any ApplicationProtocol,
     _ body: (_ port: Int) async throws -> Value
@@ -96,6 +97,7 @@ public func withRunningApplication<Value: Sendable>(
 
 extension KisumService {
     /// Starts the service on a free loopback port for `body`.
+    @discardableResult
     public static func withLive<Value: Sendable>(
         _ runtime: ServiceRuntime<Settings>,
         _ body: (_ port: Int) async throws -> Value

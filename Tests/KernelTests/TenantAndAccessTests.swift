@@ -1,0 +1,230 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import KisumKernel
+import KisumServiceClient
+import KisumTesting
+import NIOConcurrencyHelpers
+import Testing
+
+@Suite("Tenant header")
+struct TenantHeaderTests {
+    let keys = TestKeys()
+
+    @Test func missingOrgIs400() async throws {
+        let app = KernelTestApp.make(verifier: keys.verifier, resolver: TestAccessResolver())
+        try await app.test(.router) { client in
+            let response = try await APITestClient(client, token: keys.token(userID: UUID())).get("/tenant")
+            #expect(response.status == .badRequest)
+            #expect(response.errorCode == "tenant_required")
+        }
+    }
+
+    @Test func malformedOrgIs400() async throws {
+        let app = KernelTestApp.make(verifier: keys.verifier, resolver: TestAccessResolver())
+        try await app.test(.router) { client in
+            for bad in ["not-a-uuid", "1234", "' OR 1=1 --"] {
+                let response = try await APITestClient(client, token: keys.token(userID: UUID())).with(orgHeader: bad).get("/tenant")
+                #expect(response.status == .badRequest)
+                #expect(response.errorCode == "tenant_invalid")
+            }
+        }
+    }
+
+    @Test func validOrgIsCarriedToTheHandler() async throws {
+        let app = KernelTestApp.make(verifier: keys.verifier, resolver: TestAccessResolver())
+        let company = UUID()
+        try await app.test(.router) { client in
+            let response = try await APITestClient(client, token: keys.token(userID: UUID()), org: company).get("/tenant")
+            #expect(response.status == .ok)
+            #expect(response.json["companyID"]?.uuid == company)
+        }
+    }
+
+    @Test func authenticationIsCheckedBeforeTheTenant() async throws {
+        let app = KernelTestApp.make(verifier: keys.verifier, resolver: TestAccessResolver())
+        try await app.test(.router) { client in
+            let response = try await APITestClient(client).with(orgHeader: "garbage").get("/tenant")
+            #expect(response.status == .unauthorized)
+        }
+    }
+}
+
+/// A stand-in for Platform Core's `GET /internal/access`.
+final class FakePlatformCore: Sendable {
+    let answers = NIOLockedValueBox<[String: EffectiveAccess]>([:])
+    let calls = NIOLockedValueBox(0)
+    let key = "platform-core-test-key-000000000001"
+
+    func grant(_ access: EffectiveAccess) {
+        answers.withLockedValue { $0["\(access.userID)|\(access.companyID)".lowercased()] = access }
+    }
+
+    func application(onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
+        let router = Router()
+        let key = self.key
+        router.get("/internal/access") { request, _ -> Response in
+            self.calls.withLockedValue { $0 += 1 }
+            guard request.headers[.internalAPIKey] == key else { return Response(status: .unauthorized) }
+            let user = request.uri.queryParameters.get("user_id") ?? ""
+            let company = request.uri.queryParameters.get("company_id") ?? ""
+            let access = self.answers.withLockedValue { $0["\(user)|\(company)".lowercased()] }
+            let answer = EffectiveAccessAnswer(member: access != nil, access: access)
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(answer))))
+        }
+        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                           onServerRunning: { await onRunning($0.localAddress?.port ?? 0) })
+    }
+
+    func resolver(port: Int, ttl: Duration = .seconds(30)) -> PlatformAccessResolver {
+        PlatformAccessResolver(client: ServiceClient(name: "platform-core", baseURL: "http://127.0.0.1:\(port)", internalAPIKey: key,
+                                                     timeout: .seconds(2), retry: .none), ttl: ttl)
+    }
+}
+
+@Suite("Effective access")
+struct EffectiveAccessTests {
+    let keys = TestKeys()
+    let user = UUID()
+    let company = UUID()
+
+    func call(_ resolver: any EffectiveAccessResolver, user: UUID? = nil, company: UUID? = nil) async throws -> (Int, String?) {
+        let app = KernelTestApp.make(verifier: keys.verifier, resolver: resolver)
+        return try await app.test(.router) { client in
+            let response = try await APITestClient(client, token: keys.token(userID: user ?? self.user), org: company ?? self.company)
+                .get("/api/things")
+            return (Int(response.status.code), response.errorCode ?? response.json["role"]?.stringValue)
+        }
+    }
+
+    @Test func memberWithPermissionAndModuleIsAllowedAndTheAnswerIsCached() async throws {
+        let core = FakePlatformCore()
+        core.grant(EffectiveAccess(userID: user, companyID: company, role: "admin", permissions: ["venue.things.read"], modules: ["venue"]))
+        try await withRunningApplication({ core.application(onRunning: $0) }) { port async throws in
+            let resolver = core.resolver(port: port)
+            #expect(try await call(resolver) == (200, "admin"))
+            #expect(try await call(resolver) == (200, "admin"))
+            #expect(core.calls.withLockedValue { $0 } == 1)
+        }
+    }
+
+    @Test func wildcardPermissionGrantsTheModulesActions() async throws {
+        let core = FakePlatformCore()
+        core.grant(EffectiveAccess(userID: user, companyID: company, role: "owner", permissions: ["venue.*"], modules: ["venue"]))
+        try await withRunningApplication({ core.application(onRunning: $0) }) { port async throws in
+            #expect(try await call(core.resolver(port: port)) == (200, "owner"))
+        }
+    }
+
+    @Test func notAMemberIs403() async throws {
+        let core = FakePlatformCore()
+        try await withRunningApplication({ core.application(onRunning: $0) }) { port async throws in
+            #expect(try await call(core.resolver(port: port)) == (403, "not_a_member"))
+        }
+    }
+
+    @Test func missingPermissionIs403() async throws {
+        let core = FakePlatformCore()
+        core.grant(EffectiveAccess(userID: user, companyID: company, role: "viewer", permissions: ["venue.other.read"], modules: ["venue"]))
+        try await withRunningApplication({ core.application(onRunning: $0) }) { port async throws in
+            #expect(try await call(core.resolver(port: port)) == (403, "permission_denied"))
+        }
+    }
+
+    @Test func disabledModuleIs403() async throws {
+        let core = FakePlatformCore()
+        core.grant(EffectiveAccess(userID: user, companyID: company, role: "admin", permissions: ["venue.things.read"], modules: ["finance"]))
+        try await withRunningApplication({ core.application(onRunning: $0) }) { port async throws in
+            #expect(try await call(core.resolver(port: port)) == (403, "module_disabled"))
+        }
+    }
+
+    @Test func platformCoreDownWithNothingCachedIs503() async throws {
+        let resolver = PlatformAccessResolver(
+            client: ServiceClient(name: "platform-core", baseURL: "http://127.0.0.1:1", internalAPIKey: "k", timeout: .seconds(1), retry: .none))
+        #expect(try await call(resolver) == (503, "access_unavailable"))
+    }
+
+    @Test func cachedAnswerOutlivesAnOutageButNotItsTTL() async throws {
+        let core = FakePlatformCore()
+        core.grant(EffectiveAccess(userID: user, companyID: company, role: "admin", permissions: ["venue.things.read"], modules: ["venue"]))
+        var port = 0
+        let resolver = try await withRunningApplication({ core.application(onRunning: $0) }) { livePort async throws in
+            port = livePort
+            let resolver = core.resolver(port: livePort, ttl: .milliseconds(1500))
+            #expect(try await call(resolver) == (200, "admin"))
+            return resolver
+        }
+        // Platform Core has stopped: the cached answer still serves within its TTL…
+        #expect(port != 0)
+        #expect(try await call(resolver) == (200, "admin"))
+        // …and once it expires the resolver fails closed.
+        try await Task.sleep(for: .milliseconds(1600))
+        #expect(try await call(resolver) == (503, "access_unavailable"))
+    }
+
+    @Test func wrongInternalKeyAtPlatformCoreFailsClosed() async throws {
+        let core = FakePlatformCore()
+        core.grant(EffectiveAccess(userID: user, companyID: company, role: "admin", permissions: ["venue.things.read"], modules: ["venue"]))
+        try await withRunningApplication({ core.application(onRunning: $0) }) { port async throws in
+            let resolver = PlatformAccessResolver(
+                client: ServiceClient(name: "platform-core", baseURL: "http://127.0.0.1:\(port)", internalAPIKey: "wrong", retry: .none))
+            #expect(try await call(resolver) == (503, "access_unavailable"))
+        }
+    }
+}
+
+@Suite("Internal API key guard")
+struct InternalKeyTests {
+    let keys = TestKeys()
+
+    func call(key: String?) async throws -> (Int, String?) {
+        let app = KernelTestApp.make(verifier: keys.verifier, resolver: TestAccessResolver())
+        return try await app.test(.router) { client in
+            var api = APITestClient(client)
+            if let key { api = api.with(header: "X-Internal-API-Key", key) }
+            let response = try await api.get("/internal/ping")
+            return (Int(response.status.code), response.errorCode ?? response.text)
+        }
+    }
+
+    @Test func noKeyIs401() async throws {
+        #expect(try await call(key: nil) == (401, "internal_key_required"))
+    }
+
+    @Test func wrongKeyIs401() async throws {
+        #expect(try await call(key: "test-internal-key-0000000000000003") == (401, "internal_key_invalid"))
+        #expect(try await call(key: "x") == (401, "internal_key_invalid"))
+    }
+
+    @Test func eitherOfTwoRotatingKeysIsAccepted() async throws {
+        #expect(try await call(key: TestDefaults.internalKeys[0]) == (200, "internal"))
+        #expect(try await call(key: TestDefaults.internalKeys[1]) == (200, "internal"))
+    }
+
+    @Test func aBearerTokenIsNoSubstituteForTheKey() async throws {
+        let app = KernelTestApp.make(verifier: keys.verifier, resolver: TestAccessResolver())
+        try await app.test(.router) { client in
+            let response = try await APITestClient(client, token: keys.token(userID: UUID())).get("/internal/ping")
+            #expect(response.status == .unauthorized)
+        }
+    }
+
+    @Test func aServiceWithNoKeysAcceptsNothing() async throws {
+        let app = KernelTestApp.make(verifier: keys.verifier, resolver: TestAccessResolver(), internalKeys: [])
+        try await app.test(.router) { client in
+            let response = try await APITestClient(client).with(header: "X-Internal-API-Key", "").get("/internal/ping")
+            #expect(response.status == .unauthorized)
+        }
+    }
+
+    @Test func constantTimeComparison() {
+        #expect(ConstantTime.equals("abc", "abc"))
+        #expect(!ConstantTime.equals("abc", "abd"))
+        #expect(!ConstantTime.equals("abc", "abcd"))
+        #expect(ConstantTime.matchesAny("b", of: ["a", "b"]))
+        #expect(!ConstantTime.matchesAny("c", of: ["a", "b"]))
+        #expect(!ConstantTime.matchesAny("", of: []))
+    }
+}
