@@ -128,6 +128,7 @@ let package = Package(
                 "KisumKernel", "KisumPersistence", "KisumRuntime", "KisumServiceClient", hummingbird, postgres, logging, crypto,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
             ],
             path: "Shared/Testing",
             swiftSettings: swiftSettings

@@ -1,0 +1,90 @@
+import Foundation
+import Hummingbird
+import Yams
+
+/// Compares a service's router with its OpenAPI contract, and checks the contract's own rules:
+/// every operation has an operationId, a summary, a tag, declared security and responses.
+public enum ContractCheck {
+    public struct Operation: Hashable, Comparable, CustomStringConvertible, Sendable {
+        public var method: String
+        public var path: String
+
+        public var description: String { "\(method) \(path)" }
+
+        public static func < (lhs: Operation, rhs: Operation) -> Bool { lhs.description < rhs.description }
+    }
+
+    public struct Report: Sendable {
+        /// Routed but missing from the contract.
+        public var undocumented: [Operation]
+        /// In the contract but not routed.
+        public var unrouted: [Operation]
+        /// Contract rule violations.
+        public var problems: [String]
+        /// Every operation of the contract with its tags.
+        public var tags: [Operation: [String]]
+
+        public var isClean: Bool { undocumented.isEmpty && unrouted.isEmpty && problems.isEmpty }
+    }
+
+    static let methods = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    public static func operations(inContract yaml: String) throws -> (operations: [Operation: [String]], problems: [String]) {
+        guard let document = try Yams.load(yaml: yaml) as? [String: Any] else { return ([:], ["contract is not a YAML mapping"]) }
+        var problems: [String] = []
+        if (document["openapi"] as? String)?.hasPrefix("3.1") != true { problems.append("openapi must be 3.1.x") }
+        let info = document["info"] as? [String: Any]
+        if info?["title"] == nil || info?["version"] == nil { problems.append("info.title and info.version are required") }
+        let declaredTags = Set(((document["tags"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String })
+        let schemes = ((document["components"] as? [String: Any])?["securitySchemes"] as? [String: Any]) ?? [:]
+        var operationIDs = Set<String>()
+        var result: [Operation: [String]] = [:]
+        for (path, item) in (document["paths"] as? [String: Any]) ?? [:] {
+            guard let item = item as? [String: Any] else { problems.append("\(path): not a mapping"); continue }
+            for (key, value) in item where methods.contains(key) {
+                let operation = Operation(method: key.uppercased(), path: path)
+                guard let body = value as? [String: Any] else { problems.append("\(operation): not a mapping"); continue }
+                let tags = body["tags"] as? [String] ?? []
+                if tags.isEmpty { problems.append("\(operation): no tag") }
+                for tag in tags where !declaredTags.contains(tag) { problems.append("\(operation): tag \(tag) is not declared under tags") }
+                if let id = body["operationId"] as? String {
+                    if !operationIDs.insert(id).inserted { problems.append("\(operation): duplicate operationId \(id)") }
+                } else {
+                    problems.append("\(operation): no operationId")
+                }
+                if (body["summary"] as? String)?.isEmpty != false { problems.append("\(operation): no summary") }
+                if let security = body["security"] as? [[String: Any]] {
+                    for requirement in security {
+                        for name in requirement.keys where schemes[name] == nil {
+                            problems.append("\(operation): unknown security scheme \(name)")
+                        }
+                    }
+                } else {
+                    problems.append("\(operation): security is not declared")
+                }
+                if (body["responses"] as? [String: Any])?.isEmpty != false { problems.append("\(operation): no responses") }
+                // Path parameters in the template must be declared.
+                let templateParameters = Set(path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) })
+                let declared = Set((((body["parameters"] as? [[String: Any]]) ?? []) + ((item["parameters"] as? [[String: Any]]) ?? []))
+                    .filter { ($0["in"] as? String) == "path" || $0["$ref"] != nil }
+                    .compactMap { ($0["name"] as? String) ?? ($0["$ref"] as? String).map { String($0.split(separator: "/").last ?? "") } })
+                for parameter in templateParameters where !declared.contains(parameter) && !declared.contains(where: { $0.lowercased().hasSuffix(parameter.lowercased()) }) {
+                    problems.append("\(operation): path parameter {\(parameter)} is not declared")
+                }
+                result[operation] = tags
+            }
+        }
+        return (result, problems)
+    }
+
+    public static func check<Context>(router: Router<Context>, contract yaml: String) throws -> Report {
+        let (documented, problems) = try operations(inContract: yaml)
+        let routed = Set(router.routes.map { Operation(method: $0.method.rawValue, path: $0.path.description) })
+        return Report(
+            undocumented: routed.subtracting(documented.keys).sorted(),
+            unrouted: Set(documented.keys).subtracting(routed).sorted(),
+            problems: problems.sorted(),
+            tags: documented
+        )
+    }
+}
