@@ -109,7 +109,8 @@ let package = Package(
         ),
         .target(
             name: "KisumPersistence",
-            dependencies: ["KisumKernel", postgres, logging, crypto],
+            dependencies: ["KisumKernel", postgres, logging, crypto,
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             path: "Shared/Persistence",
             swiftSettings: swiftSettings
         ),

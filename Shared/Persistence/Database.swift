@@ -74,3 +74,19 @@ extension PostgresRowSequence {
         return nil
     }
 }
+
+extension Database {
+    /// Runs the pool for the duration of `body` (for commands that are not long-running services).
+    /// A PostgresClient runs only once, so a `Database` can be used with this only once.
+    @discardableResult
+    public func withRunningClient<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                await client.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await body()
+        }
+    }
+}

@@ -134,18 +134,3 @@ public struct MigrateCommand<S: KisumService>: AsyncParsableCommand {
         print(applied.isEmpty ? "\(S.name): database is up to date" : "\(S.name): applied migrations \(applied.map(String.init).joined(separator: ", "))")
     }
 }
-
-extension Database {
-    /// Runs the pool for the duration of `body` (for commands that are not long-running services).
-    @discardableResult
-    public func withRunningClient<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                await client.run()
-                return nil
-            }
-            defer { group.cancelAll() }
-            return try await body()
-        }
-    }
-}
