@@ -114,3 +114,22 @@ struct ErrorShapeTests {
         #expect(RFC3339.date(from: "2026-05-01") == nil)
     }
 }
+
+@Suite("Snake-case coding")
+struct SnakeCaseCodingTests {
+    struct Member: Codable, Equatable {
+        var userId: String
+        var createdAt: Date
+        var settings: JSONValue
+    }
+
+    @Test func propertyNamesConvertButFreeFormKeysDoNot() throws {
+        let member = Member(userId: "u1", createdAt: Date(timeIntervalSince1970: 0), settings: ["themeColor": "red"])
+        let json = String(decoding: try JSONCoding.snakeCaseEncoder.encode(member), as: UTF8.self)
+        #expect(json.contains("\"user_id\""))
+        #expect(json.contains("\"created_at\":\"1970-01-01T00:00:00"))
+        #expect(json.contains("\"themeColor\""))
+        let decoded = try JSONCoding.snakeCaseDecoder.decode(Member.self, from: Data(json.utf8))
+        #expect(decoded.userId == "u1")
+    }
+}

@@ -19,8 +19,8 @@ public struct PlatformRequestContext: KisumRequestContext {
         self.kisum.remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
-    public var requestDecoder: JSONDecoder { JSONCoding.decoder }
-    public var responseEncoder: JSONEncoder { JSONCoding.encoder }
+    public var requestDecoder: JSONDecoder { JSONCoding.snakeCaseDecoder }
+    public var responseEncoder: JSONEncoder { JSONCoding.snakeCaseEncoder }
 }
 
 /// Platform Core: identity, workspaces and access.

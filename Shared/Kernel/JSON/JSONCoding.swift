@@ -29,6 +29,25 @@ public enum JSONCoding {
     }()
 }
 
+extension JSONCoding {
+    /// Platform Core's wire style: snake_case keys (its spec), RFC 3339 dates. Property names stay
+    /// camelCase in Swift; the coder converts. Free-form `JSONValue` objects are encoded as they are.
+    public static let snakeCaseEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = JSONCoding.encoder.dateEncodingStrategy
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    public static let snakeCaseDecoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = JSONCoding.decoder.dateDecodingStrategy
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
+    }()
+}
+
 /// RFC 3339 timestamps with or without fractional seconds.
 public enum RFC3339 {
     public static func string(from date: Date) -> String {
