@@ -18,6 +18,10 @@ public actor TestPostgres {
     private var admin: Database?
     private var templates: [String: Task<Void, any Error>] = [:]
     private var startTask: Task<DatabaseSettings, any Error>?
+    /// Databases handed out, oldest first. A test's database outlives the test (nothing signals its
+    /// end), so databases older than any test can run are dropped to keep the cluster's disk bounded.
+    private var handedOut: [(name: String, created: ContinuousClock.Instant)] = []
+    private let maxDatabaseAge: Duration = .seconds(300)
 
     /// A fresh database for one test, migrated like `service`'s template.
     public func database(service: String, migrationsDirectory: String) async throws -> DatabaseSettings {
@@ -44,7 +48,21 @@ public actor TestPostgres {
                 try await Task.sleep(for: .milliseconds(50 * attempt))
             }
         }
+        handedOut.append((name, .now))
+        dropExpiredDatabases(admin)
         return adminSettings!.with(database: name)
+    }
+
+    private func dropExpiredDatabases(_ admin: Database) {
+        let cutoff = ContinuousClock.now - maxDatabaseAge
+        let expired = handedOut.prefix { $0.created < cutoff }.map(\.name)
+        guard !expired.isEmpty else { return }
+        handedOut.removeFirst(expired.count)
+        Task.detached {
+            for name in expired {
+                _ = try? await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
+            }
+        }
     }
 
     /// The admin URL of the test server (for tests that create databases themselves).
@@ -109,7 +127,7 @@ enum EphemeralCluster {
         try run(bin + "/initdb", ["-D", data, "-U", "kisum", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"], asPostgres: asRoot)
         let port = try freePort()
         let options = "-c listen_addresses=127.0.0.1 -c port=\(port) -c unix_socket_directories=\(root) -c fsync=off "
-            + "-c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=128MB"
+            + "-c synchronous_commit=off -c full_page_writes=off -c max_connections=1000 -c shared_buffers=128MB"
         try run(bin + "/pg_ctl", ["-D", data, "-o", options, "-l", root + "/postgres.log", "-w", "-t", "60", "start"], asPostgres: asRoot)
         dataDirectory = data
         atexit {
