@@ -1,0 +1,47 @@
+# Kisum: the two commands a newcomer needs are `make run` and `make test`.
+# The logic lives in deploy/local/ and deploy/scripts/; these targets only call it.
+
+# Build configuration of the local run: debug or release (`make up CONFIG=release`).
+CONFIG ?= debug
+export KISUM_BUILD_CONFIG := $(CONFIG)
+
+# Extra arguments for `swift test` (e.g. `make test TEST_ARGS="--filter DeployTests"`).
+TEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help run up down status smoke test build migrate deps clean-data
+
+help: ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-11s %s\n", $$1, $$2 }'
+
+run: ## run the whole platform in the foreground (database, five services, gateway on :8080); Ctrl-C stops all
+	@deploy/local/platform.sh run
+
+up: ## the same in the background; returns once every service is ready
+	@deploy/local/platform.sh up
+
+down: ## stop everything `make up` started
+	@deploy/local/platform.sh down
+
+status: ## what is running locally
+	@deploy/local/platform.sh status
+
+smoke: ## check a running platform through the gateway (health, contracts, /internal/ blocked)
+	@deploy/local/smoke.sh
+
+test: ## install what is missing, build, and run every test
+	@deploy/scripts/test.sh $(TEST_ARGS)
+
+build: ## build the five executables (CONFIG=debug|release)
+	@deploy/scripts/install-deps.sh
+	@deploy/scripts/build.sh
+
+migrate: ## create the local databases if missing and apply every service's migrations
+	@deploy/local/platform.sh migrate
+
+deps: ## install the Debian packages the build, tests and local run need (only those missing)
+	@deploy/scripts/install-deps.sh
+
+clean-data: ## stop everything and delete .data/ (local database, logs, generated secrets)
+	@deploy/local/platform.sh down
+	rm -rf .data

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+/// Compares the environment each deployment gives a service with the settings its code reads.
+@Suite("Settings coverage")
+struct SettingsCoverageTests {
+    @Test("the scan of the sources finds the kernel's settings")
+    func scanFindsKernelSettings() throws {
+        let services = try PackageManifest.services()
+        #expect(services.map(\.executable).sorted() == ["base", "finance", "platform-core", "promoter", "venue"])
+        let core = try #require(services.first { $0.executable == "platform-core" })
+        let venue = try #require(services.first { $0.executable == "venue" })
+        #expect(!core.needsPlatformCore)
+        #expect(venue.needsPlatformCore)
+
+        let coreSettings = try SettingsCatalog.forService(core)
+        let venueSettings = try SettingsCatalog.forService(venue)
+        for name in ["DATABASE_URL", "INTERNAL_API_KEYS"] {
+            #expect(coreSettings.required.contains(name), "\(name) must be required everywhere")
+            #expect(venueSettings.required.contains(name), "\(name) must be required everywhere")
+        }
+        for name in ["AUTH_JWKS_URL", "PLATFORM_CORE_URL", "PLATFORM_CORE_API_KEY"] {
+            #expect(venueSettings.required.contains(name), "\(name) is required by services that need Platform Core")
+            #expect(!coreSettings.required.contains(name), "Platform Core does not need \(name)")
+            #expect(coreSettings.known.contains(name))
+        }
+        for name in ["HOST", "PORT", "LOG_LEVEL", "LOG_FORMAT", "KISUM_RESOURCES_DIR", "DATABASE_POOL_SIZE",
+                     "AUTO_MIGRATE", "ACCESS_CACHE_TTL_SECONDS", "AUTH_ISSUER", "AUTH_AUDIENCE"] {
+            #expect(venueSettings.known.contains(name))
+            #expect(!venueSettings.required.contains(name), "\(name) has a default")
+        }
+    }
+
+    @Test("the scanner tells required, conditional and optional settings apart")
+    func scannerClassifies() throws {
+        let source = """
+            let a = env.required("ALPHA", hint: "x")
+            let b = env.url("BRAVO", required: true, hint: "y")
+            let c = env.url("CHARLIE", required: false, hint: "z")
+            let d = env.url("DELTA", required: needsPlatformCore, hint: "w")
+            let e: String? = needsPlatformCore
+                ? env.required("ECHO", hint: "v")
+                : env.optional("ECHO")
+            // let f = env.required("FOXTROT", hint: "commented out")
+            let g = env.int("GOLF", default: 1, range: 0...2)
+            if keys.isEmpty { env.report("HOTEL is required (comma-separated)") }
+            if let secret = env.optional("INDIA") {
+                let price = env.required("JULIET", hint: "needed with INDIA")
+                if price.isEmpty { env.report("KILO is required with INDIA") }
+            }
+            """
+        let found = Dictionary(try SettingsCatalog.scan(source: source), uniquingKeysWith: max)
+        #expect(found["ALPHA"] == .required)
+        #expect(found["BRAVO"] == .required)
+        #expect(found["CHARLIE"] == .optional)
+        #expect(found["DELTA"] == .requiredWithPlatformCore)
+        #expect(found["ECHO"] == .requiredWithPlatformCore)
+        #expect(found["FOXTROT"] == nil)
+        #expect(found["GOLF"] == .optional)
+        #expect(found["HOTEL"] == .required)
+        #expect(found["INDIA"] == .optional)
+        #expect(found["JULIET"] == .optional, "required only when INDIA is set")
+        #expect(found["KILO"] == .optional, "required only when INDIA is set")
+    }
+
+    @Test("compose gives each service (server and migrate job) every required setting and no unknown one",
+          arguments: try PackageManifest.services())
+    func composeEnvironment(service: ServiceDeclaration) throws {
+        let compose = try ComposeFile.load()
+        let containers = compose.services.filter { $0.value.executable == service.executable }
+        let commands = Set(containers.values.compactMap { $0.command.dropFirst().first })
+        #expect(commands == ["serve", "migrate"], "\(service) needs a serve and a migrate container in compose, has \(commands)")
+        for (name, container) in containers {
+            try checkEnvironment(Set(container.environment.keys), of: service, in: "compose service \(name)")
+        }
+    }
+
+    @Test("Kubernetes gives each service (Deployment and migrate Job) every required setting and no unknown one",
+          arguments: try PackageManifest.services())
+    func kubernetesEnvironment(service: ServiceDeclaration) throws {
+        let manifests = try KubernetesManifests.load()
+        let containers = manifests.containers.filter { $0.executable == service.executable }
+        #expect(Set(containers.map(\.kind)) == ["Deployment", "Job"], "\(service) needs a Deployment and a migrate Job")
+        for container in containers {
+            try checkEnvironment(Set(container.environmentNames), of: service, in: "\(container.kind) \(container.owner)")
+        }
+    }
+
+    @Test("the local run gives each service every required setting and no unknown one",
+          arguments: try PackageManifest.services())
+    func localEnvironment(service: ServiceDeclaration) async throws {
+        let environment = try await LocalRun.environment(of: service.executable)
+        try checkEnvironment(Set(environment.keys), of: service, in: "deploy/local/services.env.sh")
+        #expect(environment["PORT"] == String(service.defaultPort))
+        #expect(environment["INTERNAL_API_KEYS"].map { $0.count >= 24 } == true, "internal keys must be at least 24 characters")
+        if service.needsPlatformCore {
+            let core = try await LocalRun.environment(of: "platform-core")
+            #expect(environment["PLATFORM_CORE_API_KEY"] == core["INTERNAL_API_KEYS"], "\(service) must present the key Platform Core accepts")
+        }
+    }
+
+    private func checkEnvironment(_ names: Set<String>, of service: ServiceDeclaration, in place: String) throws {
+        let settings = try SettingsCatalog.forService(service)
+        let known = settings.known.union(announcedSettings[service.executable] ?? [])
+        let missing = settings.required.subtracting(names)
+        let unknown = names.subtracting(known)
+        #expect(missing.isEmpty, "\(place) lacks required settings of \(service): \(missing.sorted())")
+        #expect(unknown.isEmpty, "\(place) sets names \(service) does not read: \(unknown.sorted())")
+    }
+}

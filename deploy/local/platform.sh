@@ -1,0 +1,295 @@
+#!/usr/bin/env bash
+# Runs the whole Kisum platform on this machine: a PostgreSQL cluster under .data/, the five services
+# and the nginx gateway on port 8080.
+#
+#   platform.sh run      everything in the foreground; Ctrl-C stops it all
+#   platform.sh up       the same in the background; returns once every service is ready
+#   platform.sh down     stops what `up` started (services, gateway, PostgreSQL)
+#   platform.sh migrate  starts PostgreSQL if needed, creates the databases, applies migrations
+#   platform.sh status   what is running
+#   platform.sh env SVC  prints the environment SVC runs with (contains secrets)
+#
+# Settings are described in deploy/local/lib.sh; what each service gets is in deploy/local/services.env.sh.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=deploy/local/lib.sh
+source "$HERE/lib.sh"
+# shellcheck source=deploy/local/gateway.sh
+source "$HERE/gateway.sh"
+
+KISUM_BIN=""
+
+prepare() {
+    "$KISUM_ROOT/deploy/scripts/install-deps.sh"
+    mkdir -p "$KISUM_DATA" "$KISUM_RUN" "$KISUM_LOGS"
+    kisum_load_secrets
+}
+
+build() {
+    KISUM_BUILD_CONFIG="$KISUM_BUILD_CONFIG" "$KISUM_ROOT/deploy/scripts/build.sh"
+    KISUM_BIN=$(kisum_bin_dir)
+    local svc
+    for svc in "${KISUM_SERVICES[@]}"; do
+        [[ -x "$KISUM_BIN/$svc" ]] || kisum_die "the build did not produce $KISUM_BIN/$svc"
+    done
+}
+
+# ---------------------------------------------------------------------------------------------- services
+
+service_pid_file() { printf '%s/%s.pid' "$KISUM_RUN" "$1"; }
+# A service process is recognised by its pid file and its command line (`.../<svc> serve`).
+service_running() { kisum_pid_alive "$(service_pid_file "$1")" "/$1 serve"; }
+
+# Replaces the current (sub)shell with `<svc> <args>`, given only the service's environment: nothing
+# leaks in from the caller's shell. With --setsid the service gets its own session, so Ctrl-C in the
+# terminal reaches only this script, which then stops everything in order.
+service_exec() {
+    local wrapper=()
+    if [[ "$1" == --setsid ]]; then
+        wrapper=(setsid)
+        shift
+    fi
+    local svc="$1"
+    shift
+    local -a env_lines
+    mapfile -t env_lines < <(kisum_service_env "$svc")
+    cd "$KISUM_ROOT"
+    exec "${wrapper[@]}" env -i PATH="/usr/local/bin:/usr/bin:/bin" HOME="${HOME:-/tmp}" LANG=C.UTF-8 \
+        "${env_lines[@]}" "$KISUM_BIN/$svc" "$@"
+}
+
+write_env_files() {
+    local svc
+    mkdir -p "$KISUM_DATA/env"
+    chmod 700 "$KISUM_DATA/env"
+    for svc in "${KISUM_SERVICES[@]}"; do
+        (umask 077 && kisum_service_env "$svc" >"$KISUM_DATA/env/$svc.env")
+    done
+}
+
+migrate_all() {
+    local svc
+    for svc in "${KISUM_SERVICES[@]}"; do
+        if ! (service_exec "$svc" migrate) >>"$KISUM_LOGS/$svc.log" 2>&1; then
+            tail -20 "$KISUM_LOGS/$svc.log" >&2
+            kisum_die "$svc migrate failed (see .data/logs/$svc.log)"
+        fi
+        kisum_say "$(tail -1 "$KISUM_LOGS/$svc.log")"
+    done
+}
+
+start_services() {
+    local svc pid
+    for svc in "${KISUM_SERVICES[@]}"; do
+        if kisum_port_busy "${KISUM_PORT[$svc]}"; then
+            kisum_die "port ${KISUM_PORT[$svc]} ($svc) is in use by another program"
+        fi
+        printf '\n----- %s serve, %s -----\n' "$svc" "$(date -Is)" >>"$KISUM_LOGS/$svc.log"
+        (service_exec --setsid "$svc" serve) >>"$KISUM_LOGS/$svc.log" 2>&1 </dev/null &
+        pid=$!
+        echo "$pid" >"$(service_pid_file "$svc")"
+        kisum_say "started $svc (pid $pid, port ${KISUM_PORT[$svc]}, log .data/logs/$svc.log)"
+    done
+}
+
+stop_services() {
+    local i
+    for ((i = ${#KISUM_SERVICES[@]} - 1; i >= 0; i--)); do
+        kisum_stop_pid "$(service_pid_file "${KISUM_SERVICES[$i]}")" "/${KISUM_SERVICES[$i]} serve" \
+            "${KISUM_SERVICES[$i]}" 20
+    done
+}
+
+# Waits until every service answers 200 on /health/ready through the gateway.
+wait_ready() {
+    local base deadline svc code pending
+    base=$(kisum_gateway_url)
+    deadline=$((SECONDS + KISUM_READY_TIMEOUT))
+    kisum_say "waiting for every service to be ready through the gateway"
+    while :; do
+        pending=()
+        for svc in "${KISUM_SERVICES[@]}"; do
+            if ! service_running "$svc"; then
+                tail -30 "$KISUM_LOGS/$svc.log" >&2
+                kisum_die "$svc exited during start-up (see .data/logs/$svc.log)"
+            fi
+            code=$(curl -s -o /dev/null -m 5 -w '%{http_code}' "$base/${KISUM_PREFIX[$svc]}/health/ready" || true)
+            [[ "$code" == 200 ]] || pending+=("$svc:$code")
+        done
+        ((${#pending[@]} == 0)) && return 0
+        if ((SECONDS >= deadline)); then
+            kisum_die "not ready after ${KISUM_READY_TIMEOUT}s: ${pending[*]} (logs in .data/logs/)"
+        fi
+        sleep 0.5
+    done
+}
+
+# ---------------------------------------------------------------------------------------------- messages
+
+print_urls() {
+    local base svc
+    base=$(kisum_gateway_url)
+    printf '\n\033[1mKisum is running.\033[0m\n\n'
+    printf '  Gateway            %s\n' "$base"
+    for svc in "${KISUM_SERVICES[@]}"; do
+        printf '  %-18s %s/%s/   (direct: http://127.0.0.1:%s, contract: %s/%s/openapi.yaml)\n' \
+            "$svc" "$base" "${KISUM_PREFIX[$svc]}" "${KISUM_PORT[$svc]}" "$base" "${KISUM_PREFIX[$svc]}"
+    done
+    printf '  PostgreSQL         postgres://kisum@127.0.0.1:%s (password: KISUM_DB_PASSWORD in .data/secrets.env)\n' \
+        "$KISUM_PG_PORT"
+    printf '  Logs               .data/logs/<service>.log   Environments: .data/env/<service>.env\n'
+    print_sign_in_help
+}
+
+# ---- BEGIN sign-up / sign-in help (owned by the Platform Core issue: replace the body with the real
+# ---- steps — register, activation link from the e-mail outbox, login — once those routes exist).
+print_sign_in_help() {
+    local base
+    base=$(kisum_gateway_url)
+    cat <<EOF
+
+  Signing up and in
+    (placeholder) Platform Core's sign-up and login routes are not implemented yet. Once they are,
+    this section shows how to register at $base/platform/..., where to find the activation link
+    (the local e-mail outbox) and how to sign in and call the other services with the token.
+
+EOF
+}
+# ---- END sign-up / sign-in help
+
+# ---------------------------------------------------------------------------------------------- commands
+
+anything_running() {
+    local svc
+    kisum_gateway_running && return 0
+    for svc in "${KISUM_SERVICES[@]}"; do service_running "$svc" && return 0; done
+    kisum_pg_running
+}
+
+cmd_down() {
+    mkdir -p "$KISUM_RUN"
+    kisum_gateway_stop
+    stop_services
+    kisum_pg_stop
+}
+
+start_all() {
+    prepare
+    # A `make run` still in the foreground elsewhere owns the platform; do not pull it down under it.
+    if kisum_pid_alive "$KISUM_RUN/session.pid" "platform.sh run"; then
+        kisum_die "a \`make run\` is active (pid $(cat "$KISUM_RUN/session.pid")); stop it with Ctrl-C first"
+    fi
+    if anything_running; then
+        kisum_say "stopping the previous local run first"
+        cmd_down
+    fi
+    build
+    kisum_pg_start
+    kisum_pg_create_databases
+    write_env_files
+    migrate_all
+    start_services
+    kisum_gateway_start
+    wait_ready
+}
+
+# Stops everything once, whatever ended the script (a failure, Ctrl-C, a service that died).
+KISUM_CLEANED=0
+cleanup_on_exit() {
+    local status=$?
+    ((KISUM_CLEANED)) && return
+    KISUM_CLEANED=1
+    trap '' INT TERM HUP
+    [[ -n "${KISUM_TAIL_PID:-}" ]] && kill "$KISUM_TAIL_PID" 2>/dev/null
+    if ((status != 0 && status != 130 && status != 143)); then
+        kisum_warn "stopping everything (exit status $status)"
+    else
+        printf '\n' >&2
+        kisum_say "stopping"
+    fi
+    cmd_down || true
+    [[ "$(cat "$KISUM_RUN/session.pid" 2>/dev/null)" == "$$" ]] && rm -f "$KISUM_RUN/session.pid"
+    return 0
+}
+
+cmd_up() {
+    trap cleanup_on_exit EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM HUP
+    start_all
+    trap - EXIT INT TERM HUP
+    print_urls
+    printf '  Stop everything with: make down\n\n'
+}
+
+cmd_run() {
+    trap cleanup_on_exit EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM HUP
+    start_all
+    echo $$ >"$KISUM_RUN/session.pid"
+    print_urls
+    printf '  Press Ctrl-C to stop everything. Service logs follow.\n\n'
+    local files=() svc
+    for svc in "${KISUM_SERVICES[@]}"; do files+=("$KISUM_LOGS/$svc.log"); done
+    tail -n 0 -F "${files[@]}" &
+    KISUM_TAIL_PID=$!
+    while :; do
+        for svc in "${KISUM_SERVICES[@]}"; do
+            service_running "$svc" || kisum_die "$svc stopped unexpectedly (see .data/logs/$svc.log)"
+        done
+        kisum_gateway_running || kisum_die "the gateway stopped unexpectedly (see .data/logs/gateway-error.log)"
+        sleep 1
+    done
+}
+
+cmd_migrate() {
+    prepare
+    build
+    local started=0
+    if ! kisum_pg_running; then
+        kisum_pg_start
+        started=1
+    fi
+    kisum_pg_create_databases
+    write_env_files
+    migrate_all
+    ((started)) && kisum_pg_stop
+    return 0
+}
+
+cmd_status() {
+    local svc state
+    if kisum_pg_running; then state=running; else state=stopped; fi
+    printf '%-14s %s\n' postgres "$state"
+    for svc in "${KISUM_SERVICES[@]}"; do
+        if service_running "$svc"; then state="running (pid $(cat "$(service_pid_file "$svc")"))"; else state=stopped; fi
+        printf '%-14s %s\n' "$svc" "$state"
+    done
+    if kisum_gateway_running; then state="running on $(kisum_gateway_url)"; else state=stopped; fi
+    printf '%-14s %s\n' gateway "$state"
+}
+
+cmd_env() {
+    [[ $# == 1 ]] || kisum_die "usage: platform.sh env <service>"
+    mkdir -p "$KISUM_DATA"
+    kisum_load_secrets
+    kisum_service_env "$1"
+}
+
+main() {
+    local command="${1:-}"
+    shift || true
+    case "$command" in
+        run) cmd_run ;;
+        up) cmd_up ;;
+        down) cmd_down ;;
+        migrate) cmd_migrate ;;
+        status) cmd_status ;;
+        env) cmd_env "$@" ;;
+        *) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    esac
+}
+
+main "$@"

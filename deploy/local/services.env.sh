@@ -1,0 +1,55 @@
+# shellcheck shell=bash
+# What the local run starts and with which environment. Sourced by deploy/local/lib.sh.
+#
+# Everything a service needs locally is declared in the three tables below:
+#   - a new service:          one line in KISUM_SERVICE_TABLE (and its gateway prefix in deploy/gateway/)
+#   - a new setting:          one line in KISUM_ENV_TABLE
+#   - a new generated secret: one line in KISUM_SECRET_TABLE (added to an existing .data/secrets.env
+#                             on the next run; existing secrets are never regenerated)
+
+# service          port   database          gateway prefix
+KISUM_SERVICE_TABLE='
+platform-core      8000   kisum_platform    platform
+base               3099   kisum_base        base
+venue              8081   kisum_venue       venue
+finance            8082   kisum_finance     finance
+promoter           8083   kisum_promoter    promoter
+'
+
+# Secrets generated once into .data/secrets.env (chmod 600, never committed).
+# kinds: key = internal API key (64 hex characters), base64-32 = 32 random bytes in base64,
+#        hex-24 = 24 random bytes in hex (URL-safe password).
+# name                          kind
+KISUM_SECRET_TABLE='
+PLATFORM_CORE_INTERNAL_KEY      key
+BASE_INTERNAL_KEY               key
+VENUE_INTERNAL_KEY              key
+FINANCE_INTERNAL_KEY            key
+PROMOTER_INTERNAL_KEY           key
+SIGNING_KEY_ENCRYPTION_KEY      base64-32
+KISUM_DB_PASSWORD               hex-24
+'
+
+# The environment of each service: one line per variable.
+#   who:   all | others (every service but platform-core) | a service name
+#   value: expanded for each service when it starts (the rest of the line, may not contain quotes).
+#          Available: $SVC (service name), $SVC_PORT, $SVC_DB, $SVC_INTERNAL_KEY (the key this service
+#          accepts), every secret above, $<SERVICE>_LOCAL_URL (e.g. $FINANCE_LOCAL_URL =
+#          http://127.0.0.1:8082), $KISUM_ROOT, $KISUM_PG_PORT, $KISUM_LOG_LEVEL, $KISUM_LOG_FORMAT.
+# A service that calls another presents the callee's key: e.g. venue's FINANCE_API_KEY is
+# $FINANCE_INTERNAL_KEY, which finance accepts in its INTERNAL_API_KEYS.
+# who             NAME                          value
+KISUM_ENV_TABLE='
+all               HOST                          127.0.0.1
+all               PORT                          $SVC_PORT
+all               LOG_LEVEL                     $KISUM_LOG_LEVEL
+all               LOG_FORMAT                    $KISUM_LOG_FORMAT
+all               KISUM_RESOURCES_DIR           $KISUM_ROOT
+all               DATABASE_URL                  postgres://kisum:$KISUM_DB_PASSWORD@127.0.0.1:$KISUM_PG_PORT/$SVC_DB?sslmode=disable
+all               DATABASE_POOL_SIZE            5
+all               INTERNAL_API_KEYS             $SVC_INTERNAL_KEY
+others            AUTH_JWKS_URL                 $PLATFORM_CORE_LOCAL_URL/.well-known/jwks.json
+others            PLATFORM_CORE_URL             $PLATFORM_CORE_LOCAL_URL
+others            PLATFORM_CORE_API_KEY         $PLATFORM_CORE_INTERNAL_KEY
+platform-core     SIGNING_KEY_ENCRYPTION_KEY    $SIGNING_KEY_ENCRYPTION_KEY
+'

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian (bookworm) machine lacks to build, test and run Kisum locally.
+# Only missing packages are installed (after `apt-get update`); a machine that has them all is not
+# touched. The Swift toolchain itself is not a Debian package: install it from swift.org.
+set -euo pipefail
+
+PACKAGES=(
+    # build: libcurl (inter-service client), libargon2 (password hashing), git (SwiftPM)
+    git ca-certificates libcurl4-openssl-dev libargon2-dev
+    # what Swift's toolchain links against (the rest of its dependencies come with its installer)
+    libc6-dev tzdata
+    # tests and local run: PostgreSQL server (throw-away clusters, local cluster), nginx gateway, curl
+    postgresql nginx-light curl
+)
+
+installed() { [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" == installed ]]; }
+
+if ! command -v dpkg-query >/dev/null; then
+    echo "install-deps: not a Debian-based system; install these yourself: ${PACKAGES[*]}" >&2
+    exit 0
+fi
+
+missing=()
+for package in "${PACKAGES[@]}"; do
+    installed "$package" || missing+=("$package")
+done
+
+if ((${#missing[@]})); then
+    echo "==> installing missing packages: ${missing[*]}" >&2
+    sudo=()
+    if [[ "$(id -u)" != 0 ]]; then
+        command -v sudo >/dev/null || { echo "install-deps: run as root or install sudo" >&2; exit 1; }
+        sudo=(sudo)
+    fi
+    "${sudo[@]}" apt-get update -q
+    # Debian's postgresql and nginx packages start system services on install where they can; the
+    # local run uses its own cluster (port 5433) and gateway config, so those do not get in the way.
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v swift >/dev/null; then
+    cat >&2 <<'MSG'
+install-deps: the Swift toolchain (6.x) is not on PATH. Install it from https://www.swift.org/install/linux/
+(e.g. with swiftly) and run this again.
+MSG
+    exit 1
+fi
