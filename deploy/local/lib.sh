@@ -152,8 +152,15 @@ kisum_pid_alive() {
     [[ -s "$file" ]] || return 1
     pid=$(cat "$file")
     [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-    [[ -r "/proc/$pid/cmdline" ]] || return 1
-    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$marker"
+    kisum_running_pid "$pid" || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$marker"
+}
+
+# True while <pid> runs (a zombie waiting for its parent to reap it has already stopped).
+kisum_running_pid() {
+    local state
+    state=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 1
+    [[ -n "$state" && "$state" != Z && "$state" != X ]]
 }
 
 # Sends SIGTERM to the process in <file> (if it is ours), waits up to <timeout> seconds, then SIGKILL.
@@ -165,11 +172,11 @@ kisum_stop_pid() {
     fi
     pid=$(cat "$file")
     kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < timeout * 10; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
+    for ((i = 0; i < timeout * 20; i++)); do
+        kisum_running_pid "$pid" || break
+        sleep 0.05
     done
-    if kill -0 "$pid" 2>/dev/null; then
+    if kisum_running_pid "$pid"; then
         kisum_warn "$label did not stop within ${timeout}s; killing it"
         kill -KILL "$pid" 2>/dev/null || true
     fi
