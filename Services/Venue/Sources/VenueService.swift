@@ -2,10 +2,6 @@ import Hummingbird
 import KisumKernel
 import KisumRuntime
 
-public struct VenueSettings: Sendable {
-    public init() {}
-}
-
 /// The Venue service: configuration and routes.
 public enum VenueService: KisumService {
     public typealias Context = ServiceRequestContext
@@ -14,7 +10,7 @@ public enum VenueService: KisumService {
     public static let defaultPort = 8081
 
     public static func loadSettings(from env: inout EnvironmentReader) -> VenueSettings {
-        VenueSettings()
+        VenueSettings.load(from: &env)
     }
 
     public static func buildRouter(_ runtime: ServiceRuntime<VenueSettings>) async throws -> Router<Context> {
@@ -23,6 +19,14 @@ public enum VenueService: KisumService {
         router.get("/health") { _, _ in
             HealthStatus(status: "ok", service: name, checks: nil)
         }
+        let database = runtime.database
+        let venues = VenuesRepository(database: database)
+        let spaces = SpacesRepository(database: database)
+
+        // Tenant routes: token, x-org, membership, the venue module; each handler checks its permission.
+        let api = runtime.tenantGroup(router, path: "/api/v1", module: VenuePermission.module)
+        VenuesRoutes(repository: venues).addRoutes(to: api)
+        SpacesRoutes(repository: spaces).addRoutes(to: api)
         return router
     }
 }

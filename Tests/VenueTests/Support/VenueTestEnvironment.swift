@@ -1,0 +1,124 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import KisumKernel
+import KisumPersistence
+import KisumRuntime
+import KisumTesting
+@testable import Venue
+
+/// Every tenant permission of the Venue module.
+let allVenuePermissions = [
+    "venue.venues.read", "venue.venues.write", "venue.spaces.read", "venue.spaces.write",
+    "venue.availability.read", "venue.availability.write", "venue.bookings.read", "venue.bookings.write",
+    "venue.events.read", "venue.events.write",
+]
+
+/// One test's world: two companies with a full-permission member each, a fresh migrated database,
+/// and helpers to mint callers with other grants.
+struct VenueTestEnvironment: Sendable {
+    let keys: TestKeys
+    let access: TestAccessResolver
+    let runtime: ServiceRuntime<VenueSettings>
+    let companyA = UUID()
+    let companyB = UUID()
+    let userA = UUID()
+    let userB = UUID()
+
+    init(settings: VenueSettings = VenueSettings()) async throws {
+        let keys = TestKeys()
+        let access = TestAccessResolver()
+        self.keys = keys
+        self.access = access
+        self.runtime = try await VenueService.testRuntime(settings: settings, keys: keys, accessResolver: access)
+        access.grant(user: userA, company: companyA, permissions: allVenuePermissions, modules: ["venue"])
+        access.grant(user: userB, company: companyB, permissions: allVenuePermissions, modules: ["venue"])
+    }
+
+    var database: Database { runtime.database }
+
+    /// A member of `company` with exactly `permissions` and `modules`.
+    func member(of company: UUID, permissions: [String], modules: [String] = ["venue"]) -> (user: UUID, token: String) {
+        let user = UUID()
+        access.grant(user: user, company: company, permissions: permissions, modules: modules)
+        return (user, keys.token(userID: user))
+    }
+}
+
+/// Clients bound to one test application.
+struct VenueClients: Sendable {
+    let env: VenueTestEnvironment
+    let raw: any TestClientProtocol
+
+    /// Company A's full-permission member.
+    var a: APITestClient { APITestClient(raw, token: env.keys.token(userID: env.userA), org: env.companyA) }
+    /// Company B's full-permission member.
+    var b: APITestClient { APITestClient(raw, token: env.keys.token(userID: env.userB), org: env.companyB) }
+    /// An internal caller with a valid key.
+    var `internal`: APITestClient { APITestClient(raw).with(header: "X-Internal-API-Key", TestDefaults.internalKeys[0]) }
+    /// A member of company A with only these permissions (and the module unless `modules` says otherwise).
+    func a(permissions: [String], modules: [String] = ["venue"]) -> APITestClient {
+        let member = env.member(of: env.companyA, permissions: permissions, modules: modules)
+        return APITestClient(raw, token: member.token, org: env.companyA)
+    }
+}
+
+/// Builds the application over a fresh database and runs `body` against its router.
+func withVenueApp(
+    settings: VenueSettings = VenueSettings(),
+    _ body: @escaping @Sendable (VenueClients) async throws -> Void
+) async throws {
+    let env = try await VenueTestEnvironment(settings: settings)
+    let app = try await VenueService.buildApplication(env.runtime)
+    try await app.test(.router) { client in
+        try await body(VenueClients(env: env, raw: client))
+    }
+}
+
+extension APITestClient {
+    /// Creates a venue and returns its JSON.
+    @discardableResult
+    func createVenue(_ name: String = "Paradiso", extra: [String: JSONValue] = [:]) async throws -> JSONValue {
+        var body: [String: JSONValue] = ["name": .string(name), "city": "Amsterdam", "country": "Netherlands", "countryIso2": "NL"]
+        body.merge(extra) { _, new in new }
+        let response = try await post("/api/v1/venues", .object(body))
+        guard response.status == .created else { throw TestFailure("venue create answered \(response.status): \(response.text)") }
+        return response.json
+    }
+
+    /// Creates a space in `venue` and returns its JSON.
+    @discardableResult
+    func createSpace(venue: UUID, name: String = "Main hall", extra: [String: JSONValue] = [:]) async throws -> JSONValue {
+        var body: [String: JSONValue] = ["venueId": .string(venue.uuidString), "name": .string(name), "kind": "hall", "capacity": 1500]
+        body.merge(extra) { _, new in new }
+        let response = try await post("/api/v1/spaces", .object(body))
+        guard response.status == .created else { throw TestFailure("space create answered \(response.status): \(response.text)") }
+        return response.json
+    }
+
+    /// A venue and one space in it; returns the space id.
+    func makeSpace(_ name: String = "Main hall") async throws -> (venue: UUID, space: UUID) {
+        let venue = try requireUUID(try await createVenue()["id"])
+        let space = try requireUUID(try await createSpace(venue: venue, name: name)["id"])
+        return (venue, space)
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The UUID in a JSON string value, or a test failure.
+func requireUUID(_ value: JSONValue?, _ what: String = "id") throws -> UUID {
+    guard let uuid = value?.uuid else { throw TestFailure("expected a UUID for \(what), got \(String(describing: value))") }
+    return uuid
+}
+
+/// Field names in an error's details.
+extension TestResponse {
+    var errorFields: [String] {
+        (json["error"]?["details"]?.arrayValue ?? []).compactMap { $0["field"]?.stringValue }
+    }
+}
