@@ -22,11 +22,17 @@ public enum VenueService: KisumService {
         let database = runtime.database
         let venues = VenuesRepository(database: database)
         let spaces = SpacesRepository(database: database)
+        let availability = AvailabilityRepository(database: database)
+        let bookings = BookingsRepository(database: database)
+        let events = EventsRepository(database: database)
 
         // Tenant routes: token, x-org, membership, the venue module; each handler checks its permission.
         let api = runtime.tenantGroup(router, path: "/api/v1", module: VenuePermission.module)
         VenuesRoutes(repository: venues).addRoutes(to: api)
         SpacesRoutes(repository: spaces).addRoutes(to: api)
+        AvailabilityRoutes(repository: availability).addRoutes(to: api)
+        BookingsRoutes(repository: bookings).addRoutes(to: api)
+        EventsRoutes(repository: events).addRoutes(to: api)
         return router
     }
 }

@@ -122,3 +122,36 @@ extension TestResponse {
         (json["error"]?["details"]?.arrayValue ?? []).compactMap { $0["field"]?.stringValue }
     }
 }
+
+/// RFC 3339 time `hours` after a fixed point a month ahead (so tests never collide with "now").
+func slot(_ hours: Double) -> JSONValue {
+    .string(RFC3339.string(from: slotBase.addingTimeInterval(hours * 3600)))
+}
+
+/// RFC 3339 time relative to now (for expiries and past bookings).
+func fromNow(seconds: Double) -> JSONValue {
+    .string(RFC3339.string(from: Date().addingTimeInterval(seconds)))
+}
+
+let slotBase: Date = {
+    let day = 24 * 3600.0
+    return Date(timeIntervalSince1970: ((Date().timeIntervalSince1970 / day).rounded(.down) + 30) * day)
+}()
+
+extension APITestClient {
+    /// Books `spaces` from `start` to `end` (hours after `slotBase`) for a Market company.
+    func book(_ spaces: [UUID], _ start: Double, _ end: Double, extra: [String: JSONValue] = [:]) async throws -> TestResponse {
+        var body: [String: JSONValue] = [
+            "spaceIds": .array(spaces.map { .string($0.uuidString) }), "marketCompanyId": .string(UUID().uuidString),
+            "startAt": slot(start), "endAt": slot(end),
+        ]
+        body.merge(extra) { _, new in new }
+        return try await post("/api/v1/bookings", .object(body))
+    }
+
+    func block(_ space: UUID, _ kind: String, _ start: Double, _ end: Double, extra: [String: JSONValue] = [:]) async throws -> TestResponse {
+        var body: [String: JSONValue] = ["spaceId": .string(space.uuidString), "kind": .string(kind), "startAt": slot(start), "endAt": slot(end)]
+        body.merge(extra) { _, new in new }
+        return try await post("/api/v1/availability/blocks", .object(body))
+    }
+}

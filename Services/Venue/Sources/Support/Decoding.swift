@@ -24,3 +24,18 @@ extension Parameters {
         return value
     }
 }
+
+extension QueryReader {
+    /// A comma-separated list of UUIDs (`spaceId=a,b`); nil when absent.
+    mutating func uuidList(_ name: String, max: Int) -> [UUID]? {
+        guard let text = string(name) else { return nil }
+        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let ids = parts.compactMap(UUID.init(uuidString:))
+        guard ids.count == parts.count, !ids.isEmpty, ids.count <= max else {
+            // Report through the reader's own issue list so all bad parameters come back together.
+            _ = uuid(name)
+            return nil
+        }
+        return ids
+    }
+}

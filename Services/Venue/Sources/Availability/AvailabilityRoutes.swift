@@ -1,0 +1,54 @@
+import Foundation
+import Hummingbird
+import KisumKernel
+
+/// `/api/v1/availability`: blocks on spaces (holds, maintenance, blackout, manual).
+struct AvailabilityRoutes: Sendable {
+    typealias Context = VenueService.Context
+    let repository: AvailabilityRepository
+
+    func addRoutes(to api: RouterGroup<Context>) {
+        api.get("availability", use: list)
+        api.post("availability/blocks", use: create)
+        api.patch("availability/blocks/{id}", use: update)
+        api.delete("availability/blocks/{id}", use: delete)
+    }
+
+    /// Filters: `spaceId` (one id or a comma-separated list), `venueId`, `kind`, `fromAt`/`toAt`
+    /// (blocks overlapping the window), `includeExpired` (default true; expired holds carry `expired: true`).
+    @Sendable func list(_ request: Request, context: Context) async throws -> Page<AvailabilityBlock> {
+        let scope = try context.tenant(permission: VenuePermission.availabilityRead)
+        var q = QueryReader(request)
+        let page = q.page()
+        let spaceIDs = q.uuidList("spaceId", max: 50)
+        let filter = BlockFilter(spaceIDs: spaceIDs, venueID: q.uuid("venueId"), kind: q.oneOf("kind", BlockRules.kinds),
+                                 fromAt: q.date("fromAt"), toAt: q.date("toAt"), includeExpired: q.bool("includeExpired") ?? true)
+        try q.validate()
+        let result = try await repository.list(companyID: scope.companyID, filter, page: page)
+        return Page(items: result.items, total: result.total, request: page)
+    }
+
+    @Sendable func create(_ request: Request, context: Context) async throws -> EditedResponse<AvailabilityBlock> {
+        let scope = try context.tenant(permission: VenuePermission.availabilityWrite)
+        let body = try await request.decodeValid(as: CreateBlock.self, context: context)
+        let block = try await repository.create(companyID: scope.companyID, userID: scope.userID, body)
+        return EditedResponse(status: .created, response: block)
+    }
+
+    @Sendable func update(_ request: Request, context: Context) async throws -> AvailabilityBlock {
+        let scope = try context.tenant(permission: VenuePermission.availabilityWrite)
+        let id = try context.parameters.uuid("id", what: "availability block")
+        let patch = try await request.decodeValid(as: BlockPatch.self, context: context)
+        guard let block = try await repository.update(companyID: scope.companyID, id: id, patch) else {
+            throw APIError.notFound("availability block")
+        }
+        return block
+    }
+
+    @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
+        let scope = try context.tenant(permission: VenuePermission.availabilityWrite)
+        let id = try context.parameters.uuid("id", what: "availability block")
+        guard try await repository.delete(companyID: scope.companyID, id: id) else { throw APIError.notFound("availability block") }
+        return Response(status: .noContent)
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import KisumKernel
+
+/// `/api/v1/bookings`.
+struct BookingsRoutes: Sendable {
+    typealias Context = VenueService.Context
+    let repository: BookingsRepository
+
+    func addRoutes(to api: RouterGroup<Context>) {
+        api.get("bookings", use: list)
+        api.post("bookings", use: create)
+        api.get("bookings/{id}", use: get)
+        api.patch("bookings/{id}", use: update)
+    }
+
+    /// Filters: status, spaceId, venueId, eventId, promoterEventId, marketCompanyId, marketPersonId,
+    /// fromAt/toAt (bookings overlapping the window), page, limit.
+    @Sendable func list(_ request: Request, context: Context) async throws -> Page<Booking> {
+        let scope = try context.tenant(permission: VenuePermission.bookingsRead)
+        var q = QueryReader(request)
+        let page = q.page()
+        let filter = BookingFilter(
+            status: q.oneOf("status", BookingStatus.all), spaceID: q.uuid("spaceId"), venueID: q.uuid("venueId"),
+            eventID: q.uuid("eventId"), promoterEventID: q.search("promoterEventId", maxLength: 64),
+            marketCompanyID: q.uuid("marketCompanyId"), marketPersonID: q.uuid("marketPersonId"),
+            fromAt: q.date("fromAt"), toAt: q.date("toAt"))
+        try q.validate()
+        let result = try await repository.list(companyID: scope.companyID, filter, page: page)
+        return Page(items: result.items, total: result.total, request: page)
+    }
+
+    @Sendable func create(_ request: Request, context: Context) async throws -> EditedResponse<Booking> {
+        let scope = try context.tenant(permission: VenuePermission.bookingsWrite)
+        let body = try await request.decodeValid(as: CreateBooking.self, context: context)
+        let booking = try await repository.create(companyID: scope.companyID, userID: scope.userID, body)
+        return EditedResponse(status: .created, response: booking)
+    }
+
+    @Sendable func get(_ request: Request, context: Context) async throws -> Booking {
+        let scope = try context.tenant(permission: VenuePermission.bookingsRead)
+        let id = try context.parameters.uuid("id", what: "booking")
+        guard let booking = try await repository.get(companyID: scope.companyID, id: id) else { throw APIError.notFound("booking") }
+        return booking
+    }
+
+    @Sendable func update(_ request: Request, context: Context) async throws -> Booking {
+        let scope = try context.tenant(permission: VenuePermission.bookingsWrite)
+        let id = try context.parameters.uuid("id", what: "booking")
+        let patch = try await request.decodeValid(as: BookingPatch.self, context: context)
+        guard let booking = try await repository.update(companyID: scope.companyID, userID: scope.userID, id: id, patch) else {
+            throw APIError.notFound("booking")
+        }
+        return booking
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import KisumKernel
+
+/// `/api/v1/events`: venue-side event references.
+struct EventsRoutes: Sendable {
+    typealias Context = VenueService.Context
+    let repository: EventsRepository
+
+    func addRoutes(to api: RouterGroup<Context>) {
+        api.get("events", use: list)
+        api.post("events", use: create)
+        api.get("events/{id}", use: get)
+        api.patch("events/{id}", use: update)
+        api.post("events/{id}/link-promoter", use: linkPromoter)
+    }
+
+    /// Filters: status, venueId, bookingId, promoterEventId, placeholder (only|exclude), fromAt, toAt, page, limit.
+    @Sendable func list(_ request: Request, context: Context) async throws -> Page<VenueEvent> {
+        let scope = try context.tenant(permission: VenuePermission.eventsRead)
+        var q = QueryReader(request)
+        let page = q.page()
+        let filter = EventFilter(
+            status: q.oneOf("status", EventRules.statuses), venueID: q.uuid("venueId"), bookingID: q.uuid("bookingId"),
+            promoterEventID: q.search("promoterEventId", maxLength: 64), placeholder: q.oneOf("placeholder", ["only", "exclude"]),
+            fromAt: q.date("fromAt"), toAt: q.date("toAt"))
+        try q.validate()
+        let result = try await repository.list(companyID: scope.companyID, filter, page: page)
+        return Page(items: result.items, total: result.total, request: page)
+    }
+
+    @Sendable func create(_ request: Request, context: Context) async throws -> EditedResponse<VenueEvent> {
+        let scope = try context.tenant(permission: VenuePermission.eventsWrite)
+        let body = try await request.decodeValid(as: CreateEvent.self, context: context)
+        return EditedResponse(status: .created, response: try await repository.create(companyID: scope.companyID, userID: scope.userID, body))
+    }
+
+    @Sendable func get(_ request: Request, context: Context) async throws -> VenueEvent {
+        let scope = try context.tenant(permission: VenuePermission.eventsRead)
+        let id = try context.parameters.uuid("id", what: "event")
+        guard let event = try await repository.get(companyID: scope.companyID, id: id) else { throw APIError.notFound("event") }
+        return event
+    }
+
+    @Sendable func update(_ request: Request, context: Context) async throws -> VenueEvent {
+        let scope = try context.tenant(permission: VenuePermission.eventsWrite)
+        let id = try context.parameters.uuid("id", what: "event")
+        let patch = try await request.decodeValid(as: EventPatch.self, context: context)
+        guard let event = try await repository.update(companyID: scope.companyID, id: id, patch) else { throw APIError.notFound("event") }
+        return event
+    }
+
+    @Sendable func linkPromoter(_ request: Request, context: Context) async throws -> VenueEvent {
+        let scope = try context.tenant(permission: VenuePermission.eventsWrite)
+        let id = try context.parameters.uuid("id", what: "event")
+        let body = try await request.decodeValid(as: LinkPromoter.self, context: context)
+        guard let event = try await repository.linkPromoter(companyID: scope.companyID, id: id, promoterEventID: body.promoterEventId ?? "")
+        else { throw APIError.notFound("event") }
+        return event
+    }
+}
