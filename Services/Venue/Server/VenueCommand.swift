@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import KisumKernel
 import KisumRuntime
 import Venue
 
@@ -7,7 +9,31 @@ struct VenueCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "venue",
         abstract: "Kisum Venue service.",
-        subcommands: [ServeCommand<VenueService>.self, MigrateCommand<VenueService>.self],
+        subcommands: [ServeCommand<VenueService>.self, MigrateCommand<VenueService>.self, ImportSleepingVenuesCommand.self],
         defaultSubcommand: ServeCommand<VenueService>.self
     )
+}
+
+/// `venue import-sleeping-venues --file <export.jsonl>`: loads a legacy export as sleeping, claimable
+/// venues of the Kisum holding company. Idempotent; malformed records are reported by line and skipped.
+/// Exit status: 0 all records imported, 3 some records rejected (the rest imported), 78 bad configuration.
+struct ImportSleepingVenuesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import-sleeping-venues",
+        abstract: "Import legacy venues_type and venues documents (JSON Lines) as sleeping venues.")
+
+    @Option(help: "Path of the legacy export: JSON Lines of {\"collection\": \"venues_type\"|\"venues\", \"document\": {…}}.")
+    var file: String
+
+    func run() async throws {
+        let report: ImportReport
+        do {
+            report = try await SleepingVenueImportRunner.run(file: file)
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(78)
+        }
+        print(report.summary)
+        if !report.rejected.isEmpty { throw ExitCode(3) }
+    }
 }

@@ -33,6 +33,15 @@ public enum VenueService: KisumService {
         AvailabilityRoutes(repository: availability).addRoutes(to: api)
         BookingsRoutes(repository: bookings).addRoutes(to: api)
         EventsRoutes(repository: events).addRoutes(to: api)
+
+        // Machine routes behind X-Internal-API-Key: Base-facing reads and the Admin control plane.
+        let holding = runtime.settings.holdingCompanyID
+        let machine = runtime.internalGroup(router)
+        InternalVenuesRoutes(venues: venues, spaces: spaces, holdingCompanyID: holding).addRoutes(to: machine)
+        AdminVenuesRoutes(venues: venues, venueTypes: VenueTypesRepository(database: database), holdingCompanyID: holding)
+            .addRoutes(to: machine)
+        TakeoverRoutes(takeover: TakeoverRepository(database: database, holdingCompanyID: holding), venues: venues)
+            .addRoutes(to: machine)
         return router
     }
 }

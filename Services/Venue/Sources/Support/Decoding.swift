@@ -39,3 +39,30 @@ extension QueryReader {
         return ids
     }
 }
+
+extension Request {
+    /// Like `decode(as:context:validate:)` for operations whose body may be omitted: an empty body
+    /// means `defaultValue`; a present one must be valid JSON (400) and pass `rules` (422).
+    func decodeOptional<T: Decodable>(
+        as type: T.Type, context: some KisumRequestContext, default defaultValue: T, validate rules: (T, inout Validator) -> Void
+    ) async throws -> T {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: context.maxUploadSize)
+        } catch {
+            throw APIError(.contentTooLarge, code: "payload_too_large", message: "The request body is too large.")
+        }
+        var value = defaultValue
+        if buffer.readableBytes > 0 {
+            do {
+                value = try context.requestDecoder.decode(T.self, from: Data(buffer.readableBytesView))
+            } catch let error as DecodingError {
+                throw ErrorMiddleware<VenueService.Context>.apiError(for: error)
+            }
+        }
+        var validator = Validator()
+        rules(value, &validator)
+        try validator.validate()
+        return value
+    }
+}
