@@ -33,6 +33,13 @@ public struct ImportReport: Codable, Sendable {
     }
 }
 
+/// The export file could not be read (nothing was imported).
+public struct ImportFileError: Error, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "cannot read \(path): \(reason)" }
+}
+
 /// Loads a legacy export (see `LegacyExport`) into Venue: venue types into the catalog, venues with
 /// their rooms as `sleeping`, `claimable` venues of the Kisum holding company.
 ///
@@ -54,7 +61,7 @@ public struct SleepingVenueImporter: Sendable {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ImportRejection(line: 0, collection: nil, sourceId: nil, reason: "cannot read \(path): \(error.localizedDescription)")
+            throw ImportFileError(path: path, reason: error.localizedDescription)
         }
         return try await run(contents: text)
     }
