@@ -33,6 +33,9 @@ struct BookingConcurrencyTests {
                             return (index, true)
                         } catch let error as APIError where error.code == "space_conflict" {
                             return (index, false)
+                        } catch {
+                            Issue.record("booking \(index) failed with \(String(reflecting: error))")
+                            return (index, false)
                         }
                     }
                 }

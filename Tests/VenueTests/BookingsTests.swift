@@ -11,14 +11,17 @@ struct BookingsTests {
         try await withVenueApp { clients in
             let api = clients.a
             let (_, space) = try await api.makeSpace()
-            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+            let responses = try await withThrowingTaskGroup(of: (HTTPResponse.Status, String?).self) { group in
                 for _ in 0..<16 {
-                    group.addTask { try await api.book([space], 20, 23).status }
+                    group.addTask {
+                        let response = try await api.book([space], 20, 23)
+                        return (response.status, response.errorCode)
+                    }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(statuses.filter { $0 == .created }.count == 1, "\(statuses)")
-            #expect(statuses.filter { $0 == .conflict }.count == 15, "\(statuses)")
+            #expect(responses.filter { $0.0 == .created }.count == 1, "\(responses)")
+            #expect(responses.filter { $0.0 == .conflict && $0.1 == "space_conflict" }.count == 15, "\(responses)")
             #expect(try await api.get("/api/v1/bookings?spaceId=\(space)").json["total"] == 1)
         }
     }

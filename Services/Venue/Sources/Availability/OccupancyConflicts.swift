@@ -24,18 +24,32 @@ struct OccupancyGuard: Sendable {
     static let constraint = "space_occupancy_no_overlap"
     let database: Database
 
+    ///
+    /// `body` must run a whole transaction: two transactions inserting overlapping rows at the same
+    /// moment can each wait for the other inside the exclusion check, and PostgreSQL then aborts one
+    /// as a deadlock (40P01). That loser is retried, and on the retry meets the committed winner as
+    /// an ordinary conflict, so callers always see 409 `space_conflict` with the item.
     func run<T>(
         companyID: UUID, spaceIDs: @autoclosure () -> [UUID], startAt: Date, endAt: Date,
         excluding source: (kind: String, id: UUID)?, _ body: () async throws -> T
     ) async throws -> T {
-        do {
-            return try await body()
-        } catch where error.postgresViolation?.constraint == Self.constraint {
-            let conflict = try await find(companyID: companyID, spaceIDs: spaceIDs(), startAt: startAt, endAt: endAt, excluding: source)
-            throw APIError.conflict("space_conflict", "The space is already taken for part of this time.",
-                                    info: conflict.map { ["conflict": $0.json] })
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await body()
+            } catch where error.postgresViolation?.constraint == Self.constraint {
+                let conflict = try await find(companyID: companyID, spaceIDs: spaceIDs(), startAt: startAt, endAt: endAt, excluding: source)
+                throw APIError.conflict("space_conflict", "The space is already taken for part of this time.",
+                                        info: conflict.map { ["conflict": $0.json] })
+            } catch where error.postgresViolation?.sqlState == "40P01" && attempt < Self.maxAttempts {
+                // Jittered pause so the retried transactions do not collide in lockstep again.
+                try await Task.sleep(for: .milliseconds(Int.random(in: 5...25) * attempt))
+            }
         }
     }
+
+    static let maxAttempts = 5
 
     /// The earliest live occupying item overlapping the range on any of the spaces.
     func find(companyID: UUID, spaceIDs: [UUID], startAt: Date, endAt: Date, excluding source: (kind: String, id: UUID)?)

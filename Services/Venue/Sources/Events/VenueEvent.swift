@@ -140,9 +140,6 @@ struct EventPatch: Decodable, Sendable, ValidatableBody {
                           startAt: startAt.value, endAt: endAt.value, spaceIds: spaceIds.value, payload: payload.value, into: &v)
         EventRules.placeholder(name: placeholderPromoterName.value, email: placeholderPromoterEmail.value,
                                notes: placeholderNotes.value, into: &v)
-        if let name = placeholderPromoterName.value, name.trimmingCharacters(in: .whitespaces).isEmpty {
-            v.add("placeholderPromoterName", "required", "A placeholder event needs the off-platform promoter's name.")
-        }
     }
 
     var payloadValue: JSONValue? { payload.clears ? .object([:]) : payload.value }
