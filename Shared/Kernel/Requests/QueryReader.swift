@@ -11,6 +11,11 @@ public struct QueryReader {
         self.parameters = request.uri.queryParameters
     }
 
+    /// Reports a problem found by service-specific parsing, so it is listed with the others.
+    public mutating func add(_ field: String, _ code: String, _ message: String) {
+        issues.append(FieldIssue(field: field, code: code, message: message))
+    }
+
     public func string(_ name: String) -> String? {
         guard let value = parameters.get(name)?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
         return value
