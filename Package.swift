@@ -53,8 +53,8 @@ func serviceTests(_ name: String, dependencies: [Target.Dependency]) -> Target {
 }
 
 let services = [
-    service("PlatformCore", folder: "PlatformCore", executable: "platform-core", dependencies: ["CArgon2", crypto,
-        .product(name: "MultipartKit", package: "multipart-kit")]),
+    service("PlatformCore", folder: "PlatformCore", executable: "platform-core", dependencies: ["CArgon2", "CCurl", crypto,
+        .product(name: "MultipartKit", package: "multipart-kit"), .product(name: "NIOPosix", package: "swift-nio")]),
     service("Base", folder: "Base", executable: "base"),
     service("Venue", folder: "Venue", executable: "venue", dependencies: [crypto]),
     service("Finance", folder: "Finance", executable: "finance"),

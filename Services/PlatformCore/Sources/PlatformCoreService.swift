@@ -1,14 +1,13 @@
 import Foundation
 import Hummingbird
 import KisumKernel
+import KisumPersistence
 import KisumRuntime
 import Logging
+import ServiceLifecycle
 
-public struct PlatformCoreSettings: Sendable {
-    public init() {}
-}
-
-/// Platform Core's wire style is snake_case (its spec); keys are spelled out with CodingKeys.
+/// Platform Core's wire style is snake_case (its spec): Swift properties stay camelCase and the shared
+/// snake-case coders convert; `JSONValue` objects are passed through as they are.
 public struct PlatformRequestContext: KisumRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var kisum: KisumContextState
@@ -32,10 +31,35 @@ public enum PlatformCoreService: KisumService {
     public static let needsPlatformCore = false
 
     public static func loadSettings(from env: inout EnvironmentReader) -> PlatformCoreSettings {
-        PlatformCoreSettings()
+        PlatformCoreSettings.load(from: &env)
     }
 
     public static func buildRouter(_ runtime: ServiceRuntime<PlatformCoreSettings>) async throws -> Router<Context> {
-        runtime.makeRouter(context: Context.self)
+        let core = PlatformServices(runtime: runtime)
+        let router = core.runtime.makeRouter(context: Context.self)
+        WellKnownController(core: core).addRoutes(to: router)
+        AuthController(core: core).addRoutes(to: router)
+        InternalController(core: core).addRoutes(to: core.internalGroup(router))
+        // Workspaces, Members, Teams, Permissions, API Keys and Module Settings register here, each with
+        // `core.userGroup` or `core.tenantGroup` (see Services/PlatformCore/NOTES.md).
+        return router
+    }
+
+    /// The e-mail relay: SMTP when SMTP_URL is set, otherwise the local mailbox (kept in the outbox).
+    public static func backgroundServices(_ runtime: ServiceRuntime<PlatformCoreSettings>) async throws -> [any Service] {
+        [try emailRelay(runtime)]
+    }
+
+    public static func emailRelay(_ runtime: ServiceRuntime<PlatformCoreSettings>, transport: (any MailTransport)? = nil) throws -> OutboxRelay {
+        let mail = runtime.settings.mail
+        let handler: any OutboxHandler
+        if let transport {
+            handler = SMTPEmailHandler(transport: transport, from: mail.from, database: runtime.database)
+        } else if let url = mail.smtpURL {
+            handler = SMTPEmailHandler(transport: try CurlSMTPTransport(url: url, tls: mail.tls), from: mail.from, database: runtime.database)
+        } else {
+            handler = LocalMailboxHandler(logger: runtime.logger)
+        }
+        return OutboxRelay(database: runtime.database, handlers: [EmailOutbox.topic: handler])
     }
 }

@@ -1,0 +1,152 @@
+import Foundation
+import Hummingbird
+import KisumKernel
+import PostgresNIO
+
+/// What a successful sign-in returns (login, activation, Clerk, signups).
+public struct SignInResponse: ResponseEncodable, Sendable {
+    public var accessToken: String
+    public var refreshToken: String?
+    public var tokenType: String
+    public var expiresIn: Int
+    public var sessionId: UUID
+    public var user: User
+    public var workspaces: [WorkspaceMembershipSummary]
+
+    init(pair: TokenPair, user: User, workspaces: [WorkspaceMembershipSummary]) {
+        accessToken = pair.accessToken
+        refreshToken = pair.refreshToken
+        tokenType = pair.tokenType
+        expiresIn = pair.expiresIn
+        sessionId = pair.sessionId
+        self.user = user
+        self.workspaces = workspaces
+    }
+}
+
+struct LoginHandlers {
+    let core: PlatformServices
+
+    struct LoginRequest: Decodable {
+        var email: String?
+        var password: String?
+    }
+
+    struct RefreshRequest: ValidatableBody {
+        var refreshToken: String?
+        func validate(_ v: inout Validator) {
+            v.text(refreshToken, "refresh_token", maxLength: 512)
+        }
+    }
+
+    /// `POST /auth/login`.
+    ///
+    /// Order matters for the guarantees: the per-address rate limit first (cheap, before any database
+    /// work); the password length bound before hashing (a 1 MB "password" must not cost a hash); then the
+    /// attempt is *counted before* the hash is checked, in one conditional UPDATE that also sets the lock
+    /// when the count reaches the limit — so however many attempts arrive in parallel, at most
+    /// `maxFailures` of them ever reach the password check before the account locks. Unknown e-mails and
+    /// accounts without a password check a decoy hash so timing does not tell them apart.
+    @Sendable func login(_ request: Request, context: PlatformRequestContext) async throws -> SignInResponse {
+        let client = core.client(request, context)
+        try core.loginLimiter.consume(client.ip ?? "unknown")
+        let body = try await request.decodeJSON(as: LoginRequest.self, context: context)
+        var v = Validator()
+        v.text(body.email, "email", maxLength: 254)
+        v.check((body.password ?? "").isEmpty == false, "password", "required", "This field is required.")
+        v.check((body.password ?? "").count <= core.settings.passwords.maxLength, "password", "too_long",
+                "At most \(core.settings.passwords.maxLength) characters.")
+        try v.validate()
+        let email = EmailAddress.normalize(body.email!)
+        let password = body.password!
+        let lockout = core.settings.lockout
+        let database = core.database
+
+        let account = try await database.query("""
+            SELECT u.id, c.user_id IS NOT NULL, COALESCE(c.locked_until > now(), false),
+                   GREATEST(0, CEIL(EXTRACT(EPOCH FROM (c.locked_until - now()))))::int8
+            FROM users u LEFT JOIN credentials c ON c.user_id = u.id
+            WHERE lower(u.email) = \(email)
+            """).first { try $0.decode((UUID, Bool, Bool, Int?).self) }
+
+        guard let (userID, hasPassword, locked, lockedFor) = account, hasPassword else {
+            try await core.passwords.verifyDecoy(password)
+            throw Self.invalidCredentials
+        }
+        if locked { throw Self.locked(seconds: lockedFor ?? Int(lockout.duration)) }
+
+        // Count this attempt (and lock at the limit) before checking the password.
+        let reserved = try await database.query("""
+            UPDATE credentials SET
+                failed_attempts = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_attempts + 1 END,
+                locked_until = CASE WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_attempts + 1 END) >= \(lockout.maxFailures)
+                                    THEN now() + make_interval(secs => \(lockout.duration)) ELSE NULL END
+            WHERE user_id = \(userID) AND (locked_until IS NULL OR locked_until <= now())
+            RETURNING password_hash, locked_until IS NOT NULL
+            """).first { try $0.decode((String, Bool).self) }
+        guard let (hash, lockedNow) = reserved else {
+            // Another attempt locked the account between our read and our update.
+            throw Self.locked(seconds: Int(lockout.duration))
+        }
+
+        guard try await core.passwords.verify(password, against: hash) else {
+            try await database.query("UPDATE credentials SET last_failed_at = now() WHERE user_id = \(userID)")
+            if lockedNow {
+                try await core.users.securityEvent("account_locked", userID: userID, ip: client.ip)
+            }
+            throw Self.invalidCredentials
+        }
+
+        // Success resets the counter; a hash made with older parameters is upgraded while we have the password.
+        let newHash = core.passwords.needsRehash(hash) ? try await core.passwords.hash(password) : nil
+        try await database.query("""
+            UPDATE credentials SET failed_attempts = 0, locked_until = NULL,
+                password_hash = COALESCE(\(newHash), password_hash), updated_at = now()
+            WHERE user_id = \(userID)
+            """)
+        guard let user = try await core.users.find(id: userID) else { throw Self.invalidCredentials }
+        try Self.requireActive(user)
+        return try await signIn(user, client: client)
+    }
+
+    /// Starts a session for a verified user and returns tokens with the user's workspaces.
+    func signIn(_ user: User, client: ClientInfo) async throws -> SignInResponse {
+        let pair = try await core.tokens.signIn(userID: user.id, email: user.email, client: client)
+        try await core.users.recordLogin(userID: user.id)
+        return SignInResponse(pair: pair, user: user, workspaces: try await core.workspaces.memberships(userID: user.id))
+    }
+
+    /// `POST /auth/refresh`: rotates the refresh token (see `TokenService.refresh`).
+    @Sendable func refresh(_ request: Request, context: PlatformRequestContext) async throws -> TokenPair {
+        let body = try await request.decodeValid(as: RefreshRequest.self, context: context)
+        return try await core.tokens.refresh(body.refreshToken!, client: core.client(request, context))
+    }
+
+    /// `POST /auth/logout`: ends the session (the whole refresh-token family) of the presented token.
+    @Sendable func logout(_ request: Request, context: PlatformRequestContext) async throws -> MessageResponse {
+        let identity = try context.requireIdentity()
+        if let sessionID = identity.sessionID {
+            try await core.tokens.revokeSession(sessionID, userID: identity.userID, reason: "logout")
+        }
+        return MessageResponse("Signed out.")
+    }
+
+    /// Only active accounts sign in; the status is revealed only after the password was right.
+    static func requireActive(_ user: User) throws {
+        switch user.status {
+        case User.Status.active: return
+        case User.Status.pending:
+            throw APIError.forbidden("account_not_activated", "Activate your account with the link we e-mailed you first.")
+        default:
+            throw APIError.forbidden("account_disabled", "This account is disabled.")
+        }
+    }
+
+    static let invalidCredentials = APIError.unauthenticated("invalid_credentials", "The e-mail or password is incorrect.")
+
+    static func locked(seconds: Int) -> APIError {
+        APIError(.tooManyRequests, code: "account_locked",
+                 message: "Too many failed sign-in attempts; the account is locked for a while.",
+                 headers: [.retryAfter: String(max(1, seconds))])
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import KisumKernel
+import NIOPosix
+
+/// Where uploaded files (avatars) live. Keys are relative paths Platform Core generates itself.
+public protocol ObjectStorage: Sendable {
+    func put(key: String, data: Data, contentType: String) async throws
+    /// The stored bytes, or nil when there is no such object.
+    func get(key: String) async throws -> Data?
+    func delete(key: String) async throws
+}
+
+/// Files on local disk under one directory. File I/O runs on NIO's blocking-I/O thread pool, never on
+/// an event loop; writes go to a temporary file that is renamed into place, so a reader never sees half
+/// an avatar.
+public struct LocalDiskStorage: ObjectStorage {
+    let root: URL
+
+    public init(directory: String) {
+        root = URL(fileURLWithPath: directory, isDirectory: true).standardizedFileURL
+    }
+
+    public func put(key: String, data: Data, contentType: String) async throws {
+        let url = try path(for: key)
+        try await NIOThreadPool.singleton.runIfActive {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try data.write(to: url, options: .atomic)
+        }
+    }
+
+    public func get(key: String) async throws -> Data? {
+        let url = try path(for: key)
+        return try await NIOThreadPool.singleton.runIfActive {
+            FileManager.default.fileExists(atPath: url.path) ? try Data(contentsOf: url) : nil
+        }
+    }
+
+    public func delete(key: String) async throws {
+        let url = try path(for: key)
+        try await NIOThreadPool.singleton.runIfActive {
+            if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
+        }
+    }
+
+    /// Keys are ours, but checked anyway: no absolute paths, no `..`, only a safe alphabet.
+    func path(for key: String) throws -> URL {
+        let parts = key.split(separator: "/", omittingEmptySubsequences: false)
+        guard !parts.isEmpty, parts.allSatisfy({ part in
+            !part.isEmpty && part != "." && part != ".."
+                && part.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x2E || $0 == 0x5F }
+        }) else { throw APIError.notFound("file") }
+        return root.appendingPathComponent(key)
+    }
+}
+
+/// Image types accepted for avatars, recognised by their first bytes (the declared Content-Type is not trusted).
+public enum ImageType: String, Sendable {
+    case png, jpeg, webp
+
+    public var contentType: String {
+        switch self {
+        case .png: return "image/png"
+        case .jpeg: return "image/jpeg"
+        case .webp: return "image/webp"
+        }
+    }
+
+    public var fileExtension: String { self == .jpeg ? "jpg" : rawValue }
+
+    public static func sniff(_ data: Data) -> ImageType? {
+        let bytes = [UInt8](data.prefix(12))
+        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
+        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
+        if bytes.count >= 12, bytes[0..<4].elementsEqual("RIFF".utf8), bytes[8..<12].elementsEqual("WEBP".utf8) { return .webp }
+        return nil
+    }
+
+    public init?(fileExtension: String) {
+        switch fileExtension {
+        case "png": self = .png
+        case "jpg", "jpeg": self = .jpeg
+        case "webp": self = .webp
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import KisumKernel
+import KisumPersistence
+import KisumRuntime
+import KisumTesting
+import PlatformCore
+import Testing
+
+/// A Platform Core instance over a fresh test database, with helpers to seed users and workspaces
+/// directly (through the same repositories the routes use) and to call the API.
+///
+/// The database pool runs for the harness's whole life (seeding happens before and between requests),
+/// so the test application is assembled without it: a `PostgresClient` can only run once.
+final class Harness: Sendable {
+    let runtime: ServiceRuntime<PlatformCoreSettings>
+    let core: PlatformServices
+    private let pool: Task<Void, Never>
+
+    init(runtime: ServiceRuntime<PlatformCoreSettings>) {
+        self.runtime = runtime
+        self.core = PlatformServices(runtime: runtime)
+        let client = runtime.database.client
+        self.pool = Task { await client.run() }
+    }
+
+    deinit {
+        pool.cancel()
+    }
+
+    static let password = "correct horse battery"
+
+    /// Settings for tests: a proxy in front (tests choose client addresses with X-Forwarded-For), generous
+    /// rate limits unless a test narrows them, local e-mail and billing.
+    static func settings(_ adjust: (inout PlatformCoreSettings) -> Void = { _ in }) -> PlatformCoreSettings {
+        var settings = PlatformCoreSettings()
+        settings.trustedProxyCount = 1
+        settings.loginRateLimit = .init(burst: 10_000, perMinute: 10_000)
+        settings.publicRateLimit = .init(burst: 10_000, perMinute: 10_000)
+        settings.storageDirectory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("kisum-core-storage-\(UUID().uuidString.prefix(8))").path
+        settings.mail.tls = "none"
+        adjust(&settings)
+        return settings
+    }
+
+    static func make(_ adjust: (inout PlatformCoreSettings) -> Void = { _ in }) async throws -> Harness {
+        Harness(runtime: try await PlatformCoreService.testRuntime(settings: settings(adjust)))
+    }
+
+    /// The service's router and background services (the e-mail relay), without the database pool.
+    func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
+        Application(router: try await PlatformCoreService.buildRouter(runtime),
+                    configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                    services: try await PlatformCoreService.backgroundServices(runtime),
+                    onServerRunning: { await onRunning($0.localAddress?.port ?? 0) },
+                    logger: runtime.logger)
+    }
+
+    /// Runs `body` against the router (no network), with the service's background relay running.
+    func run(_ body: @Sendable @escaping (APITestClient) async throws -> Void) async throws {
+        let app = try await application()
+        try await app.test(.router) { client in
+            try await body(APITestClient(client))
+        }
+    }
+
+    // MARK: Seeding
+
+    @discardableResult
+    func user(_ email: String = "user-\(UUID().uuidString.prefix(8).lowercased())@example.com",
+              password: String? = Harness.password, status: String = "active", name: String? = "Test User") async throws -> User {
+        let hash: String? = if let password { try await core.passwords.hash(password) } else { nil }
+        return try await core.database.transaction { connection in
+            try await core.users.create(email: email, fullName: name, status: status, passwordHash: hash, emailVerified: status == "active",
+                                        on: connection)
+        }
+    }
+
+    @discardableResult
+    func workspace(owner: User, name: String = "Workspace \(UUID().uuidString.prefix(6))") async throws -> Workspace {
+        try await core.database.transaction { connection in
+            try await core.workspaces.create(name: name, ownerID: owner.id, createdBy: owner.id, on: connection)
+        }
+    }
+
+    func addMember(_ user: User, to workspace: Workspace, role: String, status: String = "active") async throws {
+        try await core.database.query("""
+            INSERT INTO memberships (workspace_id, user_id, role, status, joined_at) VALUES (\(workspace.id), \(user.id), \(role), \(status), now())
+            """)
+    }
+
+    /// An access token (with a real session) for `user`, as login would issue.
+    func token(for user: User) async throws -> String {
+        try await signIn(user).accessToken
+    }
+
+    func signIn(_ user: User) async throws -> TokenPair {
+        try await core.tokens.signIn(userID: user.id, email: user.email, client: ClientInfo(ip: nil, userAgent: nil))
+    }
+
+    /// E-mails in the outbox for `to`, newest first.
+    func emails(to: String) async throws -> [JSONValue] {
+        let rows = try await core.database.query("""
+            SELECT payload::text FROM outbox WHERE topic = 'email' AND lower(payload ->> 'to') = \(to.lowercased()) ORDER BY created_at DESC
+            """)
+        var result: [JSONValue] = []
+        for try await row in rows {
+            let text = try row.decode(String.self)
+            result.append(try JSONCoding.decoder.decode(JSONValue.self, from: Data(text.utf8)))
+        }
+        return result
+    }
+
+    func count(_ sql: String) async throws -> Int {
+        try await core.database.query(PostgresQuery(unsafeSQL: sql)).first { try $0.decode(Int.self) } ?? 0
+    }
+}
+
+import PostgresNIO
+
+extension APITestClient {
+    /// The same client as seen from another address (through the trusted proxy).
+    func from(_ address: String) -> APITestClient {
+        with(header: "X-Forwarded-For", address)
+    }
+
+    func internalKey() -> APITestClient {
+        with(header: "X-Internal-API-Key", TestDefaults.internalKeys[0])
+    }
+
+    func login(_ email: String, _ password: String = Harness.password) async throws -> TestResponse {
+        try await post("/api/v1/auth/login", ["email": .string(email), "password": .string(password)])
+    }
+
+    func workspaceHeader(_ id: UUID) -> APITestClient {
+        with(header: "x-workspace-id", id.uuidString.lowercased())
+    }
+}
+
+extension JSONValue {
+    var string: String? { stringValue }
+}
