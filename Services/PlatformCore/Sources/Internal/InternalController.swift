@@ -64,5 +64,7 @@ struct InternalController {
         group.post("signing-keys/rotate") { _, _ -> RotatedKeys in
             RotatedKeys(activeKid: try await core.keys.rotate())
         }
+
+        ImpersonationController(core: core).addInternalRoutes(to: group)
     }
 }

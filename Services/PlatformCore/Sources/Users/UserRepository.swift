@@ -136,14 +136,19 @@ public struct UserRepository: Sendable {
         }
     }
 
-    /// Links a Clerk id to an account found by e-mail (never overwrites another link).
+    /// Links a Clerk id to an account found by e-mail. An account already linked to another Clerk user
+    /// is not taken over (409 `clerk_account_mismatch`).
     public func linkClerk(userID: UUID, clerkID: String, on connection: PostgresConnection) async throws {
+        let linked: String?
         do {
-            try await connection.query("""
-                UPDATE users SET clerk_id = \(clerkID), updated_at = now() WHERE id = \(userID) AND clerk_id IS NULL
-                """, logger: logger)
+            linked = try await connection.query("""
+                UPDATE users SET clerk_id = COALESCE(clerk_id, \(clerkID)), updated_at = now() WHERE id = \(userID) RETURNING clerk_id
+                """, logger: logger).first { try $0.decode(String?.self) } ?? nil
         } catch where error.postgresViolation?.sqlState == "23505" {
-            throw APIError.conflict("clerk_id_taken", "This Clerk account is linked to another user.")
+            throw APIError.conflict("clerk_account_mismatch", "This Clerk account is linked to another user.")
+        }
+        guard linked == clerkID else {
+            throw APIError.conflict("clerk_account_mismatch", "This account is linked to another Clerk user.")
         }
     }
 

@@ -64,6 +64,13 @@ public struct WorkspaceRepository: Sendable {
     /// and the default module settings — everything a workspace needs to be usable — inside the caller's
     /// transaction. The slug comes from the name; a taken slug gets a short random suffix.
     public func create(name: String, ownerID: UUID, createdBy: UUID?, on connection: PostgresConnection) async throws -> Workspace {
+        let workspace = try await insert(name: name, ownerID: ownerID, createdBy: createdBy, on: connection)
+        try await seedDefaults(workspaceID: workspace.id, on: connection)
+        return workspace
+    }
+
+    /// The workspace row, its owner membership and the "created" activity entry (no permissions or modules yet).
+    public func insert(name: String, ownerID: UUID, createdBy: UUID?, on connection: PostgresConnection) async throws -> Workspace {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         let base = Self.slug(from: name)
         var workspaceID: UUID?
@@ -83,17 +90,26 @@ public struct WorkspaceRepository: Sendable {
             INSERT INTO memberships (workspace_id, user_id, role, status, joined_at)
             VALUES (\(workspaceID), \(ownerID), 'owner', 'active', now())
             """, logger: logger)
-        try await seedPermissions(workspaceID: workspaceID, on: connection)
-        try await connection.query("""
-            INSERT INTO module_settings (workspace_id, module, enabled)
-            SELECT \(workspaceID), name, default_enabled FROM modules
-            ON CONFLICT (workspace_id, module) DO NOTHING
-            """, logger: logger)
         try await recordActivity(workspaceID: workspaceID, userID: createdBy ?? ownerID, action: "workspace.created",
                                  entityType: "workspace", entityID: workspaceID.uuidString.lowercased(),
                                  description: "Workspace \(name) created", on: connection)
         return try await connection.query("SELECT \(unescaped: Workspace.columns) FROM workspaces w WHERE w.id = \(workspaceID)",
                                           logger: logger).first(Workspace.init(row:))!
+    }
+
+    /// Default role permissions and module settings (idempotent).
+    public func seedDefaults(workspaceID: UUID, on connection: PostgresConnection) async throws {
+        try await seedPermissions(workspaceID: workspaceID, on: connection)
+        try await seedModules(workspaceID: workspaceID, on: connection)
+    }
+
+    /// Every module with its default (see the `modules` table: all enabled by default).
+    public func seedModules(workspaceID: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            INSERT INTO module_settings (workspace_id, module, enabled)
+            SELECT \(workspaceID), name, default_enabled FROM modules
+            ON CONFLICT (workspace_id, module) DO NOTHING
+            """, logger: logger)
     }
 
     /// Grants every role its default permissions where missing (idempotent: existing grants stay).

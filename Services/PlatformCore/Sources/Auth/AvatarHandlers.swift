@@ -1,0 +1,137 @@
+import Foundation
+import Hummingbird
+import KisumKernel
+import MultipartKit
+import NIOCore
+
+/// Profile pictures: `multipart/form-data` uploads (field `file`) of PNG, JPEG or WebP — recognised by
+/// their first bytes, not by the declared type — up to AVATAR_MAX_BYTES, stored through `ObjectStorage`
+/// under an unguessable name and served back by `GET /api/v1/auth/avatars/{user_id}/{file_name}`.
+struct AvatarHandlers {
+    let core: PlatformServices
+
+    struct AvatarUploaded: ResponseEncodable {
+        var avatarUrl: String
+        var user: User
+    }
+
+    /// `POST /auth/me/avatar`.
+    @Sendable func uploadMine(_ request: Request, context: PlatformRequestContext) async throws -> AvatarUploaded {
+        let caller = try context.requireIdentity()
+        return try await store(request, for: caller.userID)
+    }
+
+    /// `POST /auth/{user_id}/avatar`: for another user, with the same rule as editing their profile.
+    @Sendable func uploadForUser(_ request: Request, context: PlatformRequestContext) async throws -> AvatarUploaded {
+        let caller = try context.requireIdentity()
+        let targetID = try context.parameters.userID()
+        var query = QueryReader(request)
+        let workspaceID = query.uuid("workspace_id")
+        try query.validate()
+        if targetID != caller.userID {
+            _ = try await UserAccessPolicy(database: core.database).requireEdit(caller: caller.userID, target: targetID, workspaceID: workspaceID)
+        }
+        return try await store(request, for: targetID)
+    }
+
+    /// `GET /auth/avatars/{user_id}/{file_name}`: public (image tags send no token); names are random.
+    @Sendable func serve(_ request: Request, context: PlatformRequestContext) async throws -> Response {
+        let userID = try context.parameters.userID()
+        guard let name = context.parameters.get("file_name"), let type = Self.imageType(ofFileName: name) else {
+            throw APIError.notFound("file")
+        }
+        let key = "avatars/\(userID.uuidString.lowercased())/\(name)"
+        guard let data = try await core.storage.get(key: key) else { throw APIError.notFound("file") }
+        return Response(status: .ok, headers: [
+            .contentType: type.contentType,
+            .cacheControl: "public, max-age=31536000, immutable",
+            .init("X-Content-Type-Options")!: "nosniff",
+            .contentSecurityPolicy: "default-src 'none'",
+        ], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    private func store(_ request: Request, for userID: UUID) async throws -> AvatarUploaded {
+        let limit = core.settings.avatarMaxBytes
+        let file = try await Self.filePart(of: request, limit: limit)
+        guard file.count <= limit else { throw Self.tooLarge(limit) }
+        guard !file.isEmpty, let type = ImageType.sniff(file) else {
+            throw APIError(.unsupportedMediaType, code: "unsupported_image_type", message: "Upload a PNG, JPEG or WebP image.")
+        }
+        guard try await core.users.find(id: userID) != nil else { throw APIError.notFound("user") }
+        let fileName = "\(OpaqueToken.generate(bytes: 16)).\(type.fileExtension)"
+        let key = "avatars/\(userID.uuidString.lowercased())/\(fileName)"
+        try await core.storage.put(key: key, data: file, contentType: type.contentType)
+        let url = "\(core.settings.publicAPIURL)/api/v1/auth/avatars/\(userID.uuidString.lowercased())/\(fileName)"
+        guard let (user, previous) = try await core.users.setAvatar(userID: userID, url: url, key: key) else {
+            try? await core.storage.delete(key: key)
+            throw APIError.notFound("user")
+        }
+        if let previous, previous != key { try? await core.storage.delete(key: previous) }
+        return AvatarUploaded(avatarUrl: url, user: user)
+    }
+
+    /// The `file` part (or the first part with a filename) of a multipart body, reading at most a little
+    /// more than `limit` bytes so an oversized upload is refused without buffering it whole.
+    static func filePart(of request: Request, limit: Int) async throws -> Data {
+        guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("multipart/form-data"),
+              let boundary = boundary(in: contentType)
+        else {
+            throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "Send the image as multipart/form-data (field \"file\").")
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: limit + 64 * 1024)
+        } catch {
+            throw tooLarge(limit)
+        }
+        let parser = MultipartParser(boundary: boundary)
+        var parts: [(headers: [String: String], body: ByteBuffer)] = []
+        var headers: [String: String] = [:]
+        var current = ByteBuffer()
+        parser.onHeader = { name, value in headers[name.lowercased()] = value }
+        parser.onBody = { chunk in current.writeBuffer(&chunk) }
+        parser.onPartComplete = {
+            parts.append((headers, current))
+            headers = [:]
+            current = ByteBuffer()
+        }
+        do {
+            try parser.execute(body)
+        } catch {
+            throw APIError.badRequest("invalid_multipart", "The multipart body could not be read.")
+        }
+        let chosen = parts.first { disposition($0.headers, has: "name=\"file\"") } ?? parts.first { disposition($0.headers, has: "filename=") }
+        guard let chosen else {
+            throw APIError.validation(field: "file", code: "required", message: "Attach the image in the \"file\" field.")
+        }
+        return Data(chosen.body.readableBytesView)
+    }
+
+    static func disposition(_ headers: [String: String], has fragment: String) -> Bool {
+        headers["content-disposition"]?.contains(fragment) ?? false
+    }
+
+    static func boundary(in contentType: String) -> String? {
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pair.count == 2, pair[0].lowercased() == "boundary" {
+                let value = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                return value.isEmpty || value.count > 70 ? nil : value
+            }
+        }
+        return nil
+    }
+
+    /// `<22 base64url characters>.<png|jpg|webp>`, as `store` names files.
+    static func imageType(ofFileName name: String) -> ImageType? {
+        let parts = name.split(separator: ".")
+        guard parts.count == 2, (16...64).contains(parts[0].count),
+              parts[0].utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F })
+        else { return nil }
+        return ImageType(fileExtension: String(parts[1]))
+    }
+
+    static func tooLarge(_ limit: Int) -> APIError {
+        APIError(.contentTooLarge, code: "payload_too_large", message: "The image is larger than \(limit / 1024) KiB.")
+    }
+}
