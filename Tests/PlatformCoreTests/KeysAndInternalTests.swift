@@ -12,7 +12,7 @@ struct KeyStoreTests {
     @Test func jwksPublishesActiveAndStandbyAndVerifiesIssuedTokens() async throws {
         let h = try await Harness.make()
         let user = try await h.user()
-        try await h.run { api in
+        try await h.run { api async throws in
             let response = try await api.get("/.well-known/jwks.json")
             #expect(response.status == .ok)
             #expect(response.headers[.cacheControl]?.contains("max-age") == true)
@@ -61,7 +61,7 @@ struct KeyStoreTests {
     @Test func rotationPromotesTheStandbyAndOldTokensStillVerify() async throws {
         let h = try await Harness.make()
         let user = try await h.user()
-        try await h.run { api in
+        try await h.run { api async throws in
             let before = try await h.core.keys.jwks()
             let oldToken = try await api.login(user.email).json["access_token"]!.string!
             let rotated = try await api.internalKey().post("/internal/signing-keys/rotate")
@@ -89,7 +89,7 @@ struct InternalRouteTests {
         let stranger = try await h.user()
         let workspace = try await h.workspace(owner: owner)
         try await h.addMember(viewer, to: workspace, role: "viewer")
-        try await h.run { api in
+        try await h.run { api async throws in
             let internalAPI = api.internalKey()
             func access(_ user: User) async throws -> JSONValue {
                 let r = try await internalAPI.get("/internal/access?user_id=\(user.id)&company_id=\(workspace.id)")
@@ -146,7 +146,7 @@ struct InternalRouteTests {
         let disabled = try await insertKey(enabled: false)
         let expired = try await insertKey(expired: true)
         #expect(good.hasPrefix("kisum_sk_"))
-        try await h.run { api in
+        try await h.run { api async throws in
             let internalAPI = api.internalKey()
             let ok = try await internalAPI.post("/internal/api-keys/authenticate", ["key": .string(good)])
             #expect(ok.status == .ok)
@@ -176,7 +176,7 @@ struct InternalRouteTests {
                                                          links: ["activation": "https://x/y"]), on: connection)
             try await h.core.outbox.enqueue(EmailMessage(to: "bob@example.com", subject: "Yo", text: "…", kind: "password_reset"), on: connection)
         }
-        try await h.run { api in
+        try await h.run { api async throws in
             let internalAPI = api.internalKey()
             let ann = try await internalAPI.get("/internal/outbox/emails?to=ann@example.com")
             #expect(ann.status == .ok)

@@ -10,7 +10,7 @@ struct LockoutTests {
     @Test func parallelWrongPasswordAttemptsCannotExceedTheLockoutLimit() async throws {
         let h = try await Harness.make { $0.lockout = .init(maxFailures: 5, duration: 900) }
         let user = try await h.user()
-        try await h.run { api in
+        try await h.run { api async throws in
             let statuses = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
                 for i in 0..<20 {
                     group.addTask {
@@ -41,7 +41,7 @@ struct LockoutTests {
     @Test func theLockExpiresAndSuccessResetsTheCounter() async throws {
         let h = try await Harness.make { $0.lockout = .init(maxFailures: 3, duration: 1) }
         let user = try await h.user()
-        try await h.run { api in
+        try await h.run { api async throws in
             for _ in 0..<2 { _ = try await api.login(user.email, "wrong password!") }
             // A success before the limit resets the count.
             #expect(try await api.login(user.email).status == .ok)

@@ -10,7 +10,7 @@ struct LoginTests {
         let h = try await Harness.make()
         let user = try await h.user("Ada@Example.com")
         let workspace = try await h.workspace(owner: user, name: "Paradiso")
-        try await h.run { api in
+        try await h.run { api async throws in
             // E-mail is matched case-insensitively.
             let response = try await api.login("ada@EXAMPLE.com")
             #expect(response.status == .ok)
@@ -35,7 +35,7 @@ struct LoginTests {
     @Test func wrongPasswordAndUnknownEmailAnswerTheSame() async throws {
         let h = try await Harness.make()
         let user = try await h.user()
-        try await h.run { api in
+        try await h.run { api async throws in
             let wrong = try await api.login(user.email, "not the password")
             let unknown = try await api.login("nobody@example.com", "not the password")
             #expect(wrong.status == .unauthorized)
@@ -48,7 +48,7 @@ struct LoginTests {
 
     @Test func validationErrorsAre422AndOverlongPasswordsAreRejectedBeforeHashing() async throws {
         let h = try await Harness.make()
-        try await h.run { api in
+        try await h.run { api async throws in
             let missing = try await api.post("/api/v1/auth/login", ["email": "a@example.com"])
             #expect(missing.status == .unprocessableContent)
             #expect(missing.errorCode == "validation_failed")
@@ -64,7 +64,7 @@ struct LoginTests {
         let h = try await Harness.make()
         let pending = try await h.user(status: "pending")
         let disabled = try await h.user(status: "disabled")
-        try await h.run { api in
+        try await h.run { api async throws in
             let p = try await api.login(pending.email)
             #expect(p.status == .forbidden)
             #expect(p.errorCode == "account_not_activated")
@@ -80,7 +80,7 @@ struct LoginTests {
     @Test func logoutEndsTheSession() async throws {
         let h = try await Harness.make()
         let user = try await h.user()
-        try await h.run { api in
+        try await h.run { api async throws in
             let login = try await api.login(user.email).json
             let signedIn = api.with(token: login["access_token"]?.string)
             #expect(try await signedIn.get("/api/v1/auth/me").status == .ok)
@@ -100,7 +100,7 @@ struct LoginTests {
         let user = try await h.user()
         let stranger = try await h.user()
         let theirs = try await h.workspace(owner: stranger)
-        try await h.run { api in
+        try await h.run { api async throws in
             #expect(try await api.get("/api/v1/auth/me").status == .unauthorized)
             #expect(try await api.with(token: "not-a-jwt").get("/api/v1/auth/me").errorCode == "token_malformed")
             let signedIn = api.with(token: try await h.token(for: user))
@@ -113,7 +113,7 @@ struct LoginTests {
     @Test func loginIsRateLimitedPerClientAddress() async throws {
         let h = try await Harness.make { $0.loginRateLimit = .init(burst: 3, perMinute: 1) }
         let user = try await h.user()
-        try await h.run { api in
+        try await h.run { api async throws in
             let a = api.from("203.0.113.7")
             for _ in 0..<3 { #expect(try await a.login(user.email, "wrong password!").status == .unauthorized) }
             let limited = try await a.login(user.email)

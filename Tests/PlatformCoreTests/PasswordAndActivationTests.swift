@@ -14,7 +14,7 @@ struct PasswordResetTests {
         let h = try await Harness.make()
         let user = try await h.user("known@example.com")
         let disabled = try await h.user("off@example.com", status: "disabled")
-        try await h.run { api in
+        try await h.run { api async throws in
             let known = try await api.post("/api/v1/auth/forgot-password", ["email": "KNOWN@example.com"])
             let unknown = try await api.post("/api/v1/auth/forgot-password", ["email": "ghost@example.com"])
             let off = try await api.post("/api/v1/auth/forgot-password", ["email": .string(disabled.email)])
@@ -31,13 +31,13 @@ struct PasswordResetTests {
     @Test func resetSetsTheNewPasswordAndEndsEverySession() async throws {
         let h = try await Harness.make()
         let user = try await h.user()
-        try await h.run { api in
+        try await h.run { api async throws in
             let session = try await api.login(user.email).json
             _ = try await api.post("/api/v1/auth/forgot-password", ["email": .string(user.email)])
-            let first = tokenParameter(try await h.emails(to: user.email)[0]["links"]?["reset"])
+            let first = tokenParameter(try await h.lastEmail(to: user.email)["links"]?["reset"])
             // A newer link revokes the older one.
             _ = try await api.post("/api/v1/auth/forgot-password", ["email": .string(user.email)])
-            let second = tokenParameter(try await h.emails(to: user.email)[0]["links"]?["reset"])
+            let second = tokenParameter(try await h.lastEmail(to: user.email)["links"]?["reset"])
             #expect(first != second)
             #expect(try await api.post("/api/v1/auth/reset-password", ["token": .string(first), "new_password": "brand new password"]).errorCode
                 == "token_invalid")
@@ -54,16 +54,16 @@ struct PasswordResetTests {
             // The session from before the reset is over.
             #expect(try await api.with(token: session["access_token"]?.string).get("/api/v1/auth/me").errorCode == "session_revoked")
             #expect(try await api.post("/api/v1/auth/refresh", ["refresh_token": session["refresh_token"]!]).status == .unauthorized)
-            #expect(try await h.emails(to: user.email)[0]["kind"] == "password_changed")
+            #expect(try await h.lastEmail(to: user.email)["kind"] == "password_changed")
         }
     }
 
     @Test func expiredResetLinksAreRefused() async throws {
         let h = try await Harness.make()
         let user = try await h.user()
-        try await h.run { api in
+        try await h.run { api async throws in
             _ = try await api.post("/api/v1/auth/forgot-password", ["email": .string(user.email)])
-            let token = tokenParameter(try await h.emails(to: user.email)[0]["links"]?["reset"])
+            let token = tokenParameter(try await h.lastEmail(to: user.email)["links"]?["reset"])
             try await h.core.database.query("UPDATE single_use_tokens SET expires_at = now() - interval '1 minute'")
             #expect(try await api.post("/api/v1/auth/reset-password", ["token": .string(token), "new_password": "brand new password"]).errorCode
                 == "token_expired")
@@ -85,13 +85,13 @@ struct ActivationResendTests {
         let owner = try await h.user()
         let workspace = try await h.workspace(owner: owner, name: "Melkweg")
         let ivy = try await invited(h, into: workspace)
-        try await h.run { api in
+        try await h.run { api async throws in
             let asOwner = api.with(token: try await h.token(for: owner))
             let sent = try await asOwner.post("/api/v1/auth/activate/resend", ["user_id": .string(ivy.id.uuidString), "workspace_id": .string(workspace.id.uuidString)])
             #expect(sent.status == .ok)
-            let first = tokenParameter(try await h.emails(to: ivy.email)[0]["links"]?["activation"])
+            let first = tokenParameter(try await h.lastEmail(to: ivy.email)["links"]?["activation"])
             _ = try await asOwner.post("/api/v1/auth/activate/resend", ["user_id": .string(ivy.id.uuidString), "workspace_id": .string(workspace.id.uuidString)])
-            let mail = try await h.emails(to: ivy.email)[0]
+            let mail = try await h.lastEmail(to: ivy.email)
             #expect(mail["text"]?.string?.contains("Melkweg") == true)
             let second = tokenParameter(mail["links"]?["activation"])
             #expect(try await api.get("/api/v1/auth/activate?token=\(first)").errorCode == "token_invalid")
@@ -123,7 +123,7 @@ struct ActivationResendTests {
         let ivy = try await invited(h, into: workspace)
         let otherOwner = try await h.user()
         let other = try await h.workspace(owner: otherOwner)
-        try await h.run { api in
+        try await h.run { api async throws in
             let body: JSONValue = ["user_id": .string(ivy.id.uuidString), "workspace_id": .string(workspace.id.uuidString)]
             let denied = try await api.with(token: try await h.token(for: viewer)).post("/api/v1/auth/activate/resend", body)
             #expect(denied.status == .forbidden)

@@ -10,7 +10,7 @@ struct RefreshTokenTests {
     @Test func replayingASpentRefreshTokenRevokesTheWholeFamily() async throws {
         let h = try await Harness.make { $0.refreshReuseGrace = 0 }
         let user = try await h.user()
-        try await h.run { api in
+        try await h.run { api async throws in
             let login = try await api.login(user.email).json
             var refreshTokens = [login["refresh_token"]!.string!]
             var accessTokens = [login["access_token"]!.string!]
@@ -49,7 +49,7 @@ struct RefreshTokenTests {
     @Test func refreshGraceWindow() async throws {
         let h = try await Harness.make { $0.refreshReuseGrace = 2 }
         let user = try await h.user()
-        try await h.run { api in
+        try await h.run { api async throws in
             let client = api.from("198.51.100.20").with(header: "User-Agent", "KisumWeb/1.0")
             let login = try await client.login(user.email).json
             let first = login["refresh_token"]!
@@ -74,7 +74,7 @@ struct RefreshTokenTests {
     @Test func sameClientReplayAfterTheGraceWindowRevokesTheFamily() async throws {
         let h = try await Harness.make { $0.refreshReuseGrace = 1 }
         let user = try await h.user()
-        try await h.run { api in
+        try await h.run { api async throws in
             let login = try await api.login(user.email).json
             let first = login["refresh_token"]!
             let second = try await api.post("/api/v1/auth/refresh", ["refresh_token": first]).json["refresh_token"]!
@@ -90,7 +90,7 @@ struct RefreshTokenTests {
     @Test func malformedUnknownAndExpiredRefreshTokens() async throws {
         let h = try await Harness.make()
         let user = try await h.user()
-        try await h.run { api in
+        try await h.run { api async throws in
             #expect(try await api.post("/api/v1/auth/refresh", [:]).status == .unprocessableContent)
             #expect(try await api.post("/api/v1/auth/refresh", ["refresh_token": "x"]).errorCode == "refresh_token_invalid")
             let unknown = try await api.post("/api/v1/auth/refresh", ["refresh_token": .string(OpaqueToken.generate())])
@@ -107,7 +107,7 @@ struct RefreshTokenTests {
     @Test func refreshStopsWhenTheUserIsDisabled() async throws {
         let h = try await Harness.make()
         let user = try await h.user()
-        try await h.run { api in
+        try await h.run { api async throws in
             let login = try await api.login(user.email).json
             try await h.core.database.query("UPDATE users SET status = 'disabled' WHERE id = \(user.id)")
             let refused = try await api.post("/api/v1/auth/refresh", ["refresh_token": login["refresh_token"]!])

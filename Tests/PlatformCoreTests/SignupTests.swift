@@ -11,7 +11,7 @@ struct SignupTests {
 
     @Test func signupInLocalBillingModeCreatesEverythingAndSignsIn() async throws {
         let h = try await Harness.make()
-        try await h.run { api in
+        try await h.run { api async throws in
             let response = try await api.post("/api/v1/auth/signup", Self.body)
             #expect(response.status == .created)
             let json = response.json
@@ -56,7 +56,7 @@ struct SignupTests {
     @Test func signupValidatesAndRefusesATakenEmail() async throws {
         let h = try await Harness.make()
         try await h.user("taken@example.com")
-        try await h.run { api in
+        try await h.run { api async throws in
             var short = Self.body.objectValue!
             short["password"] = "short"
             short["company_name"] = nil
@@ -80,7 +80,7 @@ struct SignupTests {
 
     @Test func registerCreatesAPendingAccountThatActivatesByEmail() async throws {
         let h = try await Harness.make()
-        try await h.run { api in
+        try await h.run { api async throws in
             let registered = try await api.post("/api/v1/auth/register",
                                                 ["email": "new@example.com", "password": "a long enough password", "full_name": "New"])
             #expect(registered.status == .created)
@@ -113,9 +113,9 @@ struct SignupTests {
 
     @Test func activationTokensExpireAndUnknownTokensAreInvalid() async throws {
         let h = try await Harness.make()
-        try await h.run { api in
+        try await h.run { api async throws in
             _ = try await api.post("/api/v1/auth/register", ["email": "late@example.com", "password": "a long enough password"])
-            let token = URLComponents(string: try await h.emails(to: "late@example.com")[0]["links"]!["activation"]!.string!)!
+            let token = URLComponents(string: try await h.lastEmail(to: "late@example.com")["links"]!["activation"]!.string!)!
                 .queryItems!.first { $0.name == "token" }!.value!
             #expect(try await api.get("/api/v1/auth/activate?token=\(OpaqueToken.generate())").errorCode == "token_invalid")
             #expect(try await api.get("/api/v1/auth/activate").status == .badRequest)

@@ -74,8 +74,11 @@ final class FakeStripe: Sendable {
         }
         router.get("/v1/checkout/sessions") { request, _ in
             try await self.record(request, "/v1/checkout/sessions:list")
-            let email = request.uri.queryParameters.get("customer_details[email]") ?? ""
-            let matching = self.sessions.withLockedValue { Array($0.values) }.filter { $0["customer_details"]?["email"]?.stringValue == email }
+            // Hummingbird decodes query values but not keys; Stripe clients encode the brackets.
+            let parameters = request.uri.queryParameters
+            let email = (parameters.get("customer_details%5Bemail%5D") ?? parameters.get("customer_details[email]") ?? "").lowercased()
+            let matching = self.sessions.withLockedValue { Array($0.values) }
+                .filter { $0["customer_details"]?["email"]?.stringValue?.lowercased() == email }
             return Self.json(["object": "list", "data": .array(matching)])
         }
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
@@ -200,7 +203,14 @@ final class FakeSMTPServer: @unchecked Sendable {
             if upper.hasPrefix("EHLO") || upper.hasPrefix("HELO") {
                 send("250-fake-smtp\r\n250 AUTH PLAIN\r\n")
             } else if upper.hasPrefix("AUTH PLAIN") {
-                auth = String(line.dropFirst("AUTH PLAIN ".count))
+                // With or without the initial response (curl sends it only with CURLOPT_SASL_IR).
+                let initial = line.split(separator: " ").dropFirst(2).first.map(String.init)
+                if let initial {
+                    auth = initial
+                } else {
+                    send("334 \r\n")
+                    auth = readLine()
+                }
                 send("235 ok\r\n")
             } else if upper.hasPrefix("MAIL FROM:") {
                 from = String(line.dropFirst("MAIL FROM:".count))

@@ -114,6 +114,11 @@ final class Harness: Sendable {
         return result
     }
 
+    /// The newest e-mail to `to` (`.null` when there is none, so lookups fail as expectations, not crashes).
+    func lastEmail(to: String) async throws -> JSONValue {
+        try await emails(to: to).first ?? .null
+    }
+
     func count(_ sql: String) async throws -> Int {
         try await core.database.query(PostgresQuery(unsafeSQL: sql)).first { try $0.decode(Int.self) } ?? 0
     }

@@ -110,8 +110,8 @@ public struct UserRepository: Sendable {
                     timezone = COALESCE(\(patch.timezone), timezone),
                     locale = COALESCE(\(patch.locale), locale),
                     avatar_url = CASE WHEN \(patch.clearAvatar) THEN NULL ELSE COALESCE(\(patch.avatarURL), avatar_url) END,
-                    avatar_key = CASE WHEN \(patch.clearAvatar) OR \(patch.avatarURL) IS NOT NULL THEN NULL ELSE avatar_key END,
-                    email_verified_at = CASE WHEN \(email) IS NOT NULL AND \(email) <> email THEN NULL ELSE email_verified_at END,
+                    avatar_key = CASE WHEN \(patch.clearAvatar) OR \(patch.avatarURL)::text IS NOT NULL THEN NULL ELSE avatar_key END,
+                    email_verified_at = CASE WHEN \(email)::text IS NOT NULL AND \(email)::text <> email THEN NULL ELSE email_verified_at END,
                     email = COALESCE(\(email), email),
                     updated_at = now()
                 WHERE id = \(userID)
