@@ -37,8 +37,10 @@ public struct DatabaseAccessResolver: EffectiveAccessResolver {
                 let (role, permissions, modules) = try row.decode((String, [String], [String]).self)
                 return EffectiveAccess(userID: userID, companyID: companyID, role: role, permissions: permissions, modules: modules)
             }
-        } catch let error as PSQLError {
-            // The database being away must never read as "not a member".
+        } catch let error as APIError {
+            throw error
+        } catch {
+            // The database being away (or the pool failing) must never read as "not a member".
             database.logger.error("access resolution failed", metadata: ["error": "\(String(reflecting: error))"])
             throw APIError.unavailable("access_unavailable", "Access for this company cannot be resolved right now.")
         }
