@@ -56,7 +56,9 @@ let services = [
     service("PlatformCore", folder: "PlatformCore", executable: "platform-core", dependencies: ["CArgon2", "CCurl", crypto,
         .product(name: "MultipartKit", package: "multipart-kit"), .product(name: "NIOPosix", package: "swift-nio")]),
     service("Base", folder: "Base", executable: "base"),
-    service("Venue", folder: "Venue", executable: "venue", dependencies: [crypto]),
+    // NIOFileSystem: the local document storage writes off the event loops.
+    service("Venue", folder: "Venue", executable: "venue", dependencies: [crypto,
+        .product(name: "_NIOFileSystem", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio")]),
     service("Finance", folder: "Finance", executable: "finance"),
     service("Promoter", folder: "Promoter", executable: "promoter"),
 ]

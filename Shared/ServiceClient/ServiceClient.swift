@@ -81,7 +81,10 @@ public struct ServiceClient: Sendable {
         timeout: Duration? = nil
     ) async throws -> OutboundResponse {
         var headers: [(name: String, value: String)] = [("Accept", "application/json")]
-        if body != nil { headers.append(("Content-Type", "application/json")) }
+        // JSON unless the caller says otherwise (e.g. a multipart upload to an external provider).
+        if body != nil, !extraHeaders.contains(where: { $0.name.caseInsensitiveCompare("Content-Type") == .orderedSame }) {
+            headers.append(("Content-Type", "application/json"))
+        }
         if let internalAPIKey { headers.append(("X-Internal-API-Key", internalAPIKey)) }
         if let orgID { headers.append(("x-org", orgID)) }
         if let requestID = OutboundContext.requestID { headers.append(("X-Request-ID", requestID)) }

@@ -25,6 +25,10 @@ public enum VenueService: KisumService {
         let availability = AvailabilityRepository(database: database)
         let bookings = BookingsRepository(database: database)
         let events = EventsRepository(database: database)
+        let deals = DealsRepository(database: database)
+        let contracts = ContractsRepository(database: database)
+        let workflow = ContractWorkflow(repository: contracts, storage: LocalDiskStorage(root: runtime.settings.storageDirectory),
+                                        provider: signatureProvider(runtime.settings.signature))
 
         // Tenant routes: token, x-org, membership, the venue module; each handler checks its permission.
         let api = runtime.tenantGroup(router, path: "/api/v1", module: VenuePermission.module)
@@ -33,6 +37,10 @@ public enum VenueService: KisumService {
         AvailabilityRoutes(repository: availability).addRoutes(to: api)
         BookingsRoutes(repository: bookings).addRoutes(to: api)
         EventsRoutes(repository: events).addRoutes(to: api)
+        DealsRoutes(repository: deals).addRoutes(to: api)
+        ContractsRoutes(repository: contracts, workflow: workflow).addRoutes(to: api)
+        OperationsRoutes(checklists: ChecklistsRepository(database: database), templates: TemplatesRepository(database: database))
+            .addRoutes(to: api)
 
         // Machine routes behind X-Internal-API-Key: Base-facing reads and the Admin control plane.
         let holding = runtime.settings.holdingCompanyID
@@ -43,5 +51,14 @@ public enum VenueService: KisumService {
         TakeoverRoutes(takeover: TakeoverRepository(database: database, holdingCompanyID: holding), venues: venues)
             .addRoutes(to: machine)
         return router
+    }
+
+    /// The adapter `SIGNATURE_PROVIDER` chose (settings loading already refused adobe_sign without
+    /// its base URL and token).
+    static func signatureProvider(_ settings: SignatureSettings) -> any SignatureProvider {
+        switch settings {
+        case .local: return LocalSignatureProvider()
+        case .adobeSign(let adobe): return AdobeSignProvider(settings: adobe)
+        }
     }
 }
