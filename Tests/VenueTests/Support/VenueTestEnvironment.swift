@@ -12,7 +12,8 @@ import KisumTesting
 let allVenuePermissions = [
     "venue.venues.read", "venue.venues.write", "venue.spaces.read", "venue.spaces.write",
     "venue.availability.read", "venue.availability.write", "venue.bookings.read", "venue.bookings.write",
-    "venue.events.read", "venue.events.write",
+    "venue.events.read", "venue.events.write", "venue.deals.read", "venue.deals.write",
+    "venue.contracts.read", "venue.contracts.write", "venue.operations.read", "venue.operations.write",
 ]
 
 /// One test's world: two companies with a full-permission member each, a fresh migrated database,
