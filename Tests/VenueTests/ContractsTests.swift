@@ -303,3 +303,34 @@ struct ContractsTests {
         }
     }
 }
+
+@Suite("Document storage")
+struct DocumentStorageTests {
+    @Test func storeLoadReplaceAndRemove() async throws {
+        try await withStorageDirectory { root in
+            let storage = LocalDiskStorage(root: root)
+            let first = try await storage.store(ByteBuffer(string: "%PDF-1.4 one"), key: "contracts/a/b/1.pdf", contentType: "application/pdf")
+            #expect(first.sizeBytes == 12)
+            #expect(first.sha256 == StorageKey.sha256Hex(ByteBuffer(string: "%PDF-1.4 one")))
+            #expect(first.sha256.count == 64)
+            #expect(try await storage.load(key: "contracts/a/b/1.pdf", maxBytes: 1024).map { String(buffer: $0) } == "%PDF-1.4 one")
+            // Same folder again, and the same key replaced.
+            _ = try await storage.store(ByteBuffer(string: "two"), key: "contracts/a/b/2.pdf", contentType: "application/pdf")
+            _ = try await storage.store(ByteBuffer(string: "one, again"), key: "contracts/a/b/1.pdf", contentType: "application/pdf")
+            #expect(try await storage.load(key: "contracts/a/b/1.pdf", maxBytes: 1024).map { String(buffer: $0) } == "one, again")
+            try await storage.remove(key: "contracts/a/b/1.pdf")
+            #expect(try await storage.load(key: "contracts/a/b/1.pdf", maxBytes: 1024) == nil)
+            try await storage.remove(key: "contracts/a/b/1.pdf")  // removing twice is fine
+            #expect(try await storage.load(key: "contracts/a/b/2.pdf", maxBytes: 1024) != nil)
+        }
+    }
+
+    @Test func keysCannotLeaveTheRoot() async throws {
+        for key in ["../etc/passwd", "/abs.pdf", "a//b.pdf", "a/./b.pdf", "a/../../b.pdf", "a b.pdf", "", "a/b/"] {
+            #expect(!StorageKey.isValid(key), "\(key)")
+        }
+        #expect(StorageKey.isValid("contracts/5ee1c0de/1795351598868-c6d1d631dc21a5dd.pdf"))
+        let storage = LocalDiskStorage(root: FileManager.default.temporaryDirectory.path)
+        await #expect(throws: StorageError.self) { try await storage.load(key: "../x", maxBytes: 10) }
+    }
+}

@@ -271,16 +271,16 @@ struct ContractsRepository: Sendable {
         try await applySigners(companyID: companyID, id: id, state.signers, on: connection, logger: logger)
     }
 
-    /// After a reminder: the signers who have not acted were notified again.
+    /// After a reminder: the signers who were asked and have not acted were notified again. Signers
+    /// still `pending` (their turn in a sequential flow has not come) were not, and stay as they are.
     static func recordResent(companyID: UUID, id: UUID, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""
             UPDATE contracts SET resend_count = resend_count + 1, last_sent_at = now(), updated_at = now()
             WHERE company_id = \(companyID) AND id = \(id)
             """, logger: logger)
         try await connection.query("""
-            UPDATE contract_signers SET status = 'sent', last_sent_at = now(), updated_at = now()
-            WHERE company_id = \(companyID) AND contract_id = \(id) AND status IN ('pending', 'sent', 'viewed')
-              AND (role <> 'cc' OR status = 'pending')
+            UPDATE contract_signers SET last_sent_at = now(), updated_at = now()
+            WHERE company_id = \(companyID) AND contract_id = \(id) AND role <> 'cc' AND status IN ('sent', 'viewed')
             """, logger: logger)
     }
 
