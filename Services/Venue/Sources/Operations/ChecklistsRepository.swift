@@ -4,8 +4,8 @@ import KisumPersistence
 import Logging
 import PostgresNIO
 
-/// Checklists and their tasks, always within one company. Task lists are written as a whole (one
-/// statement from a JSON array) inside the checklist's transaction, and read for a whole page at once.
+/// Checklists and their tasks, always within one company. A task list is written as a whole, from one
+/// JSON array, inside the checklist's transaction; tasks are read for a whole page at once.
 struct ChecklistsRepository: Sendable {
     let database: Database
 
@@ -113,8 +113,7 @@ struct ChecklistsRepository: Sendable {
                     RETURNING \(unescaped: Self.columns)
                     """, logger: logger).first(Self.decode)!
                 if let tasks = input.tasks {
-                    try await Self.insertTasks(tasks, previous: [:], companyID: companyID, checklistID: checklist.id,
-                                               on: connection, logger: logger)
+                    try await Self.insertTasks(tasks, companyID: companyID, checklistID: checklist.id, on: connection, logger: logger)
                 } else if let templateID = input.templateId {
                     // Due times follow the checklist's anchor: its own dueAt, else the event's start, else the booking's.
                     let anchor = input.dueAt ?? anchors.eventStart ?? anchors.bookingStart
@@ -159,12 +158,7 @@ struct ChecklistsRepository: Sendable {
                 }
 
                 if let tasks = p.tasks.value {
-                    let previous = try await Self.replaceableTasks(tasks, companyID: companyID, checklistID: id, on: connection, logger: logger)
-                    try await connection.query("""
-                        DELETE FROM checklist_tasks WHERE company_id = \(companyID) AND checklist_id = \(id)
-                        """, logger: logger)
-                    try await Self.insertTasks(tasks, previous: previous, companyID: companyID, checklistID: id,
-                                               on: connection, logger: logger)
+                    try await Self.replaceTasks(tasks, companyID: companyID, checklistID: id, on: connection, logger: logger)
                 }
                 if readiness == "complete", current.readinessState != "complete" {
                     let open = try await connection.query("""
@@ -231,47 +225,74 @@ struct ChecklistsRepository: Sendable {
         return Anchors(eventStart: row.4, bookingStart: row.5)
     }
 
-    /// What the replacement keeps of tasks that carry their id: creation and completion times. An id
-    /// that is not a task of this checklist is refused on its field.
-    private static func replaceableTasks(_ tasks: [TaskInput], companyID: UUID, checklistID: UUID,
-                                         on connection: PostgresConnection, logger: Logger) async throws -> [UUID: (createdAt: Date, completedAt: Date?)] {
-        var previous: [UUID: (createdAt: Date, completedAt: Date?)] = [:]
-        for try await (id, createdAt, completedAt) in try await connection.query("""
-            SELECT id, created_at, completed_at FROM checklist_tasks WHERE company_id = \(companyID) AND checklist_id = \(checklistID)
-            """, logger: logger).decode((UUID, Date, Date?).self) {
-            previous[id] = (createdAt, completedAt)
-        }
+    /// Replaces the task list with `tasks`, in array order. Tasks that carry the id of one of this
+    /// checklist's tasks are updated in place (keeping their id, creation time and — while still done —
+    /// their completion time); tasks without an id are inserted; the rest are deleted. An id that is not
+    /// a task of this checklist is refused on its field before anything changes.
+    private static func replaceTasks(_ tasks: [TaskInput], companyID: UUID, checklistID: UUID,
+                                     on connection: PostgresConnection, logger: Logger) async throws {
+        let existing = Set(try await connection.query("""
+            SELECT id FROM checklist_tasks WHERE company_id = \(companyID) AND checklist_id = \(checklistID)
+            """, logger: logger).collect { try $0.decode(UUID.self) })
         var v = Validator()
         for (index, task) in tasks.enumerated() {
-            if let id = task.id, previous[id] == nil {
+            if let id = task.id, !existing.contains(id) {
                 v.add("tasks[\(index)].id", "not_found", "No task with this id in this checklist.")
             }
         }
         try v.validate()
-        return previous
+
+        let kept = tasks.compactMap(\.id)
+        try await connection.query("""
+            DELETE FROM checklist_tasks
+            WHERE company_id = \(companyID) AND checklist_id = \(checklistID) AND NOT (id = ANY(\(kept)))
+            """, logger: logger)
+        guard !kept.isEmpty else {
+            try await insertTasks(tasks, companyID: companyID, checklistID: checklistID, on: connection, logger: logger)
+            return
+        }
+        // Positions are unique per checklist and checked row by row: park the kept tasks above any
+        // final position first, so the reordering UPDATE never collides with itself.
+        try await connection.query("""
+            UPDATE checklist_tasks SET position = position + 1000000
+            WHERE company_id = \(companyID) AND checklist_id = \(checklistID)
+            """, logger: logger)
+        let json = try rowsJSON(tasks)
+        try await connection.query("""
+            UPDATE checklist_tasks t SET
+                position = x.position, title = x.title, description = x.description, status = x.status,
+                assignee_id = x.assignee_id, due_at = x.due_at,
+                completed_at = CASE WHEN x.status = 'done' THEN COALESCE(CASE WHEN t.status = 'done' THEN t.completed_at END, now()) END,
+                updated_at = now()
+            FROM jsonb_to_recordset(\(json)::jsonb) AS x(id uuid, position integer, title text, description text, status text,
+                                                         assignee_id uuid, due_at timestamptz)
+            WHERE t.company_id = \(companyID) AND t.checklist_id = \(checklistID) AND t.id = x.id
+            """, logger: logger)
+        try await insertTasks(tasks, companyID: companyID, checklistID: checklistID, on: connection, logger: logger)
     }
 
-    /// One INSERT for the whole list from a JSON array, positions following the array order. A task
-    /// that stays done keeps its completion time; a newly done one is completed now.
-    private static func insertTasks(_ tasks: [TaskInput], previous: [UUID: (createdAt: Date, completedAt: Date?)], companyID: UUID,
-                                    checklistID: UUID, on connection: PostgresConnection, logger: Logger) async throws {
-        guard !tasks.isEmpty else { return }
-        let rows = tasks.enumerated().map { index, task in
-            let status = task.status ?? "todo"
-            let kept = task.id.flatMap { previous[$0] }
-            return TaskRow(id: task.id, position: index, title: task.title ?? "", description: task.description, status: status,
-                           assigneeId: task.assigneeId, dueAt: task.dueAt,
-                           completedAt: status == "done" ? kept?.completedAt : nil, createdAt: kept?.createdAt)
-        }
-        let json = String(decoding: try JSONCoding.encoder.encode(rows), as: UTF8.self)
+    /// Inserts the tasks of `tasks` that have no id, in one statement; positions follow the array order
+    /// of the whole list. A task created done is completed now.
+    private static func insertTasks(_ tasks: [TaskInput], companyID: UUID, checklistID: UUID, on connection: PostgresConnection,
+                                    logger: Logger) async throws {
+        guard tasks.contains(where: { $0.id == nil }) else { return }
+        let json = try rowsJSON(tasks)
         try await connection.query("""
-            INSERT INTO checklist_tasks (id, company_id, checklist_id, position, title, description, status, assignee_id, due_at,
-                                         completed_at, created_at)
-            SELECT COALESCE(t.id, gen_random_uuid()), \(companyID), \(checklistID), t.position, t.title, t.description, t.status,
-                   t.assignee_id, t.due_at, CASE WHEN t.status = 'done' THEN COALESCE(t.completed_at, now()) END, COALESCE(t.created_at, now())
-            FROM jsonb_to_recordset(\(json)::jsonb) AS t(id uuid, position integer, title text, description text, status text,
-                                                         assignee_id uuid, due_at timestamptz, completed_at timestamptz, created_at timestamptz)
+            INSERT INTO checklist_tasks (company_id, checklist_id, position, title, description, status, assignee_id, due_at, completed_at)
+            SELECT \(companyID), \(checklistID), x.position, x.title, x.description, x.status, x.assignee_id, x.due_at,
+                   CASE WHEN x.status = 'done' THEN now() END
+            FROM jsonb_to_recordset(\(json)::jsonb) AS x(id uuid, position integer, title text, description text, status text,
+                                                         assignee_id uuid, due_at timestamptz)
+            WHERE x.id IS NULL
             """, logger: logger)
+    }
+
+    private static func rowsJSON(_ tasks: [TaskInput]) throws -> String {
+        let rows = tasks.enumerated().map { index, task in
+            TaskRow(id: task.id, position: index, title: task.title ?? "", description: task.description, status: task.status ?? "todo",
+                    assigneeId: task.assigneeId, dueAt: task.dueAt)
+        }
+        return String(decoding: try JSONCoding.encoder.encode(rows), as: UTF8.self)
     }
 
     /// A task as `jsonb_to_recordset` reads it.
@@ -283,12 +304,10 @@ struct ChecklistsRepository: Sendable {
         var status: String
         var assigneeId: UUID?
         var dueAt: Date?
-        var completedAt: Date?
-        var createdAt: Date?
 
         enum CodingKeys: String, CodingKey {
             case id, position, title, description, status
-            case assigneeId = "assignee_id", dueAt = "due_at", completedAt = "completed_at", createdAt = "created_at"
+            case assigneeId = "assignee_id", dueAt = "due_at"
         }
     }
 }
