@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KisumKernel
-import NIOCore
 
 /// `/api/v1/contracts`: the venue contract lifecycle.
 struct ContractsRoutes: Sendable {
@@ -103,15 +102,8 @@ struct ContractsRoutes: Sendable {
 
     /// The action routes take an optional body: none at all is the same as `{}`.
     private static func optionalMessage(_ request: Request, context: Context) async throws -> SignatureMessage {
-        var request = request
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: 64 * 1024)
-        } catch {
-            throw APIError(.contentTooLarge, code: "payload_too_large", message: "The request body is too large.")
+        try await request.decodeOptional(as: SignatureMessage.self, context: context, default: SignatureMessage()) { body, v in
+            body.validate(&v)
         }
-        guard buffer.readableBytes > 0 else { return SignatureMessage() }
-        request.body = .init(buffer: buffer)
-        return try await request.decodeValid(as: SignatureMessage.self, context: context)
     }
 }
