@@ -40,8 +40,13 @@ public enum PlatformCoreService: KisumService {
         WellKnownController(core: core).addRoutes(to: router)
         AuthController(core: core).addRoutes(to: router)
         InternalController(core: core).addRoutes(to: core.internalGroup(router))
-        // Workspaces, Members, Teams, Permissions, API Keys and Module Settings register here, each with
-        // `core.userGroup` or `core.tenantGroup` (see Services/PlatformCore/NOTES.md).
+        // Each route group registers with `core.userGroup` or `core.tenantGroup` (see NOTES.md).
+        // Workspaces group (and POST /api/v1/members):
+
+        // Members and Teams groups:
+
+        // Permissions, API Keys and Module Settings groups:
+
         return router
     }
 

@@ -111,13 +111,7 @@ struct ActivationHandlers {
         v.check(body.workspaceId != nil, "workspace_id", "required", "This field is required.")
         try v.validate()
         let workspaceID = body.workspaceId!, targetID = body.userId!
-        guard let access = try await core.access.resolve(userID: caller.userID, companyID: workspaceID) else {
-            throw APIError.notFound("workspace")
-        }
-        guard access.permits(Permission.membersInvite) else {
-            throw APIError(.forbidden, code: "permission_denied", message: "Missing permission \(Permission.membersInvite).",
-                           info: ["permission": .string(Permission.membersInvite)])
-        }
+        _ = try await core.workspaceAccess(userID: caller.userID, workspaceID: workspaceID, permission: Permission.membersInvite)
         let target = try await core.database.query("""
             SELECT w.name FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
             WHERE m.workspace_id = \(workspaceID) AND m.user_id = \(targetID) AND m.status <> 'removed'

@@ -54,8 +54,7 @@ struct UserAccessPolicy: Sendable {
         guard !shared.isEmpty else { throw APIError.notFound("user") }
         guard let allowed = shared.first(where: { $0.rankAllows && $0.canUpdate }) else {
             if !shared.contains(where: \.canUpdate) {
-                throw APIError(.forbidden, code: "permission_denied", message: "Missing permission \(Permission.membersUpdate).",
-                               info: ["permission": .string(Permission.membersUpdate)])
+                throw APIError.permissionDenied(Permission.membersUpdate)
             }
             throw APIError.forbidden("insufficient_role", "You can only edit users with the same or a lower role.")
         }
