@@ -9,7 +9,7 @@ export KISUM_BUILD_CONFIG := $(CONFIG)
 TEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run up down status smoke test build migrate deps clean-data
+.PHONY: help run up down status mail smoke test build migrate deps clean-data
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-11s %s\n", $$1, $$2 }'
@@ -25,6 +25,9 @@ down: ## stop everything `make up` started
 
 status: ## what is running locally
 	@deploy/local/platform.sh status
+
+mail: ## the local e-mail outbox with its activation/invitation links (TO=address filters)
+	@deploy/local/platform.sh mail $(TO)
 
 smoke: ## check a running platform through the gateway (health, contracts, /internal/ blocked)
 	@deploy/local/smoke.sh

@@ -107,10 +107,12 @@ kisum_ensure_secrets() {
 
 kisum_load_secrets() {
     kisum_ensure_secrets
-    local name value
-    while IFS='=' read -r name value; do
-        [[ "$name" =~ ^[A-Z_][A-Z0-9_]*$ ]] || continue
-        printf -v "$name" '%s' "$value"
+    local line name
+    # Split at the first '=' only: `IFS='=' read name value` drops a trailing '=', which is base64 padding.
+    while IFS= read -r line; do
+        name="${line%%=*}"
+        [[ "$line" == *=* && "$name" =~ ^[A-Z_][A-Z0-9_]*$ ]] || continue
+        printf -v "$name" '%s' "${line#*=}"
     done <"$KISUM_SECRETS"
 }
 

@@ -8,6 +8,7 @@
 #   platform.sh migrate  starts PostgreSQL if needed, creates the databases, applies migrations
 #   platform.sh status   what is running
 #   platform.sh env SVC  prints the environment SVC runs with (contains secrets)
+#   platform.sh mail [TO] the local e-mail outbox, newest first (only e-mails to TO if given)
 #
 # Settings are described in deploy/local/lib.sh; what each service gets is in deploy/local/services.env.sh.
 set -euo pipefail
@@ -142,21 +143,27 @@ print_urls() {
     print_sign_in_help
 }
 
-# ---- BEGIN sign-up / sign-in help (owned by the Platform Core issue: replace the body with the real
-# ---- steps — register, activation link from the e-mail outbox, login — once those routes exist).
+# How a newcomer gets an account on the local platform: the web app is not part of this repository, so
+# the steps use curl through the gateway, and e-mails are read from Platform Core's local outbox.
 print_sign_in_help() {
     local base
     base=$(kisum_gateway_url)
     cat <<EOF
 
-  Signing up and in
-    (placeholder) Platform Core's sign-up and login routes are not implemented yet. Once they are,
-    this section shows how to register at $base/platform/..., where to find the activation link
-    (the local e-mail outbox) and how to sign in and call the other services with the token.
+  Signing up and in (nothing is e-mailed locally: \`make mail\` lists the e-mails and their links)
+    1. Sign up: an account, a workspace (company) and a local trial, signed in at once
+         curl -s $base/platform/api/v1/auth/signup -H 'content-type: application/json' \\
+           -d '{"email":"you@example.com","password":"a long password","full_name":"You","company_name":"My Venue"}'
+       Or register only (POST $base/platform/api/v1/auth/register with email, password, full_name),
+       read the activation link with \`make mail TO=you@example.com\`, and activate with
+       POST $base/platform/api/v1/auth/activate {"token":"<the token in the link>"}.
+    2. Sign in: POST $base/platform/api/v1/auth/login {"email":"…","password":"…"}
+       answers access_token, refresh_token and your workspaces (a workspace id is a company id).
+    3. Call any service with both headers, e.g.
+         curl -s $base/venue/api/v1/venues -H "authorization: Bearer \$ACCESS_TOKEN" -H "x-org: \$WORKSPACE_ID"
 
 EOF
 }
-# ---- END sign-up / sign-in help
 
 # ---------------------------------------------------------------------------------------------- commands
 
@@ -271,6 +278,19 @@ cmd_status() {
     printf '%-14s %s\n' gateway "$state"
 }
 
+# The local e-mail outbox (Platform Core keeps e-mails there when no SMTP_URL is set): activation,
+# invitation and password-reset links. Reads Platform Core's internal route directly (the gateway blocks it).
+cmd_mail() {
+    local to="${1:-}" query="limit=20"
+    mkdir -p "$KISUM_DATA"
+    kisum_load_secrets
+    [[ -n "$to" ]] && query+="&to=$(printf '%s' "$to" | sed 's/+/%2B/g; s/@/%40/g')"
+    curl -fsS "http://127.0.0.1:${KISUM_PORT[platform-core]}/internal/outbox/emails?$query" \
+        -H "X-Internal-API-Key: $PLATFORM_CORE_INTERNAL_KEY" \
+        || kisum_die "Platform Core does not answer on port ${KISUM_PORT[platform-core]} (is the platform up?)"
+    echo
+}
+
 cmd_env() {
     [[ $# == 1 ]] || kisum_die "usage: platform.sh env <service>"
     mkdir -p "$KISUM_DATA"
@@ -288,7 +308,8 @@ main() {
         migrate) cmd_migrate ;;
         status) cmd_status ;;
         env) cmd_env "$@" ;;
-        *) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+        mail) cmd_mail "$@" ;;
+        *) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
     esac
 }
 
