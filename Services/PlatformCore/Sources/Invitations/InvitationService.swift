@@ -129,7 +129,7 @@ struct InvitationService: Sendable {
     /// Nobody invites (or handles an invitation) above their own role.
     static func requireRank(_ role: String, _ inviter: Inviter) throws {
         guard (Role(rawValue: role)?.rank ?? Int.max) <= (Role(rawValue: inviter.role)?.rank ?? 0) else {
-            throw APIError.forbidden("insufficient_role", "You cannot invite with a role above your own.")
+            throw APIError.forbidden("insufficient_role", "You cannot invite, or handle invitations, with a role above your own.")
         }
     }
 }

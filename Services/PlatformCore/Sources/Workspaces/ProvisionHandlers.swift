@@ -46,13 +46,12 @@ struct ProvisionHandlers {
         let settings = core.settings
         let billing = core.billing
         return try await core.database.transaction { connection in
-            var owner = try await core.users.find(email: body.ownerEmail!, on: connection)
-            let created = owner == nil
-            if owner == nil {
-                owner = try await core.users.create(email: body.ownerEmail!, fullName: body.ownerFullName, status: User.Status.pending,
-                                                    passwordHash: nil, on: connection)
+            let found = try await core.users.find(email: body.ownerEmail!, on: connection)
+            let created = found == nil
+            let owner = if let found { found } else {
+                try await core.users.create(email: body.ownerEmail!, fullName: body.ownerFullName, status: User.Status.pending,
+                                            passwordHash: nil, on: connection)
             }
-            guard let owner else { throw APIError.internalError }
             if owner.status == User.Status.disabled {
                 throw APIError.conflict("user_disabled", "The owner's account is disabled.")
             }
