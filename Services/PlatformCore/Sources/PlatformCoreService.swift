@@ -42,6 +42,7 @@ public enum PlatformCoreService: KisumService {
         InternalController(core: core).addRoutes(to: core.internalGroup(router))
         // Each route group registers with `core.userGroup` or `core.tenantGroup` (see NOTES.md).
         // Workspaces group (and POST /api/v1/members):
+        WorkspacesController(core: core).addRoutes(to: router)
 
         // Members and Teams groups:
 

@@ -1,0 +1,152 @@
+import Foundation
+import Hummingbird
+import KisumKernel
+import PostgresNIO
+
+/// The workspace an invitation leads to.
+public struct InvitedWorkspace: ResponseEncodable, Sendable, Equatable {
+    public var id: UUID
+    public var name: String
+    public var logoUrl: String?
+}
+
+/// Who sent the invitation.
+public struct InvitationSender: ResponseEncodable, Sendable, Equatable {
+    public var fullName: String?
+    public var email: String
+}
+
+/// `GET /workspaces/invitations/details`: what the accept page shows before anything is spent.
+public struct InvitationDetails: ResponseEncodable, Sendable {
+    public var valid: Bool
+    public var invitationId: UUID
+    public var workspace: InvitedWorkspace
+    public var email: String
+    public var role: String
+    public var invitedBy: InvitationSender?
+    public var expiresAt: Date
+    /// The invitee has no account yet (a pending account without a password): accepting must set one.
+    public var requiresPassword: Bool
+}
+
+/// `POST /workspaces/invitations/accept`. A new account (password set here) is signed in: the token
+/// fields and `workspaces` are present as in the sign-in answer. An existing account is not signed in
+/// (`signed_in` false): the link alone must not open somebody's account — they sign in as usual.
+public struct InvitationAccepted: ResponseEncodable, Sendable {
+    public var signedIn: Bool
+    public var workspace: InvitedWorkspace
+    public var memberId: UUID
+    public var role: String
+    public var user: User
+    public var accessToken: String?
+    public var refreshToken: String?
+    public var tokenType: String?
+    public var expiresIn: Int?
+    public var sessionId: UUID?
+    public var workspaces: [WorkspaceMembershipSummary]?
+}
+
+/// The invitee's side: the link's token is the authentication. Invalid, revoked (a newer link, a
+/// cancellation), used or expired tokens answer like every other single-use link (400 `token_invalid`,
+/// `token_used`, `token_expired`, from `SingleUseTokenRepository`).
+struct InvitationAcceptance: Sendable {
+    let core: PlatformServices
+    var repository: InvitationRepository { InvitationRepository(logger: core.logger) }
+
+    /// Only an account nobody has claimed yet (pending, no password) gets its password from the link;
+    /// an existing account — with a password, or signing in through Clerk — keeps its credentials.
+    static func canSetPassword(_ user: User) -> Bool {
+        user.status == User.Status.pending && !user.hasPassword
+    }
+
+    func details(token: String) async throws -> InvitationDetails {
+        let (_, invitation, user) = try await open(token)
+        let row = try await core.database.query("""
+            SELECT w.name, w.logo_url, s.full_name, s.email
+            FROM workspaces w LEFT JOIN users s ON s.id = \(invitation.invitedBy)
+            WHERE w.id = \(invitation.workspaceId) AND w.status = 'active'
+            """).first { try $0.decode((String, String?, String?, String?).self) }
+        guard let (name, logo, senderName, senderEmail) = row else { throw SingleUseTokenRepository.invalid }
+        return InvitationDetails(
+            valid: true, invitationId: invitation.id, workspace: InvitedWorkspace(id: invitation.workspaceId, name: name, logoUrl: logo),
+            email: invitation.email, role: invitation.role,
+            invitedBy: senderEmail.map { InvitationSender(fullName: senderName, email: $0) },
+            expiresAt: invitation.expiresAt, requiresPassword: Self.canSetPassword(user))
+    }
+
+    /// Spends the token and joins the workspace in one transaction: password (new accounts only),
+    /// account activated, membership `invited` → `active`, invitation accepted, activity recorded.
+    func accept(token: String, password: String?, fullName: String?, client: ClientInfo) async throws -> InvitationAccepted {
+        let (record, _, user) = try await open(token)
+        if user.status == User.Status.disabled {
+            throw APIError.forbidden("account_disabled", "This account is disabled.")
+        }
+        let newAccount = Self.canSetPassword(user)
+        if newAccount && password == nil {
+            throw APIError.validation(field: "password", code: "required", message: "Choose a password to create your account.")
+        }
+        if !newAccount && password != nil {
+            throw APIError.validation(field: "password", code: "not_allowed",
+                                      message: "This account already exists; accept without a password and sign in as usual.")
+        }
+        // Hashing is slow and bounded: never inside the transaction.
+        let hash: String? = if newAccount, let password { try await core.passwords.hash(password) } else { nil }
+        let name = newAccount ? fullName : nil
+        let (invitation, session) = try await core.database.transaction { connection -> (Invitation, StartedSession?) in
+            let spent = try await core.singleUseTokens.consume(.invitation, token: token, on: connection)
+            guard spent.id == record.id, let workspaceID = spent.workspaceID,
+                  let invitation = try await repository.pending(workspaceID: workspaceID, tokenID: spent.id, lock: true, on: connection),
+                  try await repository.accept(invitation, userID: user.id, on: connection)
+            else { throw SingleUseTokenRepository.invalid }
+            if let hash {
+                // Checked outside the transaction: a password set meanwhile is never overwritten.
+                guard try await core.users.passwordHash(userID: user.id, on: connection) == nil else {
+                    throw APIError.conflict("account_claimed", "This account already has a password; sign in as usual.")
+                }
+                try await core.users.setPassword(userID: user.id, hash: hash, on: connection)
+            }
+            // Only an e-mailed link proves the address; a copied one merely activates the account.
+            try await connection.query("""
+                UPDATE users SET status = CASE WHEN status = 'pending' THEN 'active' ELSE status END,
+                    email_verified_at = CASE WHEN \(invitation.delivery == InvitationDelivery.email.rawValue)
+                                             THEN COALESCE(email_verified_at, now()) ELSE email_verified_at END,
+                    full_name = COALESCE(\(name), full_name), updated_at = now()
+                WHERE id = \(user.id)
+                """, logger: core.logger)
+            try await core.workspaces.recordActivity(
+                workspaceID: workspaceID, userID: user.id, action: "member.joined", entityType: "member",
+                entityID: invitation.memberId?.uuidString.lowercased(),
+                description: "\(invitation.email) accepted the invitation and joined as \(invitation.role)", on: connection)
+            let session = hash == nil ? nil : try await core.tokens.startSession(userID: user.id, client: client, on: connection)
+            return (invitation, session)
+        }
+        let workspaceName = try await core.workspaces.find(id: invitation.workspaceId)
+        let workspace = InvitedWorkspace(id: invitation.workspaceId, name: workspaceName?.name ?? "", logoUrl: workspaceName?.logoUrl)
+        let current = try await core.users.find(id: user.id) ?? user
+        var answer = InvitationAccepted(signedIn: false, workspace: workspace, memberId: invitation.memberId!, role: invitation.role,
+                                        user: current)
+        if let session {
+            let pair = try await core.tokens.pair(for: session, userID: current.id, email: current.email)
+            try await core.users.recordLogin(userID: current.id)
+            answer.signedIn = true
+            answer.accessToken = pair.accessToken
+            answer.refreshToken = pair.refreshToken
+            answer.tokenType = pair.tokenType
+            answer.expiresIn = pair.expiresIn
+            answer.sessionId = pair.sessionId
+            answer.workspaces = try await core.workspaces.memberships(userID: current.id)
+        }
+        return answer
+    }
+
+    /// The token's open invitation and invitee, or the uniform invalid-link error.
+    private func open(_ token: String) async throws -> (SingleUseTokenRecord, Invitation, User) {
+        let record = try await core.singleUseTokens.peek(.invitation, token: token)
+        guard let workspaceID = record.workspaceID, let userID = record.userID else { throw SingleUseTokenRepository.invalid }
+        let invitation = try await core.database.transaction { connection in
+            try await repository.pending(workspaceID: workspaceID, tokenID: record.id, lock: false, on: connection)
+        }
+        guard let invitation, let user = try await core.users.find(id: userID) else { throw SingleUseTokenRepository.invalid }
+        return (record, invitation, user)
+    }
+}

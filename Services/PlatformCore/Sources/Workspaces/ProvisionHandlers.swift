@@ -1,0 +1,84 @@
+import Foundation
+import Hummingbird
+import KisumKernel
+import PostgresNIO
+
+/// `POST /workspaces/provision`: what platform staff created.
+public struct ProvisionedWorkspace: ResponseEncodable, Sendable {
+    public var workspace: Workspace
+    public var owner: User
+    /// The owner's account was created by this call (pending until they follow the activation link).
+    public var ownerCreated: Bool
+    /// An activation link was e-mailed to the owner (their account was pending).
+    public var activationEmailSent: Bool
+    public var subscription: SubscriptionSummary
+}
+
+/// Staff provisioning: a workspace for a customer, with the owner found or created by e-mail. Only
+/// `users.is_superuser` (never granted through the API) may call it, and not while impersonating.
+struct ProvisionHandlers {
+    let core: PlatformServices
+
+    struct ProvisionBody: ValidatableBody {
+        var name: String?
+        var ownerEmail: String?
+        var ownerFullName: String?
+
+        func validate(_ v: inout Validator) {
+            v.text(name, "name", maxLength: 200)
+            v.email(ownerEmail, "owner_email")
+            v.text(ownerFullName, "owner_full_name", required: false, maxLength: 200)
+        }
+    }
+
+    /// In one transaction: the owner (a new account is `pending` without a password and gets an
+    /// activation link bound to the workspace), the workspace with its owner membership, default
+    /// permissions and modules, and a trial started through the billing provider as signup does
+    /// (Stripe, or recorded as `local` without one).
+    @Sendable func provision(_ request: Request, context: PlatformRequestContext) async throws -> ProvisionedWorkspace {
+        let identity = try context.requireIdentity()
+        let isSuperuser = try await core.database.query("SELECT is_superuser FROM users WHERE id = \(identity.userID)")
+            .first { try $0.decode(Bool.self) } ?? false
+        guard isSuperuser, identity.actor == nil else {
+            throw APIError.forbidden("superuser_required", "Only platform staff can provision workspaces.")
+        }
+        let body = try await request.decodeValid(as: ProvisionBody.self, context: context)
+        let settings = core.settings
+        let billing = core.billing
+        return try await core.database.transaction { connection in
+            let found = try await core.users.find(email: body.ownerEmail!, on: connection)
+            let created = found == nil
+            let owner = if let found { found } else {
+                try await core.users.create(email: body.ownerEmail!, fullName: body.ownerFullName, status: User.Status.pending,
+                                            passwordHash: nil, on: connection)
+            }
+            if owner.status == User.Status.disabled {
+                throw APIError.conflict("user_disabled", "The owner's account is disabled.")
+            }
+            let workspace = try await core.workspaces.create(name: body.name!, ownerID: owner.id, createdBy: identity.userID, on: connection)
+            let started = try await billing.startSubscription(SubscriptionRequest(
+                workspaceID: workspace.id, workspaceName: workspace.name, email: owner.email, customerName: owner.fullName,
+                paymentMethodID: nil, trialDays: settings.trialDays,
+                successURL: "\(settings.publicAppURL)/billing/success?session_id={CHECKOUT_SESSION_ID}",
+                cancelURL: "\(settings.publicAppURL)/billing/cancelled", idempotencyKey: "provision-\(workspace.id.uuidString.lowercased())"))
+            let subscription = try await SubscriptionRepository(logger: core.logger).record(started, workspaceID: workspace.id, on: connection)
+            let needsActivation = owner.status == User.Status.pending
+            if needsActivation {
+                // A customer set up by staff may not read the e-mail within the hour of a sign-up link.
+                let ttl = settings.invitationTTL
+                let issued = try await core.singleUseTokens.issue(.activation, userID: owner.id, workspaceID: workspace.id, email: owner.email,
+                                                                  createdBy: identity.userID, ttl: ttl, on: connection)
+                try await core.outbox.enqueue(core.emails.activation(to: owner.email, name: owner.fullName, token: issued.token,
+                                                                     workspaceID: workspace.id, workspaceName: workspace.name,
+                                                                     hours: max(1, Int(ttl / 3600))),
+                                              workspaceID: workspace.id, on: connection)
+            }
+            try await core.workspaces.recordActivity(
+                workspaceID: workspace.id, userID: identity.userID, action: "workspace.provisioned", entityType: "workspace",
+                entityID: workspace.id.uuidString.lowercased(), description: "Provisioned by platform staff for \(owner.email)",
+                on: connection)
+            return ProvisionedWorkspace(workspace: workspace, owner: owner, ownerCreated: created, activationEmailSent: needsActivation,
+                                        subscription: subscription)
+        }
+    }
+}
