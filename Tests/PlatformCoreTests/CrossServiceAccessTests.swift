@@ -21,7 +21,7 @@ struct CrossServiceAccessTests {
         let base = "http://127.0.0.1:\(platformPort)"
         let verifier = AccessTokenVerifier(keys: JWKSKeySource(url: "\(base)/.well-known/jwks.json"), issuer: "kisum-platform-core", audience: "kisum")
         let resolver = PlatformAccessResolver(
-            client: ServiceClient(name: "platform-core", baseURL: base, internalAPIKey: TestDefaults.internalKeys[1], timeout: .seconds(2),
+            client: ServiceClient(name: "platform-core", baseURL: base, internalAPIKey: TestDefaults.internalKeys[1], timeout: .seconds(15),
                                   retry: .none),
             ttl: .seconds(30))
         return (verifier, resolver)
@@ -61,7 +61,10 @@ struct CrossServiceAccessTests {
             port async throws in
             let (verifier, resolver) = Self.clients(platformPort: port)
             // A token from Platform Core's own login, as a browser would hold it.
-            let loginToken = try await ServiceClient(name: "platform-core", baseURL: "http://127.0.0.1:\(port)", internalAPIKey: nil)
+            // Login hashes with Argon2id; on a loaded CI machine (tests run in parallel) that can take a while,
+            // and this test is about tokens, not speed.
+            let loginToken = try await ServiceClient(name: "platform-core", baseURL: "http://127.0.0.1:\(port)", internalAPIKey: nil,
+                                                     timeout: .seconds(60))
                 .json("POST", "/api/v1/auth/login", body: ["email": owner.email, "password": Harness.password], as: JSONValue.self)["access_token"]!.string!
             let app = Self.otherService(verifier: verifier, resolver: resolver)
             let viewerToken = try await h.token(for: viewer)
