@@ -44,6 +44,8 @@ public enum PlatformCoreService: KisumService {
         // Workspaces group (and POST /api/v1/members):
 
         // Members and Teams groups:
+        MembersController(core: core).addRoutes(to: router)
+        TeamsController(core: core).addRoutes(to: router)
 
         // Permissions, API Keys and Module Settings groups:
 
