@@ -62,7 +62,7 @@ public struct Member: ResponseEncodable, Sendable, Equatable {
 }
 
 /// One row of `GET /members/directory`: just enough for pickers, mentions and avatars.
-public struct DirectoryEntry: ResponseEncodable, Sendable {
+public struct MemberDirectoryEntry: ResponseEncodable, Sendable {
     public var id: UUID
     public var userId: UUID
     public var email: String
@@ -73,7 +73,7 @@ public struct DirectoryEntry: ResponseEncodable, Sendable {
 }
 
 public struct MemberDirectory: ResponseEncodable, Sendable {
-    public var items: [DirectoryEntry]
+    public var items: [MemberDirectoryEntry]
     public var total: Int
     /// True when the workspace has more active members than `MemberRepository.directoryLimit`.
     public var truncated: Bool

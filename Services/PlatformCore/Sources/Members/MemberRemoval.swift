@@ -56,6 +56,8 @@ struct MemberRemoval: Sendable {
         var status: String
         var isSuperuser: Bool
         var avatarKey: String?
+        /// `workspaces.owner_id` points at them (normally together with the owner role).
+        var isRecordedOwner: Bool
     }
 
     func remove(workspaceID: UUID, memberID: UUID, caller: Identity, callerRole: String, deletion: UserDeletion) async throws -> RemovalSummary {
@@ -65,7 +67,7 @@ struct MemberRemoval: Sendable {
             }
             if target.userID == caller.userID { throw MemberPolicy.cannotRemoveSelf }
             try MemberPolicy.requireRank(callerRole: callerRole, over: target.role, "remove")
-            if target.role == Role.owner.rawValue { throw MemberPolicy.ownerProtected }
+            if target.role == Role.owner.rawValue || target.isRecordedOwner { throw MemberPolicy.ownerProtected }
 
             // Lock the account before counting its other workspaces: two workspaces removing the same person
             // at once then see each other's result, and the second one deletes the orphaned account.
@@ -130,13 +132,15 @@ struct MemberRemoval: Sendable {
 
     private func lock(workspaceID: UUID, memberID: UUID, on connection: PostgresConnection) async throws -> Target? {
         try await connection.query("""
-            SELECT m.id, m.user_id, u.email, m.role, m.status, u.is_superuser, u.avatar_key
-            FROM memberships m JOIN users u ON u.id = m.user_id
+            SELECT m.id, m.user_id, u.email, m.role, m.status, u.is_superuser, u.avatar_key, w.owner_id = m.user_id
+            FROM memberships m JOIN users u ON u.id = m.user_id JOIN workspaces w ON w.id = m.workspace_id
             WHERE m.workspace_id = \(workspaceID) AND m.id = \(memberID) AND m.status <> 'removed'
             FOR UPDATE OF m
             """, logger: logger).first { row in
-            let (id, userID, email, role, status, superuser, avatarKey) = try row.decode((UUID, UUID, String, String, String, Bool, String?).self)
-            return Target(memberID: id, userID: userID, email: email, role: role, status: status, isSuperuser: superuser, avatarKey: avatarKey)
+            let (id, userID, email, role, status, superuser, avatarKey, recordedOwner) =
+                try row.decode((UUID, UUID, String, String, String, Bool, String?, Bool).self)
+            return Target(memberID: id, userID: userID, email: email, role: role, status: status, isSuperuser: superuser,
+                          avatarKey: avatarKey, isRecordedOwner: recordedOwner)
         }
     }
 

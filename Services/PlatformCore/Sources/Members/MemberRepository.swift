@@ -23,7 +23,7 @@ struct MemberRepository: Sendable {
 
     /// One page and the total matching, in one query (the total comes back even past the last page).
     func list(workspaceID: UUID, filter: ListFilter) async throws -> (members: [Member], total: Int) {
-        let pattern = filter.search.map(LikePattern.contains)
+        let pattern = filter.search.map(RosterSearch.pattern)
         let rows = try await database.query("""
             WITH filtered AS (
                 SELECT \(unescaped: Member.columns), lower(COALESCE(u.full_name, u.display_name, u.email)) AS sort_name
@@ -59,12 +59,12 @@ struct MemberRepository: Sendable {
             LIMIT \(Self.directoryLimit)
             """)
         var total = 0
-        var items: [DirectoryEntry] = []
+        var items: [MemberDirectoryEntry] = []
         for try await row in rows {
             let (id, userID, email, fullName, displayName, avatar, role, count) =
                 try row.decode((UUID, UUID, String, String?, String?, String?, String, Int).self)
             total = count
-            items.append(DirectoryEntry(id: id, userId: userID, email: email, fullName: fullName, displayName: displayName,
+            items.append(MemberDirectoryEntry(id: id, userId: userID, email: email, fullName: fullName, displayName: displayName,
                                         avatarUrl: avatar, role: role))
         }
         return MemberDirectory(items: items, total: total, truncated: total > items.count)
@@ -132,8 +132,8 @@ struct MemberRepository: Sendable {
 }
 
 /// `%text%` for ILIKE, with the user's `%`, `_` and `\` taken literally.
-enum LikePattern {
-    static func contains(_ text: String) -> String {
+enum RosterSearch {
+    static func pattern(_ text: String) -> String {
         var escaped = ""
         for character in text {
             if character == "\\" || character == "%" || character == "_" { escaped.append("\\") }

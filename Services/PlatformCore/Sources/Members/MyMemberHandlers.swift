@@ -87,7 +87,7 @@ struct MyMemberHandlers {
 
 extension Request {
     /// Like `decodeValid`, for operations whose body may be left out entirely (nil then).
-    func decodeValidIfPresent<T: ValidatableBody>(as type: T.Type, context: PlatformRequestContext) async throws -> T? {
+    fileprivate func decodeValidIfPresent<T: ValidatableBody>(as type: T.Type, context: PlatformRequestContext) async throws -> T? {
         let buffer: ByteBuffer
         do {
             buffer = try await body.collect(upTo: context.maxUploadSize)
