@@ -45,6 +45,8 @@ public enum PlatformCoreService: KisumService {
         WorkspacesController(core: core).addRoutes(to: router)
 
         // Members and Teams groups:
+        MembersController(core: core).addRoutes(to: router)
+        TeamsController(core: core).addRoutes(to: router)
 
         // Permissions, API Keys and Module Settings groups:
 

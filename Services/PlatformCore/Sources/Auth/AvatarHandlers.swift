@@ -50,7 +50,9 @@ struct AvatarHandlers {
         ], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    private func store(_ request: Request, for userID: UUID) async throws -> AvatarUploaded {
+    /// Reads, checks and stores the uploaded image as `userID`'s avatar (deleting the previous upload).
+    /// Callers decide who may do this; `POST /members/{member_id}/avatar` uses it too.
+    func store(_ request: Request, for userID: UUID) async throws -> AvatarUploaded {
         let limit = core.settings.avatarMaxBytes
         let file = try await Self.filePart(of: request, limit: limit)
         guard file.count <= limit else { throw Self.tooLarge(limit) }

@@ -1,0 +1,103 @@
+import Foundation
+import Hummingbird
+import KisumKernel
+import PostgresNIO
+
+/// A member of a workspace as the Members routes show it: the membership (`id` = member_id) joined with
+/// its user. `title` and `department` are the member's profile in this workspace (memberships columns),
+/// not the user's global title.
+public struct Member: ResponseEncodable, Sendable, Equatable {
+    public var id: UUID
+    public var workspaceId: UUID
+    public var userId: UUID
+    public var email: String
+    public var fullName: String?
+    public var displayName: String?
+    public var avatarUrl: String?
+    public var phone: String?
+    public var timezone: String?
+    public var role: String
+    public var status: String
+    /// `status == active`: the member can use the workspace now.
+    public var isActive: Bool
+    public var title: String?
+    public var department: String?
+    public var userStatus: String
+    public var invitedBy: UUID?
+    public var joinedAt: Date?
+    public var lastLoginAt: Date?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    /// `m` = memberships, `u` = users.
+    static let columns = """
+        m.id, m.workspace_id, m.user_id, u.email, u.full_name, u.display_name, u.avatar_url, u.phone, u.timezone,
+        m.role, m.status, m.title, m.department, u.status AS user_status, m.invited_by, m.joined_at, u.last_login_at,
+        m.created_at, m.updated_at
+        """
+
+    init(row: PostgresRow) throws {
+        let r = row.makeRandomAccess()
+        id = try r["id"].decode(UUID.self)
+        workspaceId = try r["workspace_id"].decode(UUID.self)
+        userId = try r["user_id"].decode(UUID.self)
+        email = try r["email"].decode(String.self)
+        fullName = try r["full_name"].decode(String?.self)
+        displayName = try r["display_name"].decode(String?.self)
+        avatarUrl = try r["avatar_url"].decode(String?.self)
+        phone = try r["phone"].decode(String?.self)
+        timezone = try r["timezone"].decode(String?.self)
+        role = try r["role"].decode(String.self)
+        status = try r["status"].decode(String.self)
+        title = try r["title"].decode(String?.self)
+        department = try r["department"].decode(String?.self)
+        userStatus = try r["user_status"].decode(String.self)
+        invitedBy = try r["invited_by"].decode(UUID?.self)
+        joinedAt = try r["joined_at"].decode(Date?.self)
+        lastLoginAt = try r["last_login_at"].decode(Date?.self)
+        createdAt = try r["created_at"].decode(Date.self)
+        updatedAt = try r["updated_at"].decode(Date.self)
+        isActive = status == MembershipStatus.active
+    }
+}
+
+/// One row of `GET /members/directory`: just enough for pickers, mentions and avatars.
+public struct MemberDirectoryEntry: ResponseEncodable, Sendable {
+    public var id: UUID
+    public var userId: UUID
+    public var email: String
+    public var fullName: String?
+    public var displayName: String?
+    public var avatarUrl: String?
+    public var role: String
+}
+
+public struct MemberDirectory: ResponseEncodable, Sendable {
+    public var items: [MemberDirectoryEntry]
+    public var total: Int
+    /// True when the workspace has more active members than `MemberRepository.directoryLimit`.
+    public var truncated: Bool
+}
+
+/// The caller's own member record (`GET /members/me`): the member, their onboarding state and what they
+/// may do here. Encoded flat (the member's fields at the top level).
+public struct MyMember: ResponseEncodable, Sendable {
+    public var member: Member
+    public var tours: [String: TourStatus]
+    public var onboardingCompletedAt: Date?
+    public var permissions: [String]
+    public var modules: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case tours, onboardingCompletedAt, permissions, modules
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try member.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(tours, forKey: .tours)
+        try container.encodeIfPresent(onboardingCompletedAt, forKey: .onboardingCompletedAt)
+        try container.encode(permissions, forKey: .permissions)
+        try container.encode(modules, forKey: .modules)
+    }
+}

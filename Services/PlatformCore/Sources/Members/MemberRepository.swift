@@ -1,0 +1,144 @@
+import Foundation
+import KisumKernel
+import KisumPersistence
+import Logging
+import PostgresNIO
+
+/// Memberships of one workspace joined with their users. Every query names the workspace; `removed`
+/// memberships are history and never listed or found here.
+struct MemberRepository: Sendable {
+    let database: Database
+    var logger: Logger { database.logger }
+
+    /// The directory answers without paging; this bounds it (see `MemberDirectory.truncated`).
+    static let directoryLimit = 5000
+
+    struct ListFilter: Sendable {
+        var search: String?
+        /// true: `active` only; false: `invited` and `suspended`.
+        var isActive: Bool?
+        var skip: Int
+        var limit: Int
+    }
+
+    /// One page and the total matching, in one query (the total comes back even past the last page).
+    func list(workspaceID: UUID, filter: ListFilter) async throws -> (members: [Member], total: Int) {
+        let pattern = filter.search.map(RosterSearch.pattern)
+        let rows = try await database.query("""
+            WITH filtered AS (
+                SELECT \(unescaped: Member.columns), lower(COALESCE(u.full_name, u.display_name, u.email)) AS sort_name
+                FROM memberships m JOIN users u ON u.id = m.user_id
+                WHERE m.workspace_id = \(workspaceID) AND m.status <> 'removed'
+                  AND (\(filter.isActive)::boolean IS NULL OR (m.status = 'active') = \(filter.isActive))
+                  AND (\(pattern)::text IS NULL OR u.email ILIKE \(pattern) OR u.full_name ILIKE \(pattern)
+                       OR u.display_name ILIKE \(pattern))
+            )
+            SELECT t.total, p.*
+            FROM (SELECT count(*) AS total FROM filtered) t
+            LEFT JOIN LATERAL (
+                SELECT * FROM filtered ORDER BY sort_name, id LIMIT \(filter.limit) OFFSET \(filter.skip)
+            ) p ON true
+            """)
+        var total = 0
+        var members: [Member] = []
+        for try await row in rows {
+            let r = row.makeRandomAccess()
+            total = try r["total"].decode(Int.self)
+            if try r["id"].decode(UUID?.self) != nil { members.append(try Member(row: row)) }
+        }
+        return (members, total)
+    }
+
+    /// Every active member (at most `directoryLimit`), by name.
+    func directory(workspaceID: UUID) async throws -> MemberDirectory {
+        let rows = try await database.query("""
+            SELECT m.id, m.user_id, u.email, u.full_name, u.display_name, u.avatar_url, m.role, count(*) OVER () AS total
+            FROM memberships m JOIN users u ON u.id = m.user_id
+            WHERE m.workspace_id = \(workspaceID) AND m.status = 'active'
+            ORDER BY lower(COALESCE(u.full_name, u.display_name, u.email)), m.id
+            LIMIT \(Self.directoryLimit)
+            """)
+        var total = 0
+        var items: [MemberDirectoryEntry] = []
+        for try await row in rows {
+            let (id, userID, email, fullName, displayName, avatar, role, count) =
+                try row.decode((UUID, UUID, String, String?, String?, String?, String, Int).self)
+            total = count
+            items.append(MemberDirectoryEntry(id: id, userId: userID, email: email, fullName: fullName, displayName: displayName,
+                                        avatarUrl: avatar, role: role))
+        }
+        return MemberDirectory(items: items, total: total, truncated: total > items.count)
+    }
+
+    func find(workspaceID: UUID, memberID: UUID, on connection: PostgresConnection? = nil) async throws -> Member? {
+        let query: PostgresQuery = """
+            SELECT \(unescaped: Member.columns) FROM memberships m JOIN users u ON u.id = m.user_id
+            WHERE m.workspace_id = \(workspaceID) AND m.id = \(memberID) AND m.status <> 'removed'
+            """
+        if let connection { return try await connection.query(query, logger: logger).first(Member.init(row:)) }
+        return try await database.query(query).first(Member.init(row:))
+    }
+
+    /// The caller's own membership with its onboarding state.
+    func mine(workspaceID: UUID, userID: UUID) async throws -> (member: Member, tours: String, onboardingCompletedAt: Date?)? {
+        try await database.query("""
+            SELECT \(unescaped: Member.columns), m.tours::text AS tours, m.onboarding_completed_at
+            FROM memberships m JOIN users u ON u.id = m.user_id
+            WHERE m.workspace_id = \(workspaceID) AND m.user_id = \(userID) AND m.status <> 'removed'
+            """).first { row in
+            let r = row.makeRandomAccess()
+            return (try Member(row: row), try r["tours"].decode(String.self), try r["onboarding_completed_at"].decode(Date?.self))
+        }
+    }
+
+    /// Locks and returns the membership (any status but removed) for a change inside a transaction.
+    func lock(workspaceID: UUID, memberID: UUID, on connection: PostgresConnection) async throws -> Member? {
+        try await connection.query("""
+            SELECT \(unescaped: Member.columns) FROM memberships m JOIN users u ON u.id = m.user_id
+            WHERE m.workspace_id = \(workspaceID) AND m.id = \(memberID) AND m.status <> 'removed'
+            FOR UPDATE OF m
+            """, logger: logger).first(Member.init(row:))
+    }
+
+    struct Patch: Sendable {
+        var role: String?
+        var status: String?
+        var title: String?
+        var clearTitle = false
+        var department: String?
+        var clearDepartment = false
+    }
+
+    /// One UPDATE for the whole patch. Taking away an owner's role or access is guarded in the statement
+    /// itself: it only applies while another active owner remains, so two owners demoting each other at
+    /// once cannot leave the workspace without one. Returns false when that guard refused.
+    func update(workspaceID: UUID, memberID: UUID, patch: Patch, on connection: PostgresConnection) async throws -> Bool {
+        try await connection.query("""
+            UPDATE memberships m SET
+                role = COALESCE(\(patch.role), m.role),
+                status = COALESCE(\(patch.status), m.status),
+                title = CASE WHEN \(patch.clearTitle) THEN NULL ELSE COALESCE(\(patch.title), m.title) END,
+                department = CASE WHEN \(patch.clearDepartment) THEN NULL ELSE COALESCE(\(patch.department), m.department) END,
+                joined_at = CASE WHEN \(patch.status)::text = 'active' THEN COALESCE(m.joined_at, now()) ELSE m.joined_at END,
+                updated_at = now()
+            WHERE m.workspace_id = \(workspaceID) AND m.id = \(memberID) AND m.status <> 'removed'
+              AND (m.role <> 'owner'
+                   OR (COALESCE(\(patch.role), m.role) = 'owner' AND COALESCE(\(patch.status), m.status) = m.status)
+                   OR EXISTS (SELECT 1 FROM memberships o
+                              WHERE o.workspace_id = m.workspace_id AND o.role = 'owner' AND o.status = 'active' AND o.id <> m.id))
+            RETURNING m.id
+            """, logger: logger).first { _ in true } ?? false
+    }
+}
+
+/// `%text%` for ILIKE, with the user's `%`, `_` and `\` taken literally.
+enum RosterSearch {
+    static func pattern(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "\\" || character == "%" || character == "_" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return "%\(escaped)%"
+    }
+}
