@@ -71,7 +71,7 @@ public struct RolePermissionRepository: Sendable {
                       on connection: PostgresConnection) async throws -> (granted: [String], revoked: [String]) {
         let granted = try await connection.query("""
             INSERT INTO role_permissions (workspace_id, role, permission, granted_by)
-            SELECT \(workspaceID), \(role.rawValue), name FROM unnest(\(grant)::text[]) AS g(name)
+            SELECT \(workspaceID), \(role.rawValue), name, \(userID) FROM unnest(\(grant)::text[]) AS g(name)
             ON CONFLICT (workspace_id, role, permission) DO NOTHING
             RETURNING permission
             """, logger: logger).collect { try $0.decode(String.self) }
