@@ -185,12 +185,11 @@ struct PermissionHandlers {
         let (role, workspaceID) = try editableRole(context)
         let policy = try RoleEditPolicy(access: context.currentAccess())
         let identity = try context.requireIdentity()
-        let catalog = try await PermissionCatalog.load(core.database)
         return try await core.database.transaction { connection in
             try await repository.lock(workspaceID: workspaceID, role: role, on: connection)
             let difference = try await repository.differenceFromDefaults(workspaceID: workspaceID, role: role, on: connection)
             // Resetting must not hand out (or take away) anything the caller could not change by hand.
-            try policy.check(grant: difference.grant, revoke: difference.revoke, catalog: catalog) { "permissions.\($0)" }
+            try policy.requireHeld(difference.grant + difference.revoke)
             _ = try await repository.apply(workspaceID: workspaceID, role: role, grant: difference.grant, revoke: difference.revoke,
                                            by: identity.userID, on: connection)
             if !difference.grant.isEmpty || !difference.revoke.isEmpty {
@@ -250,11 +249,14 @@ struct PermissionHandlers {
                 field: (String) -> String) async throws -> RolePermissions {
         let policy = try RoleEditPolicy(access: context.currentAccess())
         let identity = try context.requireIdentity()
-        let catalog = try await PermissionCatalog.load(core.database)
-        try policy.check(grant: grant, revoke: revoke, catalog: catalog, field: field)
+        try policy.validate(grant: grant, revoke: revoke, catalog: try await PermissionCatalog.load(core.database), field: field)
         return try await core.database.transaction { connection in
             try await repository.lock(workspaceID: workspaceID, role: role, on: connection)
-            let changed = try await repository.apply(workspaceID: workspaceID, role: role, grant: grant, revoke: revoke,
+            let current = Set(try await repository.grants(workspaceID: workspaceID, role: role, on: connection).permissions)
+            let toGrant = grant.filter { !current.contains($0) }
+            let toRevoke = revoke.filter(current.contains)
+            try policy.requireHeld(toGrant + toRevoke)
+            let changed = try await repository.apply(workspaceID: workspaceID, role: role, grant: toGrant, revoke: toRevoke,
                                                      by: identity.userID, on: connection)
             if !changed.granted.isEmpty || !changed.revoked.isEmpty {
                 try await core.workspaces.recordActivity(

@@ -8,7 +8,8 @@ import KisumKernel
 ///   viewer): admins cannot widen or narrow their own role, so they can neither escalate themselves nor
 ///   lock the other admins out; the owner, who always keeps everything, can always repair (403 `insufficient_role`).
 /// - `owner_only` permissions are never granted to another role (422 `owner_only`).
-/// - A caller grants or revokes only permissions they hold themselves (403 `permission_not_held`).
+/// - A caller grants or revokes only permissions they hold themselves (403 `permission_not_held`); this
+///   applies to what a request changes, not to names it repeats unchanged.
 struct RoleEditPolicy {
     let access: EffectiveAccess
 
@@ -35,9 +36,8 @@ struct RoleEditPolicy {
         Role.allCases.filter(mayEdit)
     }
 
-    /// Names must exist (422 `unknown_permission`), `owner_only` ones cannot be granted (422 `owner_only`),
-    /// and the caller must hold every one they change (403 `permission_not_held`).
-    func check(grant: [String], revoke: [String], catalog: PermissionCatalog, field: (String) -> String) throws {
+    /// Names must exist (422 `unknown_permission`) and `owner_only` ones cannot be granted (422 `owner_only`).
+    func validate(grant: [String], revoke: [String], catalog: PermissionCatalog, field: (String) -> String) throws {
         var v = Validator()
         for name in catalog.unknown(grant + revoke) {
             v.add(field(name), "unknown_permission", "\(name) is not a permission of the catalog.")
@@ -46,7 +46,12 @@ struct RoleEditPolicy {
             v.add(field(name), "owner_only", "\(name) belongs to the owner alone and cannot be granted to other roles.")
         }
         try v.validate()
-        let notHeld = (grant + revoke).filter { !access.permits($0) }
+    }
+
+    /// The caller must hold every permission a change actually grants or revokes (403 `permission_not_held`);
+    /// naming a permission without changing it is fine, so a UI can send a whole row of the matrix.
+    func requireHeld(_ changed: [String]) throws {
+        let notHeld = changed.filter { !access.permits($0) }
         guard notHeld.isEmpty else {
             throw APIError(.forbidden, code: "permission_not_held",
                            message: "You can only grant or revoke permissions you have yourself.",
