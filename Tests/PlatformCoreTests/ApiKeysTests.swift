@@ -227,6 +227,12 @@ struct ApiKeysRulesTests {
             let rotate = try await asAdmin.post("/api/v1/api-keys/\(ownersKey)/rotate")
             #expect(rotate.errorCode == "permission_not_held")
             #expect(try await asOwner.get("/api/v1/api-keys/\(ownersKey)").json["status"] == "active")
+            // Editing may keep or narrow scopes the editor lacks; adding one needs it.
+            #expect(try await asAdmin.put("/api/v1/api-keys/\(ownersKey)", ["name": "Finance (ops)", "scopes": ["finance.*"]]).status == .ok)
+            let widened = try await asAdmin.put("/api/v1/api-keys/\(ownersKey)", ["scopes": ["finance.*", "finance.bills.write"]])
+            #expect(widened.errorCode == "permission_not_held")
+            #expect(widened.json["error"]?["info"]?["permissions"] == ["finance.bills.write"])
+            #expect(try await asAdmin.put("/api/v1/api-keys/\(ownersKey)", ["scopes": ["finance.bills.read"]]).json["scopes"] == ["finance.bills.read"])
             // Switching and revoking take nothing new: allowed.
             #expect(try await asAdmin.post("/api/v1/api-keys/\(ownersKey)/toggle").status == .ok)
         }

@@ -9,17 +9,17 @@ struct APIKeyScopePolicy {
     let access: EffectiveAccess
     let catalog: PermissionCatalog
 
-    /// Unknown scopes → 422 `unknown_scope` (field `scopes[i]`); scopes the caller lacks → 403 `permission_not_held`.
-    func check(_ scopes: [String]) throws {
+    /// Unknown scopes → 422 `unknown_scope` (field `scopes[i]`).
+    func validate(_ scopes: [String]) throws {
         var v = Validator()
         for (index, scope) in scopes.enumerated() where catalog.expand(scope: scope).isEmpty {
             v.add("scopes[\(index)]", "unknown_scope", "\(scope) is neither a permission of the catalog nor <module>.* for a module.")
         }
         try v.validate()
-        try requireHeld(scopes)
     }
 
-    /// Rotating hands out a fresh secret with the key's scopes, so the caller must hold them too.
+    /// Scopes the caller lacks → 403 `permission_not_held`: for a new key every scope, for an edit the
+    /// scopes it adds, for a rotation (a fresh working secret) every scope of the key.
     func requireHeld(_ scopes: [String]) throws {
         let notHeld = scopes.filter { !access.holds(scope: $0, in: catalog) }
         guard notHeld.isEmpty else {

@@ -70,7 +70,9 @@ struct APIKeyHandlers {
         let identity = try Self.refuseImpersonation(context)
         let body = try await request.decodeValid(as: CreateAPIKeyBody.self, context: context)
         let scopes = APIKeyScopePolicy.normalize(body.scopes ?? [])
-        try await scopePolicy(context).check(scopes)
+        let policy = try await scopePolicy(context)
+        try policy.validate(scopes)
+        try policy.requireHeld(scopes)
         let newKey = APIKeyRepository.NewKey(name: body.name!.trimmingCharacters(in: .whitespacesAndNewlines),
                                              description: body.description, scopes: scopes, enabled: body.isActive ?? true,
                                              expiresAt: body.expiresAt, rotatedFrom: nil)
@@ -87,19 +89,22 @@ struct APIKeyHandlers {
         return created.created()
     }
 
-    /// `PUT /api-keys/{api_key_id}`: name, description (null clears), scopes (validated as at creation)
-    /// and is_active. Revoked keys are final (409 `api_key_revoked`).
+    /// `PUT /api-keys/{api_key_id}`: name, description (null clears), scopes (validated as at creation;
+    /// the caller must hold the scopes the edit adds) and is_active. Revoked keys are final (409 `api_key_revoked`).
     @Sendable func update(_ request: Request, context: PlatformRequestContext) async throws -> APIKey {
         let scope = try context.tenant(permission: Permission.apiKeysManage)
         let identity = try context.requireIdentity()
         let id = try Self.keyID(context)
         let body = try await request.decodeValid(as: UpdateAPIKeyBody.self, context: context)
         let scopes = body.scopes.map(APIKeyScopePolicy.normalize)
-        if let scopes { try await scopePolicy(context).check(scopes) }
+        let policy = try await scopePolicy(context)
+        if let scopes { try policy.validate(scopes) }
         let patch = APIKeyRepository.Patch(name: body.name?.trimmingCharacters(in: .whitespacesAndNewlines), description: body.description,
                                            clearDescription: body.clearDescription, scopes: scopes, enabled: body.isActive)
         return try await core.database.transaction { connection in
             let current = try await liveKey(scope.companyID, id, connection)
+            // Keeping or narrowing what the key already has gives nothing new.
+            try policy.requireHeld((scopes ?? []).filter { !current.scopes.contains($0) })
             guard let key = try await repository.update(workspaceID: scope.companyID, id: id, patch: patch, on: connection) else {
                 throw APIError.notFound("API key")
             }
