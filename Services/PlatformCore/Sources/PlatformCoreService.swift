@@ -49,6 +49,9 @@ public enum PlatformCoreService: KisumService {
         TeamsController(core: core).addRoutes(to: router)
 
         // Permissions, API Keys and Module Settings groups:
+        PermissionHandlers(core: core).addRoutes(to: core.tenantGroup(router, path: "/api/v1/permissions"))
+        APIKeyHandlers(core: core).addRoutes(to: core.tenantGroup(router, path: "/api/v1/api-keys"))
+        ModuleHandlers(core: core).addRoutes(to: core.tenantGroup(router, path: "/api/v1/modules"))
 
         return router
     }
