@@ -187,7 +187,10 @@ struct InvitationAdminTests {
             #expect(created.json["status"] == "invited")
             #expect(created.json["role"] == "viewer")
             #expect(created.json["full_name"] == "Hiro Hire")
-            #expect(created.json["invitation_id"] != nil)
+            #expect(created.json["is_active"] == false)
+            // The same record the Members group reads back.
+            let readBack = try await asOwner.workspaceHeader(workspace.id).get("/api/v1/members/\(memberID)")
+            #expect(readBack.json == created.json)
             #expect(try await h.count("SELECT count(*) FROM memberships WHERE id = '\(memberID)' AND workspace_id = '\(workspace.id)'") == 1)
             #expect(try await h.lastEmail(to: "hire@example.com")["kind"] == "invitation")
 

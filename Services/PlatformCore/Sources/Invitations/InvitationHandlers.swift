@@ -63,14 +63,16 @@ struct InvitationHandlers {
 
     /// `POST /api/v1/members` (jwt+org, members.invite, 201): the invitation flow for the header's
     /// workspace, answering with the new member-list row (`id` = membership id, status `invited`).
-    @Sendable func createMember(_ request: Request, context: PlatformRequestContext) async throws -> EditedResponse<WorkspaceMemberEntry> {
+    /// Answers with the Members group's member record (the shape `GET /members/{member_id}` returns), so a
+    /// client of the Members routes sees one representation of a member.
+    @Sendable func createMember(_ request: Request, context: PlatformRequestContext) async throws -> EditedResponse<Member> {
         let scope = try context.tenant(permission: Permission.membersInvite)
         let identity = try context.requireIdentity()
         let inviter = Inviter(userID: scope.userID, actor: identity.actor, role: context.kisum.access?.role ?? "")
         let body = try await request.decodeValid(as: InviteBody.self, context: context)
         let issued = try await service.invite(body.request, workspaceID: scope.companyID, inviter: inviter, delivery: .email)
         guard let memberID = issued.invitation.memberId,
-              let member = try await core.workspaces.member(workspaceID: scope.companyID, memberID: memberID)
+              let member = try await MemberRepository(database: core.database).find(workspaceID: scope.companyID, memberID: memberID)
         else { throw APIError.notFound("member") }
         return member.created()
     }

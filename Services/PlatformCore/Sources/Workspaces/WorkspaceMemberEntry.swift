@@ -94,16 +94,6 @@ extension WorkspaceRepository {
         return (items, total)
     }
 
-    /// One member-list row by membership id.
-    func member(workspaceID: UUID, memberID: UUID, on connection: PostgresConnection? = nil) async throws -> WorkspaceMemberEntry? {
-        let query: PostgresQuery = """
-            \(unescaped: WorkspaceMemberEntry.select)
-            WHERE m.workspace_id = \(workspaceID) AND m.id = \(memberID)
-            """
-        if let connection { return try await connection.query(query, logger: logger).first(WorkspaceMemberEntry.init(row:)) }
-        return try await database.query(query).first(WorkspaceMemberEntry.init(row:))
-    }
-
     private func memberQuery(_ head: String, order: String, workspaceID: UUID, filter: WorkspaceMemberFilter, limit: Int, offset: Int)
         -> PostgresQuery
     {
