@@ -48,6 +48,8 @@ public struct ServiceRuntime<Settings: Sendable>: Sendable {
     public var contract: String
     public var verifier: AccessTokenVerifier
     public var accessResolver: any EffectiveAccessResolver
+    /// Workspace API keys accepted on tenant routes (through Platform Core); nil refuses them.
+    public var apiKeyVerifier: (any APIKeyVerifier)?
     /// Called with the bound port once the server listens (port 0 picks a free one in tests).
     public var onServerRunning: @Sendable (Int) async -> Void
     /// Whether `serve` may apply pending migrations itself before listening.
@@ -64,6 +66,7 @@ public struct ServiceRuntime<Settings: Sendable>: Sendable {
         accessResolver: any EffectiveAccessResolver,
         migrations: [Migration],
         autoMigrate: Bool,
+        apiKeyVerifier: (any APIKeyVerifier)? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
         self.kernel = kernel
@@ -73,6 +76,7 @@ public struct ServiceRuntime<Settings: Sendable>: Sendable {
         self.contract = contract
         self.verifier = verifier
         self.accessResolver = accessResolver
+        self.apiKeyVerifier = apiKeyVerifier
         self.migrations = migrations
         self.autoMigrate = autoMigrate
         self.onServerRunning = onServerRunning
@@ -89,11 +93,12 @@ public struct ServiceRuntime<Settings: Sendable>: Sendable {
     }
 
     /// Routes for signed-in users of one company: bearer token, `x-org`, membership, and the module gate.
+    /// Workspace API keys are accepted as the bearer where `apiKeyVerifier` is set.
     public func tenantGroup<Context: KisumRequestContext>(
         _ router: Router<Context>, path: RouterPath, module: String?, tenantHeaders: [HTTPField.Name] = [.xOrg]
     ) -> RouterGroup<Context> {
         router.group(path)
-            .add(middleware: AuthMiddleware<Context>(verifier: verifier))
+            .add(middleware: AuthMiddleware<Context>(verifier: verifier, apiKeys: apiKeyVerifier))
             .add(middleware: TenantMiddleware<Context>(headerNames: tenantHeaders))
             .add(middleware: AccessMiddleware<Context>(resolver: accessResolver, module: module))
     }

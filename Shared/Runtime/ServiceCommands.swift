@@ -50,13 +50,16 @@ public enum RuntimeLoader {
         let auth = loaded.kernel.auth
         let keys: any VerificationKeySource
         let resolver: any EffectiveAccessResolver
+        var apiKeys: (any APIKeyVerifier)?
         if let jwksURL = auth.jwksURL, let coreURL = auth.platformCoreURL {
             keys = JWKSKeySource(url: jwksURL)
-            resolver = PlatformAccessResolver(
-                client: ServiceClient(name: "platform-core", baseURL: coreURL, internalAPIKey: auth.platformCoreAPIKey, timeout: .seconds(3)),
-                ttl: auth.accessCacheTTL)
+            let platformCore = ServiceClient(name: "platform-core", baseURL: coreURL, internalAPIKey: auth.platformCoreAPIKey,
+                                             timeout: .seconds(3))
+            resolver = PlatformAccessResolver(client: platformCore, ttl: auth.accessCacheTTL)
+            apiKeys = PlatformAPIKeyVerifier(client: platformCore, ttl: auth.accessCacheTTL)
         } else {
-            // Platform Core replaces both with its own key store and access repository.
+            // Platform Core replaces both with its own key store and access repository; its own routes are
+            // for people and do not take API keys.
             keys = StaticKeySource([:])
             resolver = UnavailableAccessResolver()
         }
@@ -69,7 +72,8 @@ public enum RuntimeLoader {
             verifier: AccessTokenVerifier(keys: keys, issuer: auth.issuer, audience: auth.audience),
             accessResolver: resolver,
             migrations: loaded.migrations,
-            autoMigrate: loaded.autoMigrate
+            autoMigrate: loaded.autoMigrate,
+            apiKeyVerifier: apiKeys
         )
     }
 }

@@ -29,6 +29,7 @@ extension KisumService {
         keys: TestKeys = TestKeys(),
         accessResolver: any EffectiveAccessResolver = TestAccessResolver(),
         verifier: AccessTokenVerifier? = nil,
+        apiKeyVerifier: (any APIKeyVerifier)? = nil,
         kernel adjust: (inout KernelSettings) -> Void = { _ in }
     ) async throws -> ServiceRuntime<Settings> {
         LoggingSetup.bootstrap(format: "text", level: .warning)
@@ -57,7 +58,8 @@ extension KisumService {
             verifier: verifier ?? keys.verifier,
             accessResolver: accessResolver,
             migrations: try Migration.load(directory: RepositoryPaths.migrations(migrationsFolder)),
-            autoMigrate: false
+            autoMigrate: false,
+            apiKeyVerifier: apiKeyVerifier
         )
     }
 }

@@ -28,6 +28,7 @@ enum KernelTestApp {
     static func make(
         verifier: AccessTokenVerifier,
         resolver: any EffectiveAccessResolver,
+        apiKeys: (any APIKeyVerifier)? = nil,
         internalKeys: [String] = TestDefaults.internalKeys
     ) -> some ApplicationProtocol {
         let router = Router<ServiceRequestContext>.kisum()
@@ -50,7 +51,7 @@ enum KernelTestApp {
             .add(middleware: TenantMiddleware<ServiceRequestContext>())
             .get { _, context in Echo(userID: context.kisum.identity?.userID, companyID: context.kisum.companyID) }
         router.group("/api/things")
-            .add(middleware: AuthMiddleware<ServiceRequestContext>(verifier: verifier))
+            .add(middleware: AuthMiddleware<ServiceRequestContext>(verifier: verifier, apiKeys: apiKeys))
             .add(middleware: TenantMiddleware<ServiceRequestContext>())
             .add(middleware: AccessMiddleware<ServiceRequestContext>(resolver: resolver, module: "venue"))
             .get { _, context in

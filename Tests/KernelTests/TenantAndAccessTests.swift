@@ -50,14 +50,20 @@ struct TenantHeaderTests {
     }
 }
 
-/// A stand-in for Platform Core's `GET /internal/access`.
+/// A stand-in for Platform Core's `GET /internal/access` and `POST /internal/api-keys/authenticate`.
 final class FakePlatformCore: Sendable {
     let answers = NIOLockedValueBox<[String: EffectiveAccess]>([:])
+    /// API key → its access, or the error code Platform Core answers for it (`api_key_revoked`, …).
+    let apiKeys = NIOLockedValueBox<[String: Result<EffectiveAccess, APIError>]>([:])
     let calls = NIOLockedValueBox(0)
     let key = "platform-core-test-key-000000000001"
 
     func grant(_ access: EffectiveAccess) {
         answers.withLockedValue { $0["\(access.userID)|\(access.companyID)".lowercased()] = access }
+    }
+
+    func apiKey(_ key: String, _ answer: Result<EffectiveAccess, APIError>) {
+        apiKeys.withLockedValue { $0[key] = answer }
     }
 
     func application(onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
@@ -73,8 +79,35 @@ final class FakePlatformCore: Sendable {
             return Response(status: .ok, headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(answer))))
         }
+        router.post("/internal/api-keys/authenticate") { request, context -> Response in
+            self.calls.withLockedValue { $0 += 1 }
+            guard request.headers[.internalAPIKey] == key else {
+                return Self.json(.unauthorized, ["error": ["code": "internal_key_invalid", "message": "no"]])
+            }
+            let presented = try await request.decode(as: [String: String].self, context: context)["key"] ?? ""
+            switch self.apiKeys.withLockedValue({ $0[presented] }) {
+            case .success(let access)?:
+                return Self.json(.ok, ["key_id": .string(access.userID.uuidString), "workspace_id": .string(access.companyID.uuidString),
+                                       "name": "test key", "scopes": .array(access.permissions.map(JSONValue.string)),
+                                       "modules": .array(access.modules.map(JSONValue.string))])
+            case .failure(let error)?:
+                return Self.json(.unauthorized, ["error": ["code": .string(error.code), "message": "refused"]])
+            case nil:
+                return Self.json(.unauthorized, ["error": ["code": "api_key_invalid", "message": "unknown"]])
+            }
+        }
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                            onServerRunning: { await onRunning($0.localAddress?.port ?? 0) })
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ body: JSONValue) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: (try? JSONEncoder().encode(body)).map(Array.init) ?? [])))
+    }
+
+    func apiKeyVerifier(port: Int, ttl: Duration = .seconds(30), internalKey: String? = nil) -> PlatformAPIKeyVerifier {
+        PlatformAPIKeyVerifier(client: ServiceClient(name: "platform-core", baseURL: "http://127.0.0.1:\(port)",
+                                                     internalAPIKey: internalKey ?? key, timeout: .seconds(5), retry: .none), ttl: ttl)
     }
 
     func resolver(port: Int, ttl: Duration = .seconds(30)) -> PlatformAccessResolver {

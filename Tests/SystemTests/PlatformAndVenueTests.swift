@@ -8,7 +8,7 @@ import Venue
 
 /// Platform Core and Venue as two live servers talking HTTP, wired the way `serve` wires them
 /// (AUTH_JWKS_URL and PLATFORM_CORE_URL): a workspace signed up and administered through Platform Core's
-/// routes decides, request by request, what its people may do in Venue.
+/// routes decides, request by request, what its people (and its API keys) may do in Venue.
 @Suite("System: Platform Core administers access to Venue")
 struct PlatformAndVenueTests {
     @Test func signUpInviteGrantDisableRemoveThenPlatformCoreDown() async throws {
@@ -23,12 +23,12 @@ struct PlatformAndVenueTests {
             // change made through Platform Core shows on Venue's next request.
             let verifier = AccessTokenVerifier(keys: JWKSKeySource(url: "\(base)/.well-known/jwks.json"),
                                                issuer: "kisum-platform-core", audience: "kisum")
-            let resolver = PlatformAccessResolver(
-                client: ServiceClient(name: "platform-core", baseURL: base, internalAPIKey: TestDefaults.internalKeys[1],
-                                      timeout: .seconds(15), retry: .none),
-                ttl: .zero)
+            let toPlatformCore = ServiceClient(name: "platform-core", baseURL: base, internalAPIKey: TestDefaults.internalKeys[1],
+                                               timeout: .seconds(15), retry: .none)
+            let resolver = PlatformAccessResolver(client: toPlatformCore, ttl: .zero)
             let venueRuntime = try await VenueService.testRuntime(settings: VenueSettings(storageDirectory: storage),
-                                                                  accessResolver: resolver, verifier: verifier)
+                                                                  accessResolver: resolver, verifier: verifier,
+                                                                  apiKeyVerifier: PlatformAPIKeyVerifier(client: toPlatformCore, ttl: .zero))
 
             // An owner signs up: account, workspace (= company) and tokens.
             let signup = try await platform.call("POST", "/api/v1/auth/signup", [
@@ -74,6 +74,20 @@ struct PlatformAndVenueTests {
                 let bobMemberID = try #require(bob.json["items"]?[0]?["id"]?.stringValue)
                 #expect(try await owner.call("DELETE", "/api/v1/members/\(bobMemberID)").status == 204)
                 #expect(try await asBob.call("GET", "/api/v1/venues").errorCode == "not_a_member")
+
+                // A machine caller with a workspace API key: its scopes are its permissions, in its own company only.
+                let created = try await owner.call("POST", "/api/v1/api-keys", ["name": "Ticketing sync", "scopes": ["venue.venues.read"]])
+                #expect(created.status == 201)
+                let apiKeyID = try #require(created.json["id"]?.stringValue)
+                let machine = venue.with(token: created.json["key"]?.stringValue, org: workspaceID)
+                #expect(try await machine.call("GET", "/api/v1/venues").json["total"]?.int == 2)
+                #expect(try await machine.call("POST", "/api/v1/venues", ["name": "Melkweg"]).errorCode == "permission_denied")
+                #expect(try await machine.with(token: machine.token, org: UUID()).call("GET", "/api/v1/venues").errorCode == "not_a_member")
+                #expect(try await owner.call("POST", "/api/v1/api-keys/\(apiKeyID)/revoke").status == 200)
+                #expect(try await machine.call("GET", "/api/v1/venues").errorCode == "api_key_revoked")
+                // Platform Core's own routes are for people: a key is refused there.
+                #expect(try await platform.with(token: machine.token, org: workspaceID).call("GET", "/api/v1/members").errorCode
+                    == "api_key_not_accepted")
 
                 // Someone with an account of their own is a stranger here; tokens signed elsewhere are refused.
                 let stranger = try await platform.call("POST", "/api/v1/auth/signup", [

@@ -9,13 +9,17 @@ public struct Identity: Sendable, Equatable {
     public var tokenID: String
     /// The administrator acting as this user, when the token came from impersonation.
     public var actor: String?
+    /// Set when the caller is a workspace API key (then `userID` is the key's id, not a person's).
+    public var apiKeyID: UUID?
 
-    public init(userID: UUID, sessionID: UUID? = nil, email: String? = nil, tokenID: String = "", actor: String? = nil) {
+    public init(userID: UUID, sessionID: UUID? = nil, email: String? = nil, tokenID: String = "", actor: String? = nil,
+                apiKeyID: UUID? = nil) {
         self.userID = userID
         self.sessionID = sessionID
         self.email = email
         self.tokenID = tokenID
         self.actor = actor
+        self.apiKeyID = apiKeyID
     }
 }
 

@@ -3,11 +3,15 @@ import HTTPTypes
 import Hummingbird
 
 /// Requires `Authorization: Bearer <access token>` and stores the verified identity on the context.
+/// Where `apiKeys` is given (tenant routes of the business services), a workspace API key is accepted as
+/// the bearer too; elsewhere an API key is refused with 401 `api_key_not_accepted`.
 public struct AuthMiddleware<Context: KisumRequestContext>: RouterMiddleware {
     public let verifier: AccessTokenVerifier
+    public let apiKeys: (any APIKeyVerifier)?
 
-    public init(verifier: AccessTokenVerifier) {
+    public init(verifier: AccessTokenVerifier, apiKeys: (any APIKeyVerifier)? = nil) {
         self.verifier = verifier
+        self.apiKeys = apiKeys
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -15,6 +19,16 @@ public struct AuthMiddleware<Context: KisumRequestContext>: RouterMiddleware {
             throw APIError.unauthenticated("unauthenticated", "A bearer access token is required.")
         }
         var context = context
+        if APIKeyFormat.isAPIKey(token) {
+            guard let apiKeys else {
+                throw APIError.unauthenticated("api_key_not_accepted", "API keys are not accepted here; sign in for an access token.")
+            }
+            let access = try await apiKeys.authenticate(token)
+            context.kisum.identity = Identity(userID: access.userID, apiKeyID: access.userID)
+            context.kisum.apiKeyAccess = access
+            context.logger[metadataKey: "api_key_id"] = .string(access.userID.uuidString.lowercased())
+            return try await next(request, context)
+        }
         let verified = try await verifier.verify(token)
         context.kisum.identity = verified.identity
         context.logger[metadataKey: "user_id"] = .string(verified.identity.userID.uuidString.lowercased())

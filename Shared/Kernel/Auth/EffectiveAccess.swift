@@ -107,8 +107,8 @@ public final class PlatformAccessResolver: EffectiveAccessResolver {
     }
 }
 
-/// Resolves the caller's effective access in the `x-org` company; requires `module` to be enabled
-/// when given. Not a member → 403 `not_a_member`; module off → 403 `module_disabled`.
+/// Resolves the caller's effective access in the `x-org` company (an API key's comes with the key); requires
+/// `module` to be enabled when given. Not a member → 403 `not_a_member`; module off → 403 `module_disabled`.
 public struct AccessMiddleware<Context: KisumRequestContext>: RouterMiddleware {
     public let resolver: any EffectiveAccessResolver
     public let module: String?
@@ -121,7 +121,14 @@ public struct AccessMiddleware<Context: KisumRequestContext>: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let identity = try context.requireIdentity()
         let companyID = try context.requireCompany()
-        guard let access = try await resolver.resolve(userID: identity.userID, companyID: companyID) else {
+        let resolved: EffectiveAccess?
+        if let keyAccess = context.kisum.apiKeyAccess {
+            // A key belongs to exactly one company; Platform Core already reported its scopes and modules.
+            resolved = keyAccess.companyID == companyID ? keyAccess : nil
+        } else {
+            resolved = try await resolver.resolve(userID: identity.userID, companyID: companyID)
+        }
+        guard let access = resolved else {
             throw APIError.forbidden("not_a_member", "You are not a member of this company.")
         }
         if let module, !access.hasModule(module) {

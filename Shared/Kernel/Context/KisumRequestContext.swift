@@ -14,6 +14,8 @@ public struct KisumContextState: Sendable {
     public var companyID: UUID?
     /// Set by `AccessMiddleware` once Platform Core confirmed membership.
     public var access: EffectiveAccess?
+    /// Set by `AuthMiddleware` for a workspace API key: what the key may do, in its own company only.
+    public var apiKeyAccess: EffectiveAccess?
     /// Set by `InternalKeyMiddleware` for machine callers.
     public var internalCaller: Bool = false
 
