@@ -13,6 +13,7 @@ import Venue
 struct PlatformAndVenueTests {
     @Test func signUpInviteGrantDisableRemoveThenPlatformCoreDown() async throws {
         let platformRuntime = try await PlatformCoreService.testRuntime(settings: Self.platformSettings())
+        defer { try? FileManager.default.removeItem(atPath: platformRuntime.settings.storageDirectory) }
         let storage = FileManager.default.temporaryDirectory.appendingPathComponent("kisum-system-\(UUID().uuidString.prefix(8))").path
         defer { try? FileManager.default.removeItem(atPath: storage) }
 

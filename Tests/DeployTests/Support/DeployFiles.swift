@@ -191,20 +191,26 @@ func run(_ arguments: [String], environment extra: [String: String] = [:], curre
     for (key, value) in extra { environment[key] = value }
     process.environment = environment
     if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
-    let output = Pipe()
-    // Standard error goes to a file, so reading standard output to its end cannot deadlock.
-    let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("kisum-run-\(UUID().uuidString)").path
+    // Both outputs go to files, not pipes: a pipe is read until every holder of its write end is gone,
+    // and a long-lived process started meanwhile by another test (a daemon, a database) may hold a copy.
+    let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("kisum-run-\(UUID().uuidString)").path
+    let errorPath = outputPath + ".err"
+    _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
     _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
-    defer { try? FileManager.default.removeItem(atPath: errorPath) }
+    defer {
+        try? FileManager.default.removeItem(atPath: outputPath)
+        try? FileManager.default.removeItem(atPath: errorPath)
+    }
+    let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+    defer { try? output.close() }
     let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
     defer { try? errors.close() }
     process.standardOutput = output
     process.standardError = errors
     process.standardInput = FileHandle.nullDevice
     try process.run()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    let text = String(decoding: outputData, as: UTF8.self)
+    let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
     guard process.terminationStatus == 0 else {
         let errorText = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
         throw DeployCheckError("\(arguments.joined(separator: " ")) failed (\(process.terminationStatus)):\n\(text)\n\(errorText)")

@@ -28,6 +28,8 @@ final class Harness: Sendable {
 
     deinit {
         pool.cancel()
+        // Each harness has its own storage folder (avatars); leave nothing behind in the temp directory.
+        try? FileManager.default.removeItem(atPath: runtime.settings.storageDirectory)
     }
 
     static let password = "correct horse battery"
