@@ -5,15 +5,22 @@ import NIOCore
 extension Request {
     /// Decodes a JSON body: empty or malformed → 400 `invalid_body` with the offending path.
     public func decodeJSON<T: Decodable>(as type: T.Type, context: some KisumRequestContext) async throws -> T {
+        guard let value = try await decodeJSONIfPresent(as: type, context: context) else {
+            throw APIError.badRequest("invalid_body", "A JSON request body is required.")
+        }
+        return value
+    }
+
+    /// For operations whose body may be left out: nil when the body is empty; otherwise the same
+    /// checks as `decodeJSON` (content type, well-formed JSON of the right shape).
+    public func decodeJSONIfPresent<T: Decodable>(as type: T.Type, context: some KisumRequestContext) async throws -> T? {
         let buffer: ByteBuffer
         do {
             buffer = try await body.collect(upTo: context.maxUploadSize)
         } catch {
             throw APIError(.contentTooLarge, code: "payload_too_large", message: "The request body is too large.")
         }
-        guard buffer.readableBytes > 0 else {
-            throw APIError.badRequest("invalid_body", "A JSON request body is required.")
-        }
+        guard buffer.readableBytes > 0 else { return nil }
         if let contentType = headers[.contentType]?.lowercased(), !contentType.hasPrefix("application/json") {
             throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "The body must be application/json.")
         }
@@ -27,6 +34,15 @@ extension Request {
     /// Decodes and validates a body; semantic problems → 422 `validation_failed` listing every field.
     public func decodeValid<T: ValidatableBody>(as type: T.Type, context: some KisumRequestContext) async throws -> T {
         let body = try await decodeJSON(as: type, context: context)
+        var validator = Validator()
+        body.validate(&validator)
+        try validator.validate()
+        return body
+    }
+
+    /// `decodeValid` for operations whose body may be left out (nil then).
+    public func decodeValidIfPresent<T: ValidatableBody>(as type: T.Type, context: some KisumRequestContext) async throws -> T? {
+        guard let body = try await decodeJSONIfPresent(as: type, context: context) else { return nil }
         var validator = Validator()
         body.validate(&validator)
         try validator.validate()

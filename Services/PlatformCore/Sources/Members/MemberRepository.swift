@@ -23,7 +23,7 @@ struct MemberRepository: Sendable {
 
     /// One page and the total matching, in one query (the total comes back even past the last page).
     func list(workspaceID: UUID, filter: ListFilter) async throws -> (members: [Member], total: Int) {
-        let pattern = filter.search.map(RosterSearch.pattern)
+        let pattern = SQLPattern.contains(filter.search)
         let rows = try await database.query("""
             WITH filtered AS (
                 SELECT \(unescaped: Member.columns), lower(COALESCE(u.full_name, u.display_name, u.email)) AS sort_name
@@ -128,17 +128,5 @@ struct MemberRepository: Sendable {
                               WHERE o.workspace_id = m.workspace_id AND o.role = 'owner' AND o.status = 'active' AND o.id <> m.id))
             RETURNING m.id
             """, logger: logger).first { _ in true } ?? false
-    }
-}
-
-/// `%text%` for ILIKE, with the user's `%`, `_` and `\` taken literally.
-enum RosterSearch {
-    static func pattern(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            if character == "\\" || character == "%" || character == "_" { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return "%\(escaped)%"
     }
 }

@@ -84,19 +84,3 @@ struct MyMemberHandlers {
         return try await tours.reset(workspaceID: workspaceID, userID: identity.userID, tourID: body.tourId)
     }
 }
-
-extension Request {
-    /// Like `decodeValid`, for operations whose body may be left out entirely (nil then).
-    fileprivate func decodeValidIfPresent<T: ValidatableBody>(as type: T.Type, context: PlatformRequestContext) async throws -> T? {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await body.collect(upTo: context.maxUploadSize)
-        } catch {
-            throw APIError(.contentTooLarge, code: "payload_too_large", message: "The request body is too large.")
-        }
-        guard buffer.readableBytes > 0 else { return nil }
-        var copy = self
-        copy.body = .init(buffer: buffer)
-        return try await copy.decodeValid(as: type, context: context)
-    }
-}

@@ -21,7 +21,7 @@ struct TeamRepository: Sendable {
 
     /// One page with member counts (one query) and the leads of the listed teams (one more).
     func list(workspaceID: UUID, filter: ListFilter) async throws -> (teams: [Team], total: Int) {
-        let pattern = filter.search.map(RosterSearch.pattern)
+        let pattern = SQLPattern.contains(filter.search)
         let rows = try await database.query("""
             WITH filtered AS (
                 SELECT t.* FROM teams t

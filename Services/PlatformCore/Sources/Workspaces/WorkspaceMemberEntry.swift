@@ -97,7 +97,7 @@ extension WorkspaceRepository {
     private func memberQuery(_ head: String, order: String, workspaceID: UUID, filter: WorkspaceMemberFilter, limit: Int, offset: Int)
         -> PostgresQuery
     {
-        let pattern = filter.search.map(Self.containsPattern)
+        let pattern = SQLPattern.contains(filter.search)
         return """
             \(unescaped: head)
             WHERE m.workspace_id = \(workspaceID) AND m.status <> 'removed'

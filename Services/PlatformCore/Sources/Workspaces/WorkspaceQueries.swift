@@ -58,7 +58,7 @@ extension WorkspaceRepository {
 
     /// The page and its count share the conditions (PostgresQuery values cannot be nested).
     private func listQuery(_ head: String, order: String, userID: UUID, filter: WorkspaceListFilter, limit: Int, offset: Int) -> PostgresQuery {
-        let pattern = filter.search.map(Self.containsPattern)
+        let pattern = SQLPattern.contains(filter.search)
         return """
             \(unescaped: head)
             WHERE m.user_id = \(userID) AND m.status <> 'removed' AND w.status = 'active'
@@ -103,15 +103,5 @@ extension WorkspaceRepository {
     /// Remembers the workspace the user works in.
     func setCurrent(userID: UUID, workspaceID: UUID) async throws {
         try await database.query("UPDATE users SET current_workspace_id = \(workspaceID), updated_at = now() WHERE id = \(userID)")
-    }
-
-    /// `%text%` for ILIKE with the wildcards of the text escaped.
-    static func containsPattern(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            if character == "\\" || character == "%" || character == "_" { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return "%\(escaped)%"
     }
 }

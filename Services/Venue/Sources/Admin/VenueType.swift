@@ -27,7 +27,7 @@ struct VenueTypesRepository: Sendable {
     }
 
     func list(q: String?, page: PageRequest) async throws -> (items: [VenueType], total: Int) {
-        let pattern = SQLText.containsPattern(q)
+        let pattern = SQLPattern.contains(q)
         func query(_ select: String, _ suffix: String) -> PostgresQuery {
             """
             SELECT \(unescaped: select) FROM venue_type t

@@ -75,7 +75,7 @@ struct ContractsRepository: Sendable {
     // MARK: Reads
 
     func list(companyID: UUID, _ filter: ContractFilter, page: PageRequest) async throws -> (items: [Contract], total: Int) {
-        let pattern = SQLText.containsPattern(filter.q)
+        let pattern = SQLPattern.contains(filter.q)
         func query(_ select: String, _ suffix: String) -> PostgresQuery {
             """
             SELECT \(unescaped: select) FROM contracts c

@@ -37,7 +37,7 @@ struct DealsRepository: Sendable {
     // MARK: Reads
 
     func list(companyID: UUID, _ filter: DealFilter, page: PageRequest) async throws -> (items: [Deal], total: Int) {
-        let pattern = SQLText.containsPattern(filter.q)
+        let pattern = SQLPattern.contains(filter.q)
         func query(_ select: String, _ suffix: String) -> PostgresQuery {
             """
             SELECT \(unescaped: select) FROM deals d

@@ -19,7 +19,7 @@ struct TemplatesRepository: Sendable {
     // MARK: Reads
 
     func list(companyID: UUID, q: String?, page: PageRequest) async throws -> (items: [ChecklistTemplate], total: Int) {
-        let pattern = SQLText.containsPattern(q)
+        let pattern = SQLPattern.contains(q)
         func query(_ select: String, _ suffix: String) -> PostgresQuery {
             """
             SELECT \(unescaped: select) FROM checklist_templates tp

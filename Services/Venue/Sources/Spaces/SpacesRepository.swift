@@ -19,7 +19,7 @@ struct SpacesRepository: Sendable {
     }
 
     func list(companyID: UUID, _ filter: SpaceFilter, page: PageRequest) async throws -> (items: [Space], total: Int) {
-        let pattern = SQLText.containsPattern(filter.q)
+        let pattern = SQLPattern.contains(filter.q)
         func query(_ select: String, _ suffix: String) -> PostgresQuery {
             """
             SELECT \(unescaped: select) FROM spaces s

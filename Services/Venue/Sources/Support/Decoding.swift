@@ -46,20 +46,7 @@ extension Request {
     func decodeOptional<T: Decodable>(
         as type: T.Type, context: some KisumRequestContext, default defaultValue: T, validate rules: (T, inout Validator) -> Void
     ) async throws -> T {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await body.collect(upTo: context.maxUploadSize)
-        } catch {
-            throw APIError(.contentTooLarge, code: "payload_too_large", message: "The request body is too large.")
-        }
-        var value = defaultValue
-        if buffer.readableBytes > 0 {
-            do {
-                value = try context.requestDecoder.decode(T.self, from: Data(buffer.readableBytesView))
-            } catch let error as DecodingError {
-                throw ErrorMiddleware<VenueService.Context>.apiError(for: error)
-            }
-        }
+        let value = try await decodeJSONIfPresent(as: type, context: context) ?? defaultValue
         var validator = Validator()
         rules(value, &validator)
         try validator.validate()

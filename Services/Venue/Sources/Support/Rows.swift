@@ -28,15 +28,6 @@ enum SQLText {
         return String(decoding: try JSONCoding.encoder.encode(value), as: UTF8.self)
     }
 
-    /// `%text%` for ILIKE with the pattern characters of the user's text escaped.
-    static func containsPattern(_ text: String?) -> String? {
-        guard let text else { return nil }
-        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\")
-            .replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_")
-        return "%\(escaped)%"
-    }
-
     /// `LIMIT … OFFSET …` of a page; both are integers the query reader already bounded.
     static func page(_ page: PageRequest) -> String {
         "LIMIT \(page.limit) OFFSET \(page.offset)"

@@ -46,7 +46,7 @@ struct VenuesRepository: Sendable {
 
     /// A page of live (not deleted) venues matching `filter`, with the total.
     func list(_ filter: VenueFilter, page: PageRequest) async throws -> (items: [Venue], total: Int) {
-        let pattern = SQLText.containsPattern(filter.q)
+        let pattern = SQLPattern.contains(filter.q)
         func query(_ select: String, _ suffix: String) -> PostgresQuery {
             """
             SELECT \(unescaped: select) FROM venues v \(unescaped: Self.joinType)

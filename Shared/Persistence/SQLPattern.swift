@@ -1,0 +1,14 @@
+/// LIKE / ILIKE patterns built from user text.
+public enum SQLPattern {
+    /// `%text%`, with the text's own `%`, `_` and `\` taken literally (PostgreSQL's default LIKE escape is `\`),
+    /// so a search for "50%" finds "50%" and not everything starting with "50". Nil stays nil (no filter).
+    public static func contains(_ text: String?) -> String? {
+        guard let text else { return nil }
+        var escaped = ""
+        for character in text {
+            if character == "\\" || character == "%" || character == "_" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return "%\(escaped)%"
+    }
+}
