@@ -44,11 +44,17 @@ extension KisumRequestContext {
         return companyID
     }
 
-    /// Fails with 403 unless the caller's effective access grants `permission`.
-    public func require(permission: String) throws {
+    /// The caller's effective access in the tenant company, or 403 when the route was reached without it.
+    public func requireAccess() throws -> EffectiveAccess {
         guard let access = kisum.access else {
             throw APIError.forbidden("access_unresolved", "Access for this company was not resolved.")
         }
+        return access
+    }
+
+    /// Fails with 403 unless the caller's effective access grants `permission`.
+    public func require(permission: String) throws {
+        let access = try requireAccess()
         guard access.permits(permission) else {
             throw APIError(.forbidden, code: "permission_denied", message: "Missing permission \(permission).",
                            info: ["permission": .string(permission)])

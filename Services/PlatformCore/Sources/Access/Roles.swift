@@ -1,4 +1,5 @@
 import Foundation
+import KisumKernel
 
 /// Workspace roles, highest first. "Same or higher role" rules compare `rank`.
 public enum Role: String, Sendable, CaseIterable, Codable {
@@ -20,6 +21,18 @@ public enum Role: String, Sendable, CaseIterable, Codable {
 
     /// Roles that can be given through invitations and role changes (ownership moves only by transfer).
     public static let assignable: [String] = [Role.admin, .member, .viewer].map(\.rawValue)
+
+    /// "Same or higher role": whether a member with role `caller` ranks at least as high as `role`. Names that
+    /// are no role (the CHECK constraints keep them out of the database) never rank, so checks fail closed.
+    static func ranks(_ caller: String, atLeast role: String) -> Bool {
+        guard let caller = Role(rawValue: caller), let role = Role(rawValue: role) else { return false }
+        return caller.rank >= role.rank
+    }
+
+    /// 403 `insufficient_role` with `message` unless `caller` ranks at least as high as `role`.
+    static func require(_ caller: String, atLeast role: String, _ message: String) throws {
+        guard ranks(caller, atLeast: role) else { throw APIError.forbidden("insufficient_role", message) }
+    }
 }
 
 /// Membership states; only `active` grants access.

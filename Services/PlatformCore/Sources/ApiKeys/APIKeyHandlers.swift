@@ -210,7 +210,7 @@ struct APIKeyHandlers {
     }
 
     func scopePolicy(_ context: PlatformRequestContext) async throws -> APIKeyScopePolicy {
-        APIKeyScopePolicy(access: try context.currentAccess(), catalog: try await PermissionCatalog.load(core.database))
+        APIKeyScopePolicy(access: try context.requireAccess(), catalog: try await PermissionCatalog.load(core.database))
     }
 
     /// The key locked for this transaction: 404 when it is not this workspace's, 409 when revoked.

@@ -226,9 +226,7 @@ struct ProfileHandlers {
             guard scope.targetRole != Role.owner.rawValue else {
                 throw APIError.forbidden("owner_role_protected", "The owner's role changes only through an ownership transfer.")
             }
-            guard (Role(rawValue: role)?.rank ?? 0) <= (Role(rawValue: scope.callerRole)?.rank ?? 0) else {
-                throw APIError.forbidden("insufficient_role", "You cannot grant a role above your own.")
-            }
+            try Role.require(scope.callerRole, atLeast: role, "You cannot grant a role above your own.")
         }
         var patch = body.patch
         if let email = body.email, let target = try await core.users.find(id: targetID), EmailAddress.normalize(email) != target.email {

@@ -128,8 +128,6 @@ struct InvitationService: Sendable {
 
     /// Nobody invites (or handles an invitation) above their own role.
     static func requireRank(_ role: String, _ inviter: Inviter) throws {
-        guard (Role(rawValue: role)?.rank ?? Int.max) <= (Role(rawValue: inviter.role)?.rank ?? 0) else {
-            throw APIError.forbidden("insufficient_role", "You cannot invite, or handle invitations, with a role above your own.")
-        }
+        try Role.require(inviter.role, atLeast: role, "You cannot invite, or handle invitations, with a role above your own.")
     }
 }

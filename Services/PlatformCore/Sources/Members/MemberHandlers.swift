@@ -94,9 +94,7 @@ struct MemberHandlers {
                 guard mayUpdate else { throw APIError.permissionDenied(Permission.membersUpdate) }
                 try MemberPolicy.requireRank(callerRole: callerRole, over: target.role, "edit")
                 if let role = body.role, changesRole {
-                    guard MemberPolicy.rank(role) <= MemberPolicy.rank(callerRole) else {
-                        throw APIError.forbidden("insufficient_role", "You cannot grant a role above your own.")
-                    }
+                    try Role.require(callerRole, atLeast: role, "You cannot grant a role above your own.")
                     if target.role == Role.owner.rawValue, try await isPrimaryOwner(target, on: connection) {
                         throw APIError.conflict("owner_protected", "The workspace owner's role changes only through an ownership transfer.")
                     }

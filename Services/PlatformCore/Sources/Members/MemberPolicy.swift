@@ -5,15 +5,9 @@ import KisumKernel
 /// the caller's role must rank at least as high as the target's ("same or higher role"), so admins
 /// cannot act on owners; nobody grants a role above their own; `owner` is never granted here.
 enum MemberPolicy {
-    static func rank(_ role: String) -> Int {
-        Role(rawValue: role)?.rank ?? 0
-    }
-
     /// 403 `insufficient_role` unless `callerRole` ranks at least as high as `targetRole`.
     static func requireRank(callerRole: String, over targetRole: String, _ action: String) throws {
-        guard rank(callerRole) >= rank(targetRole) else {
-            throw APIError.forbidden("insufficient_role", "You can only \(action) members with the same or a lower role.")
-        }
+        try Role.require(callerRole, atLeast: targetRole, "You can only \(action) members with the same or a lower role.")
     }
 
     static let cannotRemoveSelf = APIError.conflict("cannot_remove_self", "You cannot remove yourself from the workspace here.")

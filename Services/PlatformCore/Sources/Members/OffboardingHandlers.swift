@@ -21,7 +21,7 @@ struct OffboardingHandlers {
         var blockers: [String] = []
         if member.userId == scope.userID { blockers.append("is_self") }
         if member.role == Role.owner.rawValue { blockers.append("is_owner") }
-        if MemberPolicy.rank(context.kisum.access?.role ?? "") < MemberPolicy.rank(member.role) { blockers.append("insufficient_role") }
+        if !Role.ranks(context.kisum.access?.role ?? "", atLeast: member.role) { blockers.append("insufficient_role") }
         let canRemove = blockers.isEmpty
         if facts.otherWorkspaces > 0 { blockers.append("user_in_other_workspaces") }
         if facts.isSuperuser { blockers.append("staff_account") }

@@ -46,7 +46,7 @@ struct ModuleHandlers {
 
         func validate(_ v: inout Validator) {
             v.text(module, "module", maxLength: 64)
-            ModuleHandlers.validate(settings: settings, into: &v)
+            JSONObjectField.validate(settings, "settings", maxBytes: ModuleHandlers.maxSettingsBytes, into: &v)
         }
     }
 
@@ -66,7 +66,7 @@ struct ModuleHandlers {
         let created = try await core.database.transaction { connection in
             try await repository.lock(workspaceID: scope.companyID, module: module, on: connection)
             guard try await repository.insert(workspaceID: scope.companyID, module: module, enabled: enabled,
-                                               settings: Self.text(body.settings) ?? "{}", by: identity.userID, on: connection)
+                                               settings: JSONObjectField.text(body.settings) ?? "{}", by: identity.userID, on: connection)
             else { throw APIError.conflict("module_settings_exist", "The \(module) module already has settings; use PUT /modules/\(module).") }
             try await record("module.created", module, "Module \(module) configured (\(enabled ? "enabled" : "disabled"))",
                              identity, scope.companyID, connection)
@@ -81,7 +81,7 @@ struct ModuleHandlers {
 
         func validate(_ v: inout Validator) {
             v.check(enabled != nil || settings != nil, "enabled", "required", "Give enabled and/or settings.")
-            ModuleHandlers.validate(settings: settings, into: &v)
+            JSONObjectField.validate(settings, "settings", maxBytes: ModuleHandlers.maxSettingsBytes, into: &v)
         }
     }
 
@@ -92,7 +92,7 @@ struct ModuleHandlers {
         let module = try Self.moduleName(context)
         let body = try await request.decodeValid(as: UpdateBody.self, context: context)
         if let enabled = body.enabled { try Self.requireSwitchable(module, enabled: enabled) }
-        return try await change(module, scope.companyID, context) { _ in (body.enabled, Self.text(body.settings)) }
+        return try await change(module, scope.companyID, context) { _ in (body.enabled, JSONObjectField.text(body.settings)) }
     }
 
     /// `POST /modules/{module}/toggle`: flips the switch.
@@ -141,16 +141,6 @@ struct ModuleHandlers {
         if !enabled, requiredModules.contains(module) {
             throw APIError.conflict("module_required", "The \(module) module holds the core records and cannot be disabled.")
         }
-    }
-
-    static func validate(settings: JSONValue?, into v: inout Validator) {
-        guard let settings else { return }
-        guard case .object = settings else { return v.add("settings", "invalid_type", "Settings must be a JSON object.") }
-        v.check((text(settings)?.utf8.count ?? 0) <= maxSettingsBytes, "settings", "too_large", "At most \(maxSettingsBytes) bytes of JSON.")
-    }
-
-    static func text(_ settings: JSONValue?) -> String? {
-        settings.flatMap { try? JSONCoding.encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) }
     }
 
     func record(_ action: String, _ module: String, _ description: String, _ identity: Identity, _ workspaceID: UUID,

@@ -28,7 +28,7 @@ struct PermissionHandlers {
 
     /// `GET /permissions[?module=&resource=]`: the catalog in display order.
     @Sendable func list(_ request: Request, context: PlatformRequestContext) async throws -> [CatalogPermission] {
-        _ = try context.currentAccess()
+        _ = try context.requireAccess()
         let (module, resource) = try Self.catalogFilters(request)
         return try await repository.catalog(module: module, resource: resource)
     }
@@ -47,7 +47,7 @@ struct PermissionHandlers {
     /// `GET /permissions/grouped[?module=&resource=]`: by module (Platform first, then the modules in
     /// their order), then by resource, both in catalog order.
     @Sendable func grouped(_ request: Request, context: PlatformRequestContext) async throws -> [ModuleGroup] {
-        _ = try context.currentAccess()
+        _ = try context.requireAccess()
         let (module, resource) = try Self.catalogFilters(request)
         let permissions = try await repository.catalog(module: module, resource: resource)
         let names = try await repository.moduleDisplayNames()
@@ -85,7 +85,7 @@ struct PermissionHandlers {
     /// `GET /permissions/check/{permission}`: a name outside the catalog is 404 (a typo should not read
     /// as a quiet "no").
     @Sendable func check(_ request: Request, context: PlatformRequestContext) async throws -> CheckResult {
-        let access = try context.currentAccess()
+        let access = try context.requireAccess()
         guard let name = context.parameters.get("permission"), name.count <= 200,
               try await repository.isInCatalog(name)
         else { throw APIError.notFound("permission") }
@@ -102,7 +102,7 @@ struct PermissionHandlers {
 
     /// `GET /permissions/me`: the caller's role, effective permissions and enabled modules.
     @Sendable func me(_ request: Request, context: PlatformRequestContext) async throws -> MyAccess {
-        let access = try context.currentAccess()
+        let access = try context.requireAccess()
         return MyAccess(userId: access.userID, workspaceId: access.companyID, role: access.role,
                         permissions: access.permissions, modules: access.modules)
     }
@@ -128,7 +128,7 @@ struct PermissionHandlers {
     @Sendable func role(_ request: Request, context: PlatformRequestContext) async throws -> RolePermissions {
         let scope = try context.tenant(permission: Permission.permissionsRead)
         let role = try RoleEditPolicy.role(context.parameters.get("role"))
-        return try await rolePermissions(workspaceID: scope.companyID, role: role, policy: RoleEditPolicy(access: context.currentAccess()))
+        return try await rolePermissions(workspaceID: scope.companyID, role: role, policy: RoleEditPolicy(access: context.requireAccess()))
     }
 
     func rolePermissions(workspaceID: UUID, role: Role, policy: RoleEditPolicy,
@@ -183,7 +183,7 @@ struct PermissionHandlers {
     /// `POST /permissions/roles/{role}/reset`: back to the role's defaults (delete + insert, one transaction).
     @Sendable func reset(_ request: Request, context: PlatformRequestContext) async throws -> RolePermissions {
         let (role, workspaceID) = try editableRole(context)
-        let policy = try RoleEditPolicy(access: context.currentAccess())
+        let policy = try RoleEditPolicy(access: context.requireAccess())
         let identity = try context.requireIdentity()
         return try await core.database.transaction { connection in
             try await repository.lock(workspaceID: workspaceID, role: role, on: connection)
@@ -214,7 +214,7 @@ struct PermissionHandlers {
     /// Grants revoked on purpose come back too (a row is a grant; absence is not remembered).
     @Sendable func seed(_ request: Request, context: PlatformRequestContext) async throws -> EditedResponse<SeedResult> {
         let scope = try context.tenant(permission: Permission.permissionsManage)
-        let access = try context.currentAccess()
+        let access = try context.requireAccess()
         let identity = try context.requireIdentity()
         let policy = RoleEditPolicy(access: access)
         // The owner's rows are only for display, but an owner seeding gets them too (as at creation).
@@ -241,13 +241,13 @@ struct PermissionHandlers {
 
     func editableRole(_ context: PlatformRequestContext) throws -> (Role, UUID) {
         let scope = try context.tenant(permission: Permission.permissionsManage)
-        let role = try RoleEditPolicy(access: context.currentAccess()).editableRole(context.parameters.get("role"))
+        let role = try RoleEditPolicy(access: context.requireAccess()).editableRole(context.parameters.get("role"))
         return (role, scope.companyID)
     }
 
     func change(role: Role, workspaceID: UUID, grant: [String], revoke: [String], context: PlatformRequestContext,
                 field: (String) -> String) async throws -> RolePermissions {
-        let policy = try RoleEditPolicy(access: context.currentAccess())
+        let policy = try RoleEditPolicy(access: context.requireAccess())
         let identity = try context.requireIdentity()
         try policy.validate(grant: grant, revoke: revoke, catalog: try await PermissionCatalog.load(core.database), field: field)
         return try await core.database.transaction { connection in
@@ -274,16 +274,5 @@ struct PermissionHandlers {
         if !granted.isEmpty { parts.append("granted \(granted.joined(separator: ", "))") }
         if !revoked.isEmpty { parts.append("revoked \(revoked.joined(separator: ", "))") }
         return "Permissions of \(role.rawValue) \(prefix)" + (parts.isEmpty ? "" : ": " + parts.joined(separator: "; "))
-    }
-}
-
-extension PlatformRequestContext {
-    /// The caller's resolved access in the current workspace (every tenant route has it).
-    func currentAccess() throws -> EffectiveAccess {
-        _ = try requireCompany()
-        guard let access = kisum.access else {
-            throw APIError.forbidden("access_unresolved", "Access for this company was not resolved.")
-        }
-        return access
     }
 }

@@ -59,9 +59,7 @@ struct MemberPasswordResetHandlers {
             SELECT role FROM memberships WHERE workspace_id = \(workspaceID) AND user_id = \(userID) AND status <> 'removed'
             """).first { try $0.decode(String.self) }
         guard let role, let user = try await core.users.find(id: userID) else { throw APIError.notFound("user") }
-        guard (Role(rawValue: role)?.rank ?? Int.max) <= (Role(rawValue: access.role)?.rank ?? 0) else {
-            throw APIError.forbidden("insufficient_role", "You can only reset passwords of members with the same or a lower role.")
-        }
+        try Role.require(access.role, atLeast: role, "You can only reset passwords of members with the same or a lower role.")
         if identity.actor != nil {
             throw APIError.forbidden("impersonation_forbidden", "Password resets cannot be issued while impersonating.")
         }

@@ -51,19 +51,7 @@ struct WorkspaceBody: Decodable {
             v.check(currency.count == 3 && currency.unicodeScalars.allSatisfy { $0 >= "A" && $0 <= "Z" }, "currency", "invalid_currency",
                     "Must be an ISO 4217 code such as EUR.")
         }
-        if let settings {
-            if settings.objectValue == nil {
-                v.add("settings", "invalid_type", "Must be a JSON object.")
-            } else if (encodedSettings?.utf8.count ?? 0) > Self.maxSettingsBytes {
-                v.add("settings", "too_large", "At most \(Self.maxSettingsBytes / 1024) KiB.")
-            }
-        }
-    }
-
-    /// JSON text of the settings object (keys as the client sent them).
-    var encodedSettings: String? {
-        guard let settings, settings.objectValue != nil, let data = try? JSONCoding.encoder.encode(settings) else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        JSONObjectField.validate(settings, "settings", maxBytes: Self.maxSettingsBytes, into: &v)
     }
 
     /// The patch; `includeName` is false on creation, where the name was used for the insert.
@@ -81,7 +69,7 @@ struct WorkspaceBody: Decodable {
         patch.clearTimezone = cleared.contains(.timezone)
         patch.currency = currency
         patch.clearCurrency = cleared.contains(.currency)
-        patch.settings = encodedSettings
+        patch.settings = JSONObjectField.text(settings)
         return patch
     }
 
