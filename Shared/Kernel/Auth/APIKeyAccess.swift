@@ -61,13 +61,13 @@ public final class PlatformAPIKeyVerifier: APIKeyVerifier {
         let response: OutboundResponse
         do {
             response = try await client.send("POST", "/internal/api-keys/authenticate",
-                                             body: Array(try JSONEncoder().encode(["key": key])))
+                                             body: Array(try client.encoder.encode(["key": key])))
         } catch {
             throw Self.unavailable
         }
         switch response.status {
         case 200:
-            guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.body)) else { throw Self.unavailable }
+            guard let answer = try? client.decoder.decode(Answer.self, from: Data(response.body)) else { throw Self.unavailable }
             let access = EffectiveAccess(userID: answer.keyId, companyID: answer.workspaceId, role: APIKeyFormat.role,
                                          permissions: answer.scopes, modules: answer.modules)
             cache.withLockedValue { cache in
@@ -81,7 +81,7 @@ public final class PlatformAPIKeyVerifier: APIKeyVerifier {
             // Platform Core's reason (api_key_revoked, api_key_disabled, …) is kept so callers can tell why. A
             // 401 about anything else (our own internal key refused) is a misconfiguration here, not the
             // caller's fault: fail closed with 503.
-            let code = (try? JSONDecoder().decode(ErrorBody.self, from: Data(response.body)))?.error.code ?? ""
+            let code = (try? client.decoder.decode(ErrorBody.self, from: Data(response.body)))?.error.code ?? ""
             if code.hasPrefix("api_key_") { throw APIError.unauthenticated(code, "The API key is not valid.") }
             if response.status == 422 { throw APIError.unauthenticated("api_key_invalid", "The API key is not valid.") }
             throw Self.unavailable

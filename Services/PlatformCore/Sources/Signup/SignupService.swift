@@ -82,24 +82,31 @@ struct SignupService {
     func signup(_ account: Account, paymentMethodID: String?, client: ClientInfo) async throws -> SignupResult {
         try await ensureEmailFree(account.email)
         let hash: String? = if let value = account.password { try await core.passwords.hash(value) } else { nil }
-        let billing = core.billing
-        let settings = core.settings
         let created = try await core.database.transaction { connection -> Created in
             let user = try await core.users.create(email: account.email, fullName: account.fullName, status: User.Status.active,
                                                    passwordHash: hash, clerkID: account.clerkID, on: connection)
             let workspace = try await core.workspaces.create(name: account.companyName, ownerID: user.id, createdBy: user.id, on: connection)
             // Inside the transaction on purpose: if the provider refuses, no account is left without billing.
-            let started = try await billing.startSubscription(SubscriptionRequest(
-                workspaceID: workspace.id, workspaceName: workspace.name, email: user.email, customerName: user.fullName,
-                paymentMethodID: paymentMethodID, trialDays: settings.trialDays,
-                successURL: "\(settings.publicAppURL)/billing/success?session_id={CHECKOUT_SESSION_ID}",
-                cancelURL: "\(settings.publicAppURL)/billing/cancelled", idempotencyKey: "signup-\(workspace.id.uuidString.lowercased())"))
-            let subscription = try await SubscriptionRepository(logger: core.logger).record(started, workspaceID: workspace.id, on: connection)
+            let subscription = try await startTrial(for: workspace, owner: user, paymentMethodID: paymentMethodID, purpose: "signup",
+                                                    on: connection)
             try await sendVerification(user, on: connection)
             let session = try await core.tokens.startSession(userID: user.id, client: client, on: connection)
             return Created(user: user, workspace: workspace, subscription: subscription, session: session)
         }
         return try await finish(created)
+    }
+
+    /// A new workspace's trial, started through the billing provider (Stripe, or recorded as `local`) and
+    /// recorded; `purpose` keeps the provider's idempotency keys of signup and provisioning apart.
+    func startTrial(for workspace: Workspace, owner: User, paymentMethodID: String?, purpose: String,
+                    on connection: PostgresConnection) async throws -> SubscriptionSummary {
+        let settings = core.settings
+        let started = try await core.billing.startSubscription(SubscriptionRequest(
+            workspaceID: workspace.id, workspaceName: workspace.name, email: owner.email, customerName: owner.fullName,
+            paymentMethodID: paymentMethodID, trialDays: settings.trialDays,
+            successURL: "\(settings.publicAppURL)/billing/success?session_id={CHECKOUT_SESSION_ID}",
+            cancelURL: "\(settings.publicAppURL)/billing/cancelled", idempotencyKey: "\(purpose)-\(workspace.id.uuidString.lowercased())"))
+        return try await SubscriptionRepository(logger: core.logger).record(started, workspaceID: workspace.id, on: connection)
     }
 
     struct InviteSignup: Sendable {

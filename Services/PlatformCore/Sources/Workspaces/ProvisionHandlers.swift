@@ -44,7 +44,6 @@ struct ProvisionHandlers {
         }
         let body = try await request.decodeValid(as: ProvisionBody.self, context: context)
         let settings = core.settings
-        let billing = core.billing
         return try await core.database.transaction { connection in
             let found = try await core.users.find(email: body.ownerEmail!, on: connection)
             let created = found == nil
@@ -56,12 +55,8 @@ struct ProvisionHandlers {
                 throw APIError.conflict("user_disabled", "The owner's account is disabled.")
             }
             let workspace = try await core.workspaces.create(name: body.name!, ownerID: owner.id, createdBy: identity.userID, on: connection)
-            let started = try await billing.startSubscription(SubscriptionRequest(
-                workspaceID: workspace.id, workspaceName: workspace.name, email: owner.email, customerName: owner.fullName,
-                paymentMethodID: nil, trialDays: settings.trialDays,
-                successURL: "\(settings.publicAppURL)/billing/success?session_id={CHECKOUT_SESSION_ID}",
-                cancelURL: "\(settings.publicAppURL)/billing/cancelled", idempotencyKey: "provision-\(workspace.id.uuidString.lowercased())"))
-            let subscription = try await SubscriptionRepository(logger: core.logger).record(started, workspaceID: workspace.id, on: connection)
+            let subscription = try await SignupService(core: core).startTrial(for: workspace, owner: owner, paymentMethodID: nil,
+                                                                             purpose: "provision", on: connection)
             let needsActivation = owner.status == User.Status.pending
             if needsActivation {
                 // A customer set up by staff may not read the e-mail within the hour of a sign-up link.
