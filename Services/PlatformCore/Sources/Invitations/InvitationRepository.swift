@@ -25,18 +25,6 @@ struct InvitationRepository: Sendable {
         case user(UUID)
     }
 
-    /// The account for an e-mail; an unknown address gets a `pending` account without a password (the
-    /// invitee chooses one when accepting). Safe against a concurrent creation of the same address.
-    func findOrCreateUser(email: String, fullName: String?, on connection: PostgresConnection) async throws -> UUID {
-        let email = EmailAddress.normalize(email)
-        try await connection.query("""
-            INSERT INTO users (email, full_name, status) VALUES (\(email), \(fullName), 'pending')
-            ON CONFLICT ((lower(email))) DO NOTHING
-            """, logger: logger)
-        return try await connection.query("SELECT id FROM users WHERE lower(email) = \(email)", logger: logger)
-            .first { try $0.decode(UUID.self) }!
-    }
-
     /// The user's membership in the workspace, created as `invited` when missing, locked.
     func membershipForInvite(workspaceID: UUID, userID: UUID, role: String, invitedBy: UUID, title: String?, department: String?,
                              on connection: PostgresConnection) async throws -> LockedMembership {

@@ -41,7 +41,7 @@ struct InvitationService: Sendable {
     {
         try Self.requireRank(request.role, inviter)
         return try await core.database.transaction { connection in
-            let userID = try await repository.findOrCreateUser(email: request.email, fullName: request.fullName, on: connection)
+            let userID = try await core.users.findOrCreatePending(email: request.email, fullName: request.fullName, on: connection).user.id
             var membership = try await repository.membershipForInvite(
                 workspaceID: workspaceID, userID: userID, role: request.role, invitedBy: inviter.userID, title: request.title,
                 department: request.department, on: connection)

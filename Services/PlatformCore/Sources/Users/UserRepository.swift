@@ -52,6 +52,18 @@ public struct UserRepository: Sendable {
         return try await find(id: id, on: connection)!
     }
 
+    /// The account for an e-mail, or a new `pending` one without a password (an invitee or a provisioned
+    /// owner chooses it later). A concurrent creation of the same address yields that account, not an error.
+    func findOrCreatePending(email: String, fullName: String?, on connection: PostgresConnection) async throws -> (user: User, created: Bool) {
+        let email = EmailAddress.normalize(email)
+        let created = try await connection.query("""
+            INSERT INTO users (email, full_name, status) VALUES (\(email), \(fullName), 'pending')
+            ON CONFLICT ((lower(email))) DO NOTHING
+            RETURNING id
+            """, logger: logger).first { _ in true } ?? false
+        return (try await find(email: email, on: connection)!, created)
+    }
+
     /// Sets (or replaces) the password and clears the lockout.
     public func setPassword(userID: UUID, hash: String, on connection: PostgresConnection) async throws {
         try await connection.query("""

@@ -45,12 +45,8 @@ struct ProvisionHandlers {
         let body = try await request.decodeValid(as: ProvisionBody.self, context: context)
         let settings = core.settings
         return try await core.database.transaction { connection in
-            let found = try await core.users.find(email: body.ownerEmail!, on: connection)
-            let created = found == nil
-            let owner = if let found { found } else {
-                try await core.users.create(email: body.ownerEmail!, fullName: body.ownerFullName, status: User.Status.pending,
-                                            passwordHash: nil, on: connection)
-            }
+            let (owner, created) = try await core.users.findOrCreatePending(email: body.ownerEmail!, fullName: body.ownerFullName,
+                                                                            on: connection)
             if owner.status == User.Status.disabled {
                 throw APIError.conflict("user_disabled", "The owner's account is disabled.")
             }
