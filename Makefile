@@ -9,7 +9,7 @@ export KISUM_BUILD_CONFIG := $(CONFIG)
 TEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run up down status mail smoke test build migrate deps clean-data
+.PHONY: help run up down status mail smoke fuzz drill test build migrate deps clean-data
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-11s %s\n", $$1, $$2 }'
@@ -31,6 +31,12 @@ mail: ## the local e-mail outbox with its activation/invitation links (TO=addres
 
 smoke: ## check a running platform through the gateway (health, contracts, /internal/ blocked)
 	@deploy/local/smoke.sh
+
+fuzz: ## schemathesis against every running service's contract (seed and counts: deploy/local/fuzz.sh)
+	@deploy/local/fuzz.sh
+
+drill: ## kill a running service as a crash would and check it is restarted and reported (SVC=venue)
+	@deploy/local/restart-drill.sh $(SVC)
 
 test: ## install what is missing, build, and run every test
 	@deploy/scripts/test.sh $(TEST_ARGS)

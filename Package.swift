@@ -54,7 +54,7 @@ func serviceTests(_ name: String, dependencies: [Target.Dependency]) -> Target {
 
 let services = [
     service("PlatformCore", folder: "PlatformCore", executable: "platform-core", dependencies: ["CArgon2", "CCurl", crypto,
-        .product(name: "MultipartKit", package: "multipart-kit"), .product(name: "NIOPosix", package: "swift-nio")]),
+        .product(name: "NIOPosix", package: "swift-nio")]),
     service("Base", folder: "Base", executable: "base"),
     // NIOFileSystem: the local document storage writes off the event loops.
     service("Venue", folder: "Venue", executable: "venue", dependencies: [crypto,
@@ -78,7 +78,6 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
-        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [

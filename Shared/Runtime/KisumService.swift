@@ -115,6 +115,8 @@ public struct ServiceRuntime<Settings: Sendable>: Sendable {
         services: [any Service] = []
     ) -> some ApplicationProtocol {
         let onRunning = self.onServerRunning
+        // Every route is registered by now; the middleware only sees requests no route took.
+        router.add(middleware: MethodNotAllowedMiddleware<Context>(routes: router.routes))
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(kernel.host, port: kernel.port), serverName: nil),

@@ -37,6 +37,20 @@ enum KernelTestApp {
         router.post("/widgets") { request, context -> Widget in
             try await request.decodeValid(as: Widget.self, context: context)
         }
+        router.get("/echo/{word}") { request, context -> String in
+            var query = QueryReader(request)
+            let text = query.search() ?? ""
+            try query.validate()
+            return "\(context.parameters.get("word") ?? "")|\(text)"
+        }
+        router.post("/upload") { request, _ -> String in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            guard let boundary = request.headers[.contentType].flatMap(MultipartForm.boundary(inContentType:)) else {
+                throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "multipart/form-data only")
+            }
+            let form = try MultipartForm(Array(body.readableBytesView), boundary: boundary)
+            return form.parts.map { "\($0.name ?? "-"):\($0.body.count)" }.joined(separator: ",")
+        }
         router.get("/page") { request, _ -> Page<Int> in
             var query = QueryReader(request)
             let page = query.page()
@@ -61,6 +75,7 @@ enum KernelTestApp {
         router.group("/internal")
             .add(middleware: InternalKeyMiddleware<ServiceRequestContext>(keys: internalKeys))
             .get("ping") { _, context in context.kisum.internalCaller ? "internal" : "public" }
+        router.add(middleware: MethodNotAllowedMiddleware<ServiceRequestContext>(routes: router.routes))
         return Application(router: router)
     }
 }

@@ -5,6 +5,7 @@ import KisumKernel
 import KisumTesting
 import NIOCore
 import PlatformCore
+import PostgresNIO
 import Testing
 
 @Suite("Authentication: avatars")
@@ -76,6 +77,34 @@ struct AvatarTests {
             #expect(json.status == .unsupportedMediaType)
             #expect(try await api.client.execute(uri: "/api/v1/auth/me/avatar", method: .post,
                                                  headers: [.contentType: "multipart/form-data; boundary=x"], body: ByteBuffer()).status == .unauthorized)
+        }
+    }
+
+    /// Issue 16: a part header byte ≥ 0x80 crashed the process inside multipart-kit; now every avatar
+    /// route answers 400 `invalid_multipart` and the service keeps serving.
+    @Test func malformedMultipartIs400AndTheServiceLives() async throws {
+        let h = try await Harness.make()
+        let owner = try await h.user()
+        let workspace = try await h.workspace(owner: owner)
+        let memberID = try #require(try await h.core.database.query("""
+            SELECT id FROM memberships WHERE workspace_id = \(workspace.id) AND user_id = \(owner.id)
+            """).first { try $0.decode(UUID.self) })
+        try await h.run { api async throws in
+            let token = try await h.token(for: owner)
+            let boundary = "3e61b45367bc5ad0dfbceaff5421c160"
+            var crash = ByteBuffer(string: "--\(boundary)\r\n")
+            crash.writeBytes([0xBA, 0xF1, 0x8B, 0x82, 0x8B, 0xD5, 0x3A, 0x0B, 0x2C, 0xE9])
+            crash.writeString("--\(boundary)--\r\n")
+            for path in ["/api/v1/auth/me/avatar", "/api/v1/auth/\(owner.id)/avatar", "/api/v1/members/\(memberID)/avatar"] {
+                let response = try await api.client.execute(
+                    uri: path, method: .post,
+                    headers: [.authorization: "Bearer \(token)", .contentType: "multipart/form-data; boundary=\(boundary)",
+                              .xWorkspaceID: workspace.id.uuidString],
+                    body: crash)
+                #expect(response.status == .badRequest, "\(path)")
+                #expect(response.errorCode == "invalid_multipart", "\(path)")
+            }
+            #expect(try await Self.upload(api, "/api/v1/auth/me/avatar", token: token, Self.png).status == .ok)
         }
     }
 

@@ -186,6 +186,18 @@ kisum_stop_pid() {
     kisum_say "stopped $label"
 }
 
+# A service's files under $KISUM_RUN: its pid, its supervisor's pid (platform.sh supervise), the
+# supervisor's restart record ("<count> <when> <what>"), and the marker that says a stop was asked for.
+service_pid_file() { printf '%s/%s.pid' "$KISUM_RUN" "$1"; }
+# A service process is recognised by its pid file and its command line (`.../<svc> serve`).
+service_running() { kisum_pid_alive "$(service_pid_file "$1")" "/$1 serve"; }
+supervisor_pid_file() { printf '%s/%s.supervisor.pid' "$KISUM_RUN" "$1"; }
+restarts_file() { printf '%s/%s.restarts' "$KISUM_RUN" "$1"; }
+stop_marker() { printf '%s/%s.stopping' "$KISUM_RUN" "$1"; }
+supervisor_running() { kisum_pid_alive "$(supervisor_pid_file "$1")" "platform.sh supervise $1"; }
+# Restarts so far, the first word of the restarts file (0 when there were none).
+restart_count() { local count; read -r count _ 2>/dev/null <"$(restarts_file "$1")" && printf '%s' "${count:-0}" || printf 0; }
+
 # True when something accepts TCP connections on 127.0.0.1:<port>.
 kisum_port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 

@@ -37,10 +37,7 @@ build() {
 }
 
 # ---------------------------------------------------------------------------------------------- services
-
-service_pid_file() { printf '%s/%s.pid' "$KISUM_RUN" "$1"; }
-# A service process is recognised by its pid file and its command line (`.../<svc> serve`).
-service_running() { kisum_pid_alive "$(service_pid_file "$1")" "/$1 serve"; }
+# (service_pid_file, service_running and the supervisor's files are in lib.sh: other scripts read them.)
 
 # Replaces the current (sub)shell with `<svc> <args>`, given only the service's environment: nothing
 # leaks in from the caller's shell. With --setsid the service gets its own session, so Ctrl-C in the
@@ -80,25 +77,72 @@ migrate_all() {
     done
 }
 
+# ---------------------------------------------------------------------------------------------- supervision
+# Each service runs under `platform.sh supervise <svc> <bin dir>`, in its own session (so Ctrl-C reaches
+# only the foreground script). A service that exits without being asked to is logged loudly (its log,
+# .data/logs/supervisor.log, `make status`) and started again after a back-off, as compose's
+# `restart: unless-stopped` and Kubernetes do: one crash must not take every tenant down until someone
+# notices. Exit status 78 (the configuration is invalid) is not retried: it would only fail again.
+
+
+cmd_supervise() {
+    [[ $# == 2 ]] || kisum_die "usage: platform.sh supervise <service> <bin dir>"
+    local svc="$1" pid status restarts=0 started delay=1 how line
+    KISUM_BIN="$2"
+    kisum_load_secrets
+    echo $$ >"$(supervisor_pid_file "$svc")"
+    while :; do
+        printf '\n----- %s serve, %s -----\n' "$svc" "$(date -Is)"
+        (service_exec "$svc" serve) </dev/null &
+        pid=$!
+        echo "$pid" >"$(service_pid_file "$svc")"
+        started=$SECONDS
+        status=0
+        wait "$pid" || status=$?
+        [[ -e "$(stop_marker "$svc")" ]] && break
+        how="exit status $status"
+        ((status > 128)) && how="killed by signal $(kill -l $((status - 128)) 2>/dev/null || echo $((status - 128)))"
+        restarts=$((restarts + 1))
+        line="$(date -Is) $svc (pid $pid) exited unexpectedly: $how; restart $restarts"
+        printf '%s %s\n' "$restarts" "$line" >"$(restarts_file "$svc")"
+        printf '%s\n' "$line" >>"$KISUM_LOGS/supervisor.log"
+        printf '\n\033[1;31m!!!!! kisum supervisor: %s !!!!!\033[0m\n' "$line"
+        if ((status == 78)); then
+            printf '!!!!! kisum supervisor: %s has an invalid configuration; not restarting it !!!!!\n' "$svc"
+            break
+        fi
+        ((SECONDS - started >= 60)) && delay=1
+        sleep "$delay"
+        delay=$((delay * 2 > 30 ? 30 : delay * 2))
+        [[ -e "$(stop_marker "$svc")" ]] && break
+    done
+    rm -f "$(supervisor_pid_file "$svc")"
+}
+
 start_services() {
-    local svc pid
+    local svc i
     for svc in "${KISUM_SERVICES[@]}"; do
         if kisum_port_busy "${KISUM_PORT[$svc]}"; then
             kisum_die "port ${KISUM_PORT[$svc]} ($svc) is in use by another program"
         fi
-        printf '\n----- %s serve, %s -----\n' "$svc" "$(date -Is)" >>"$KISUM_LOGS/$svc.log"
-        (service_exec --setsid "$svc" serve) >>"$KISUM_LOGS/$svc.log" 2>&1 </dev/null &
-        pid=$!
-        echo "$pid" >"$(service_pid_file "$svc")"
-        kisum_say "started $svc (pid $pid, port ${KISUM_PORT[$svc]}, log .data/logs/$svc.log)"
+        rm -f "$(stop_marker "$svc")" "$(restarts_file "$svc")" "$(service_pid_file "$svc")"
+        setsid "$HERE/platform.sh" supervise "$svc" "$KISUM_BIN" >>"$KISUM_LOGS/$svc.log" 2>&1 </dev/null &
+        for ((i = 0; i < 100; i++)); do
+            [[ -s "$(service_pid_file "$svc")" ]] && break
+            sleep 0.05
+        done
+        kisum_say "started $svc (pid $(cat "$(service_pid_file "$svc")" 2>/dev/null || echo '?'), port ${KISUM_PORT[$svc]}, log .data/logs/$svc.log, restarted if it exits)"
     done
 }
 
 stop_services() {
-    local i
+    local i svc
     for ((i = ${#KISUM_SERVICES[@]} - 1; i >= 0; i--)); do
-        kisum_stop_pid "$(service_pid_file "${KISUM_SERVICES[$i]}")" "/${KISUM_SERVICES[$i]} serve" \
-            "${KISUM_SERVICES[$i]}" 20
+        svc="${KISUM_SERVICES[$i]}"
+        touch "$(stop_marker "$svc")"
+        kisum_stop_pid "$(service_pid_file "$svc")" "/$svc serve" "$svc" 20
+        kisum_stop_pid "$(supervisor_pid_file "$svc")" "platform.sh supervise $svc" "$svc supervisor" 5 >/dev/null 2>&1
+        rm -f "$(stop_marker "$svc")"
     done
 }
 
@@ -111,7 +155,7 @@ wait_ready() {
     while :; do
         pending=()
         for svc in "${KISUM_SERVICES[@]}"; do
-            if ! service_running "$svc"; then
+            if ! supervisor_running "$svc" || (($(restart_count "$svc") > 0)); then
                 tail -30 "$KISUM_LOGS/$svc.log" >&2
                 kisum_die "$svc exited during start-up (see .data/logs/$svc.log)"
             fi
@@ -170,7 +214,10 @@ EOF
 anything_running() {
     local svc
     kisum_gateway_running && return 0
-    for svc in "${KISUM_SERVICES[@]}"; do service_running "$svc" && return 0; done
+    for svc in "${KISUM_SERVICES[@]}"; do
+        service_running "$svc" && return 0
+        supervisor_running "$svc" && return 0
+    done
     kisum_pg_running
 }
 
@@ -243,8 +290,10 @@ cmd_run() {
     tail -n 0 -F "${files[@]}" &
     KISUM_TAIL_PID=$!
     while :; do
+        # A crashed service is restarted by its supervisor (and says so loudly in the log followed here);
+        # only a supervisor that gave up ends the run.
         for svc in "${KISUM_SERVICES[@]}"; do
-            service_running "$svc" || kisum_die "$svc stopped unexpectedly (see .data/logs/$svc.log)"
+            supervisor_running "$svc" || kisum_die "$svc stopped and is not restarted (see .data/logs/$svc.log)"
         done
         kisum_gateway_running || kisum_die "the gateway stopped unexpectedly (see .data/logs/gateway-error.log)"
         sleep 1
@@ -270,8 +319,20 @@ cmd_status() {
     local svc state
     if kisum_pg_running; then state=running; else state=stopped; fi
     printf '%-14s %s\n' postgres "$state"
+    local restarts last
     for svc in "${KISUM_SERVICES[@]}"; do
-        if service_running "$svc"; then state="running (pid $(cat "$(service_pid_file "$svc")"))"; else state=stopped; fi
+        if service_running "$svc"; then
+            state="running (pid $(cat "$(service_pid_file "$svc")"))"
+        elif supervisor_running "$svc"; then
+            state="restarting"
+        else
+            state=stopped
+        fi
+        restarts=$(restart_count "$svc")
+        if ((restarts > 0)); then
+            last=$(cut -d' ' -f2- "$(restarts_file "$svc")")
+            state+=", CRASHED AND RESTARTED ${restarts}x (last: $last)"
+        fi
         printf '%-14s %s\n' "$svc" "$state"
     done
     if kisum_gateway_running; then state="running on $(kisum_gateway_url)"; else state=stopped; fi
@@ -309,6 +370,7 @@ main() {
         status) cmd_status ;;
         env) cmd_env "$@" ;;
         mail) cmd_mail "$@" ;;
+        supervise) cmd_supervise "$@" ;;
         *) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
     esac
 }

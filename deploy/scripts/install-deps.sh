@@ -2,7 +2,13 @@
 # Installs what a fresh Debian (bookworm) machine lacks to build, test and run Kisum locally.
 # Only missing packages are installed (after `apt-get update`); a machine that has them all is not
 # touched. The Swift toolchain itself is not a Debian package: install it from swift.org.
+#   install-deps.sh --fuzz   also the fuzzer of `make fuzz`: schemathesis, pinned, in a virtual
+#                            environment ($KISUM_FUZZ_VENV, default .data/fuzz-venv)
 set -euo pipefail
+
+SCHEMATHESIS_VERSION=4.32.5
+FUZZ=0
+[[ "${1:-}" == --fuzz ]] && FUZZ=1
 
 PACKAGES=(
     # build: libcurl (inter-service client), libargon2 (password hashing), git (SwiftPM)
@@ -36,6 +42,23 @@ if ((${#missing[@]})); then
     # Debian's postgresql and nginx packages start system services on install where they can; the
     # local run uses its own cluster (port 5433) and gateway config, so those do not get in the way.
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if ((FUZZ)); then
+    venv="${KISUM_FUZZ_VENV:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/.data/fuzz-venv}"
+    if [[ "$("$venv/bin/schemathesis" --version 2>/dev/null)" != *"$SCHEMATHESIS_VERSION"* ]]; then
+        if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
+            echo "==> installing python3-venv" >&2
+            sudo=()
+            [[ "$(id -u)" != 0 ]] && sudo=(sudo)
+            "${sudo[@]}" apt-get update -q
+            DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends python3 python3-venv
+        fi
+        echo "==> installing schemathesis $SCHEMATHESIS_VERSION into $venv" >&2
+        rm -rf "$venv"
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+    fi
 fi
 
 if ! command -v swift >/dev/null; then

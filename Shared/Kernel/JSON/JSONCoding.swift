@@ -55,7 +55,18 @@ public enum RFC3339 {
             .dateSeparator(.dash).timeSeparator(.colon).dateTimeSeparator(.standard))
     }
 
+    /// 0000-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z: RFC 3339's four-digit years. The fallback
+    /// `ISO8601DateFormatter` also reads longer years ("2000000-01-01T00:00:00Z"), and a date that far
+    /// out traps PostgresNIO's timestamptz encoding (`Int64` of the microseconds since 2000), so such
+    /// text is not a date here (400 at the request boundary instead of a crashed process).
+    public static let validRange: ClosedRange<TimeInterval> = -62_167_219_200 ... 253_402_300_799.999
+
     public static func date(from text: String) -> Date? {
+        guard let date = parse(text), validRange.contains(date.timeIntervalSince1970) else { return nil }
+        return date
+    }
+
+    private static func parse(_ text: String) -> Date? {
         if let date = try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)
             .timeZone(separator: .omitted).dateSeparator(.dash).timeSeparator(.colon).dateTimeSeparator(.standard)) {
             return date

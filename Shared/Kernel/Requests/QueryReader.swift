@@ -16,13 +16,20 @@ public struct QueryReader {
         issues.append(FieldIssue(field: field, code: code, message: message))
     }
 
+    /// Free text: a parameter sent empty (`?q=`) is the same as one left out.
     public func string(_ name: String) -> String? {
-        guard let value = parameters.get(name)?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        guard let value = present(name), !value.isEmpty else { return nil }
         return value
     }
 
+    /// A typed parameter's text as sent (trimmed); "" when sent empty, which typed readers refuse: an
+    /// empty `?venueId=` is not a UUID, and silently dropping the filter would answer another question.
+    private func present(_ name: String) -> String? {
+        parameters.get(name)?.trimmingCharacters(in: .whitespaces)
+    }
+
     public mutating func uuid(_ name: String) -> UUID? {
-        guard let text = string(name) else { return nil }
+        guard let text = present(name) else { return nil }
         guard let value = UUID(uuidString: text) else {
             issues.append(FieldIssue(field: name, code: "invalid_uuid", message: "Must be a UUID."))
             return nil
@@ -31,7 +38,7 @@ public struct QueryReader {
     }
 
     public mutating func int(_ name: String, range: ClosedRange<Int>) -> Int? {
-        guard let text = string(name) else { return nil }
+        guard let text = present(name) else { return nil }
         guard let value = Int(text), range.contains(value) else {
             issues.append(FieldIssue(field: name, code: "out_of_range",
                                      message: "Must be an integer between \(range.lowerBound) and \(range.upperBound)."))
@@ -41,7 +48,7 @@ public struct QueryReader {
     }
 
     public mutating func date(_ name: String) -> Date? {
-        guard let text = string(name) else { return nil }
+        guard let text = present(name) else { return nil }
         guard let value = RFC3339.date(from: text) else {
             issues.append(FieldIssue(field: name, code: "invalid_date", message: "Must be an RFC 3339 date-time."))
             return nil
@@ -50,7 +57,7 @@ public struct QueryReader {
     }
 
     public mutating func bool(_ name: String) -> Bool? {
-        guard let text = string(name)?.lowercased() else { return nil }
+        guard let text = present(name)?.lowercased() else { return nil }
         switch text {
         case "true", "1": return true
         case "false", "0": return false
@@ -61,7 +68,7 @@ public struct QueryReader {
     }
 
     public mutating func oneOf(_ name: String, _ allowed: [String]) -> String? {
-        guard let text = string(name) else { return nil }
+        guard let text = present(name) else { return nil }
         guard allowed.contains(text) else {
             issues.append(FieldIssue(field: name, code: "invalid_choice", message: "Must be one of: \(allowed.joined(separator: ", "))."))
             return nil

@@ -24,6 +24,8 @@ extension Request {
         if let contentType = headers[.contentType]?.lowercased(), !contentType.hasPrefix("application/json") {
             throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "The body must be application/json.")
         }
+        // PostgreSQL text cannot hold U+0000; refuse it here rather than as a 500 from the database.
+        if TextSafety.jsonEscapesNUL(buffer.readableBytesView) { throw TextSafety.refusal(field: "body") }
         do {
             return try context.requestDecoder.decode(T.self, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {

@@ -44,6 +44,17 @@ public struct Validator: Sendable {
         if !range.contains(value) { add(field, "out_of_range", "Must be between \(range.lowerBound) and \(range.upperBound).") }
     }
 
+    /// An amount in integer minor units (cents): 0 through `MinorUnits.max`. Bodies decode amounts as
+    /// `Int64`, so a fraction or a number past 2^63 never gets here (400 `invalid_body`).
+    public mutating func minorAmount(_ value: Int64?, _ field: String) {
+        guard let value else { return }
+        if value < 0 {
+            add(field, "negative", "Amounts cannot be negative.")
+        } else if value > MinorUnits.max {
+            add(field, "out_of_range", "At most \(MinorUnits.max).")
+        }
+    }
+
     public mutating func email(_ value: String?, _ field: String, required: Bool = true) {
         guard let value else {
             if required { add(field, "required", "This field is required.") }
@@ -70,6 +81,13 @@ public struct Validator: Sendable {
     public func validate() throws {
         if !issues.isEmpty { throw APIError.validation(issues) }
     }
+}
+
+/// Money travels as integers in the currency's minor units, never as floating point.
+public enum MinorUnits {
+    /// Larger than any real fee and below 2^53, so every JavaScript client carries it exactly, and a
+    /// sum of many amounts stays far from `Int64` overflow.
+    public static let max: Int64 = 1_000_000_000_000_000
 }
 
 /// Request bodies that check themselves right after decoding.

@@ -94,7 +94,8 @@ struct ActivationHandlers {
                     """, logger: core.logger)
             }
             let session = try await core.tokens.startSession(userID: userID, client: client, on: connection)
-            return (try await core.users.find(id: userID, on: connection)!, session)
+            guard let user = try await core.users.find(id: userID, on: connection) else { throw SingleUseTokenRepository.invalid }
+            return (user, session)
         }
         let pair = try await core.tokens.pair(for: session, userID: user.id, email: user.email)
         try await core.users.recordLogin(userID: user.id)

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import KisumKernel
-import MultipartKit
 import NIOCore
 
 /// Profile pictures: `multipart/form-data` uploads (field `file`) of PNG, JPEG or WebP — recognised by
@@ -75,9 +74,7 @@ struct AvatarHandlers {
     /// The `file` part (or the first part with a filename) of a multipart body, reading at most a little
     /// more than `limit` bytes so an oversized upload is refused without buffering it whole.
     static func filePart(of request: Request, limit: Int) async throws -> Data {
-        guard let contentType = request.headers[.contentType], contentType.lowercased().hasPrefix("multipart/form-data"),
-              let boundary = boundary(in: contentType)
-        else {
+        guard let contentType = request.headers[.contentType], let boundary = MultipartForm.boundary(inContentType: contentType) else {
             throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "Send the image as multipart/form-data (field \"file\").")
         }
         let body: ByteBuffer
@@ -86,42 +83,11 @@ struct AvatarHandlers {
         } catch {
             throw tooLarge(limit)
         }
-        let parser = MultipartParser(boundary: boundary)
-        var parts: [(headers: [String: String], body: ByteBuffer)] = []
-        var headers: [String: String] = [:]
-        var current = ByteBuffer()
-        parser.onHeader = { name, value in headers[name.lowercased()] = value }
-        parser.onBody = { chunk in current.writeBuffer(&chunk) }
-        parser.onPartComplete = {
-            parts.append((headers, current))
-            headers = [:]
-            current = ByteBuffer()
-        }
-        do {
-            try parser.execute(body)
-        } catch {
-            throw APIError.badRequest("invalid_multipart", "The multipart body could not be read.")
-        }
-        let chosen = parts.first { disposition($0.headers, has: "name=\"file\"") } ?? parts.first { disposition($0.headers, has: "filename=") }
-        guard let chosen else {
+        let form = try MultipartForm(Array(body.readableBytesView), boundary: boundary)
+        guard let chosen = form.filePart(named: "file") else {
             throw APIError.validation(field: "file", code: "required", message: "Attach the image in the \"file\" field.")
         }
-        return Data(chosen.body.readableBytesView)
-    }
-
-    static func disposition(_ headers: [String: String], has fragment: String) -> Bool {
-        headers["content-disposition"]?.contains(fragment) ?? false
-    }
-
-    static func boundary(in contentType: String) -> String? {
-        for parameter in contentType.split(separator: ";").dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if pair.count == 2, pair[0].lowercased() == "boundary" {
-                let value = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-                return value.isEmpty || value.count > 70 ? nil : value
-            }
-        }
-        return nil
+        return Data(chosen.body)
     }
 
     /// `<22 base64url characters>.<png|jpg|webp>`, as `store` names files.

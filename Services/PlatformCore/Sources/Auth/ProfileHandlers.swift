@@ -178,7 +178,7 @@ struct ProfileHandlers {
                 try await core.outbox.enqueue(core.emails.verification(to: updated.email, name: updated.fullName, token: issued.token,
                                                                        hours: Int(ttl / 3600)), on: connection)
             }
-            return try await core.users.find(id: user.id, on: connection)!
+            return try await core.users.find(id: user.id, on: connection) ?? updated
         }
     }
 

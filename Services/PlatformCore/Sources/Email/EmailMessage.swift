@@ -42,9 +42,16 @@ public struct EmailComposer: Sendable {
     let appURL: String
 
     func link(_ path: String, _ query: [(String, String)]) -> String {
-        var components = URLComponents(string: appURL + path)!
-        components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) }
-        return components.string!
+        if var components = URLComponents(string: appURL + path) {
+            components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) }
+            if let link = components.string { return link }
+        }
+        // PUBLIC_APP_URL passed `URL(string:)` at startup, which is more lenient than URLComponents:
+        // build the query by hand rather than trap while a request sends an e-mail.
+        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        func encode(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "" }
+        let pairs = query.map { "\(encode($0.0))=\(encode($0.1))" }
+        return appURL + path + (pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&"))
     }
 
     func activation(to email: String, name: String?, token: String, workspaceID: UUID?, workspaceName: String?, hours: Int) -> EmailMessage {

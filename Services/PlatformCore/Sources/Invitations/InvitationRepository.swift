@@ -33,7 +33,11 @@ struct InvitationRepository: Sendable {
             VALUES (\(workspaceID), \(userID), \(role), 'invited', \(invitedBy), \(title), \(department))
             ON CONFLICT (workspace_id, user_id) DO NOTHING
             """, logger: logger)
-        return try await lockMembership(workspaceID: workspaceID, .user(userID), on: connection)!
+        // Nil only when a concurrent removal deleted the row between the insert and this read.
+        guard let membership = try await lockMembership(workspaceID: workspaceID, .user(userID), on: connection) else {
+            throw APIError.conflict("concurrent_update", "The membership changed concurrently; retry the request.")
+        }
+        return membership
     }
 
     func lockMembership(workspaceID: UUID, _ selector: MemberSelector, on connection: PostgresConnection) async throws -> LockedMembership? {

@@ -61,7 +61,11 @@ public struct UserRepository: Sendable {
             ON CONFLICT ((lower(email))) DO NOTHING
             RETURNING id
             """, logger: logger).first { _ in true } ?? false
-        return (try await find(email: email, on: connection)!, created)
+        // Nil only when the conflicting account was deleted or changed its e-mail after the insert skipped it.
+        guard let user = try await find(email: email, on: connection) else {
+            throw APIError.conflict("concurrent_update", "The account changed concurrently; retry the request.")
+        }
+        return (user, created)
     }
 
     /// Sets (or replaces) the password and clears the lockout.

@@ -29,22 +29,6 @@ public struct Deal: Codable, Sendable, ResponseEncodable {
 enum DealRules {
     static let types = ["flat_guarantee", "door_split", "versus", "guarantee_plus", "rental", "other"]
     static let maxTermsBytes = 16 * 1024
-    /// Larger than any real fee, and below 2^53 so a JSON number carries it exactly.
-    static let maxMinor: Double = 1_000_000_000_000_000
-
-    /// An amount in minor units: a non-negative whole number.
-    static func amount(_ value: Double?, _ field: String, into v: inout Validator) {
-        guard let value else { return }
-        if value < 0 {
-            v.add(field, "negative", "Amounts cannot be negative.")
-        } else if value.rounded(.towardZero) != value {
-            v.add(field, "not_integer", "Amounts are whole numbers of minor units (cents).")
-        } else if value > maxMinor {
-            v.add(field, "out_of_range", "At most \(Int64(maxMinor)).")
-        }
-    }
-
-    static func minor(_ value: Double?) -> Int64? { value.map { Int64($0) } }
 
     static func percentage(_ value: Double?, _ field: String, into v: inout Validator) {
         guard let value else { return }
@@ -133,17 +117,18 @@ enum DealStatus {
     }
 }
 
-/// `POST /api/v1/deals`.
+/// `POST /api/v1/deals`. Amounts decode as `Int64` (a fraction or a number past 2^63 is a 400, never a
+/// conversion) and are then bounded by `MinorUnits.range`.
 struct CreateDeal: Decodable, Sendable, ValidatableBody {
     var bookingId: UUID?
     var name: String?
     var dealType: String?
     var status: String?
     var currency: String?
-    var guaranteeMinor: Double?
-    var rentalFeeMinor: Double?
-    var depositMinor: Double?
-    var expensesMinor: Double?
+    var guaranteeMinor: Int64?
+    var rentalFeeMinor: Int64?
+    var depositMinor: Int64?
+    var expensesMinor: Int64?
     var percentage: Double?
     var terms: JSONValue?
     var notes: String?
@@ -157,13 +142,12 @@ struct CreateDeal: Decodable, Sendable, ValidatableBody {
         v.text(notes, "notes", required: false, maxLength: 5000)
         for (field, value) in [("guaranteeMinor", guaranteeMinor), ("rentalFeeMinor", rentalFeeMinor),
                                ("depositMinor", depositMinor), ("expensesMinor", expensesMinor)] {
-            DealRules.amount(value, field, into: &v)
+            v.minorAmount(value, field)
         }
         DealRules.percentage(percentage, "percentage", into: &v)
         DealRules.terms(terms, "terms", into: &v)
         if let dealType, DealRules.types.contains(dealType) {
-            DealRules.typeTerms(dealType: dealType, guarantee: DealRules.minor(guaranteeMinor), rentalFee: DealRules.minor(rentalFeeMinor),
-                                percentage: percentage, into: &v)
+            DealRules.typeTerms(dealType: dealType, guarantee: guaranteeMinor, rentalFee: rentalFeeMinor, percentage: percentage, into: &v)
         }
     }
 }
@@ -176,10 +160,10 @@ struct DealPatch: Decodable, Sendable, ValidatableBody {
     var dealType: Patch<String> = .absent
     var status: Patch<String> = .absent
     var currency: Patch<String> = .absent
-    var guaranteeMinor: Patch<Double> = .absent
-    var rentalFeeMinor: Patch<Double> = .absent
-    var depositMinor: Patch<Double> = .absent
-    var expensesMinor: Patch<Double> = .absent
+    var guaranteeMinor: Patch<Int64> = .absent
+    var rentalFeeMinor: Patch<Int64> = .absent
+    var depositMinor: Patch<Int64> = .absent
+    var expensesMinor: Patch<Int64> = .absent
     var percentage: Patch<Double> = .absent
     var terms: Patch<JSONValue> = .absent
     var notes: Patch<String> = .absent
@@ -195,7 +179,7 @@ struct DealPatch: Decodable, Sendable, ValidatableBody {
         v.text(notes.value, "notes", required: false, maxLength: 5000)
         for (field, value) in [("guaranteeMinor", guaranteeMinor.value), ("rentalFeeMinor", rentalFeeMinor.value),
                                ("depositMinor", depositMinor.value), ("expensesMinor", expensesMinor.value)] {
-            DealRules.amount(value, field, into: &v)
+            v.minorAmount(value, field)
         }
         DealRules.percentage(percentage.value, "percentage", into: &v)
         DealRules.terms(terms.value, "terms", into: &v)
@@ -220,8 +204,8 @@ struct DealPatch: Decodable, Sendable, ValidatableBody {
             }
         }
         return (dealType.value ?? deal.dealType,
-                overlay(guaranteeMinor, deal.guaranteeMinor.map(Double.init)).map { Int64($0) },
-                overlay(rentalFeeMinor, deal.rentalFeeMinor.map(Double.init)).map { Int64($0) },
+                overlay(guaranteeMinor, deal.guaranteeMinor),
+                overlay(rentalFeeMinor, deal.rentalFeeMinor),
                 overlay(percentage, deal.percentage))
     }
 

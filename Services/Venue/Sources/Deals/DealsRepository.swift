@@ -70,8 +70,8 @@ struct DealsRepository: Sendable {
                 INSERT INTO deals AS d (company_id, booking_id, name, deal_type, status, currency, guarantee_minor, rental_fee_minor,
                                         deposit_minor, expenses_minor, percentage, terms, notes, created_by)
                 VALUES (\(companyID), \(input.bookingId), \(input.name), \(input.dealType ?? "other"), \(input.status ?? "draft"),
-                        \(input.currency ?? ""), \(DealRules.minor(input.guaranteeMinor)), \(DealRules.minor(input.rentalFeeMinor)),
-                        \(DealRules.minor(input.depositMinor)), \(DealRules.minor(input.expensesMinor)), \(input.percentage)::numeric,
+                        \(input.currency ?? ""), \(input.guaranteeMinor), \(input.rentalFeeMinor),
+                        \(input.depositMinor), \(input.expensesMinor), \(input.percentage)::numeric,
                         \(terms)::jsonb, \(input.notes), \(userID))
                 RETURNING \(unescaped: Self.columns)
                 """).first(Self.decode)!
@@ -109,13 +109,13 @@ struct DealsRepository: Sendable {
                         status_changed_at = CASE WHEN status = \(target) THEN status_changed_at ELSE now() END,
                         currency = COALESCE(\(p.currency.value), currency),
                         guarantee_minor = CASE WHEN \(p.guaranteeMinor.clears) THEN NULL
-                            ELSE COALESCE(\(DealRules.minor(p.guaranteeMinor.value)), guarantee_minor) END,
+                            ELSE COALESCE(\(p.guaranteeMinor.value), guarantee_minor) END,
                         rental_fee_minor = CASE WHEN \(p.rentalFeeMinor.clears) THEN NULL
-                            ELSE COALESCE(\(DealRules.minor(p.rentalFeeMinor.value)), rental_fee_minor) END,
+                            ELSE COALESCE(\(p.rentalFeeMinor.value), rental_fee_minor) END,
                         deposit_minor = CASE WHEN \(p.depositMinor.clears) THEN NULL
-                            ELSE COALESCE(\(DealRules.minor(p.depositMinor.value)), deposit_minor) END,
+                            ELSE COALESCE(\(p.depositMinor.value), deposit_minor) END,
                         expenses_minor = CASE WHEN \(p.expensesMinor.clears) THEN NULL
-                            ELSE COALESCE(\(DealRules.minor(p.expensesMinor.value)), expenses_minor) END,
+                            ELSE COALESCE(\(p.expensesMinor.value), expenses_minor) END,
                         percentage = CASE WHEN \(p.percentage.clears) THEN NULL ELSE COALESCE(\(p.percentage.value)::numeric, percentage) END,
                         terms = COALESCE(\(terms)::jsonb, terms),
                         notes = CASE WHEN \(p.notes.clears) THEN NULL ELSE COALESCE(\(p.notes.value), notes) END,

@@ -114,8 +114,10 @@ enum OperatingMetadata {
             validator.add(path, "invalid_type", "Must be an integer.")
             return
         }
-        if !range.contains(Int(number)) {
+        // `Int(exactly:)`: a whole number past Int's range (1e300) is out of range, not a trap.
+        guard let whole = Int(exactly: number), range.contains(whole) else {
             validator.add(path, "out_of_range", "Must be between \(range.lowerBound) and \(range.upperBound).")
+            return
         }
     }
 

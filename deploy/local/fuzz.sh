@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# `make fuzz`: schemathesis (pinned, in a virtual environment the deps script makes) against every
+# running service's /openapi.yaml, with every check on, a fixed seed and example count. Requests carry a
+# throw-away user's token, its workspace as x-org / x-workspace-id, and the service's internal key, so
+# tenant and internal routes are fuzzed past authentication. Operations that end the caller's session or
+# take its access away run last, one per fresh user.
+#
+# Fails on any 5xx, any service process that exited (its supervisor's restart record, a crash report in
+# its log) and any response that violates the contract. Needs a running platform (`make up`).
+#   KISUM_FUZZ_SEED (20261205), KISUM_FUZZ_EXAMPLES (50 per operation), KISUM_FUZZ_SERVICES (all),
+#   KISUM_FUZZ_WORKERS (1). Reports: .data/fuzz/<service>[-<operation>]/.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=deploy/local/lib.sh
+source "$HERE/lib.sh"
+
+SEED="${KISUM_FUZZ_SEED:-20261205}"
+EXAMPLES="${KISUM_FUZZ_EXAMPLES:-50}"
+WORKERS="${KISUM_FUZZ_WORKERS:-1}"
+read -r -a SERVICES <<<"${KISUM_FUZZ_SERVICES:-${KISUM_SERVICES[*]}}"
+export KISUM_FUZZ_VENV="${KISUM_FUZZ_VENV:-$KISUM_DATA/fuzz-venv}"
+REPORTS="$KISUM_DATA/fuzz"
+
+# Operations that sign the caller out, change its password, remove members, switch modules off or
+# rotate signing keys: each runs alone with a user of its own, so it cannot blind the others.
+SESSION_ENDING=(
+    logout updateMe updateUserById switchWorkspace updateWorkspace
+    removeWorkspaceMember removeMember deleteMemberPermanently
+    toggleModule updateModuleSettings createModuleSettings
+    updateRolePermissions setRolePermission resetRolePermissions seedPermissions
+    internalRotateSigningKeys
+)
+
+"$KISUM_ROOT/deploy/scripts/install-deps.sh" --fuzz
+ST="$KISUM_FUZZ_VENV/bin/schemathesis"
+kisum_load_secrets
+mkdir -p "$REPORTS"
+
+direct_url() { printf 'http://127.0.0.1:%s' "${KISUM_PORT[$1]}"; }
+
+for svc in "${SERVICES[@]}"; do
+    curl -fsS -m 5 -o /dev/null "$(direct_url "$svc")/health/ready" \
+        || kisum_die "$svc is not ready on port ${KISUM_PORT[$svc]}: start the platform with \`make up\` first"
+done
+
+# A new account and workspace (Platform Core's sign-up): prints "<access token> <workspace id>".
+throwaway_user() {
+    local email body
+    email="fuzz-$(kisum_random_hex 6)@example.com"
+    body=$(curl -fsS -m 30 "$(direct_url platform-core)/api/v1/auth/signup" -H 'content-type: application/json' \
+        -d "{\"email\":\"$email\",\"password\":\"fuzzing password $(kisum_random_hex 4)\",\"full_name\":\"Fuzz\",\"company_name\":\"Fuzz $(kisum_random_hex 3)\"}") \
+        || kisum_die "sign-up of a throw-away user failed"
+    python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["access_token"], d["workspace"]["id"])' <<<"$body"
+}
+
+declare -A RESTARTS_BEFORE LOG_LINES_BEFORE
+for svc in "${KISUM_SERVICES[@]}"; do
+    RESTARTS_BEFORE[$svc]=$(restart_count "$svc")
+    LOG_LINES_BEFORE[$svc]=$(wc -l <"$KISUM_LOGS/$svc.log" 2>/dev/null || echo 0)
+done
+
+failed=()
+# fuzz SERVICE LABEL [schemathesis filter arguments...]
+fuzz() {
+    local svc="$1" label="$2" token workspace key_var
+    shift 2
+    read -r token workspace < <(throwaway_user) || true
+    [[ -n "${workspace:-}" ]] || kisum_die "could not sign up a throw-away user for $svc ($label)"
+    key_var="$(kisum_upper "$svc")_INTERNAL_KEY"
+    printf '\n\033[1m----- fuzz %s (%s): seed %s, %s examples per operation -----\033[0m\n' "$svc" "$label" "$SEED" "$EXAMPLES"
+    if ! "$ST" --config-file "$KISUM_ROOT/deploy/fuzz/schemathesis.toml" run "$(direct_url "$svc")/openapi.yaml" \
+        --url "$(direct_url "$svc")" --seed "$SEED" --max-examples "$EXAMPLES" --workers "$WORKERS" \
+        --header "Authorization: Bearer $token" --header "x-org: $workspace" --header "x-workspace-id: $workspace" \
+        --header "X-Internal-API-Key: ${!key_var}" \
+        --report junit --report-dir "$REPORTS/$svc-$label" --no-color "$@"; then
+        failed+=("$svc:$label")
+    fi
+}
+
+for svc in "${SERVICES[@]}"; do
+    if [[ "$svc" == platform-core ]]; then
+        excluded=()
+        for op in "${SESSION_ENDING[@]}"; do excluded+=(--exclude-operation-id "$op"); done
+        fuzz "$svc" main "${excluded[@]}"
+        for op in "${SESSION_ENDING[@]}"; do fuzz "$svc" "$op" --include-operation-id "$op"; done
+    else
+        fuzz "$svc" main
+    fi
+done
+
+# A process that died and was restarted still fails the run, even if every response looked fine.
+printf '\n\033[1m----- processes -----\033[0m\n'
+for svc in "${KISUM_SERVICES[@]}"; do
+    restarts=$(restart_count "$svc")
+    crashes=$(tail -n +"$((LOG_LINES_BEFORE[$svc] + 1))" "$KISUM_LOGS/$svc.log" 2>/dev/null | grep -c 'Program crashed' || true)
+    if ((restarts > RESTARTS_BEFORE[$svc] || crashes > 0)) || ! service_running "$svc"; then
+        printf '  FAIL %s: %s restart(s), %s crash report(s) during the run (see .data/logs/%s.log)\n' \
+            "$svc" "$((restarts - RESTARTS_BEFORE[$svc]))" "$crashes" "$svc"
+        failed+=("$svc:process")
+    else
+        printf '  ok   %s: no exit, no crash\n' "$svc"
+    fi
+done
+
+echo
+if ((${#failed[@]})); then
+    echo "fuzz: FAILED: ${failed[*]} (reports in .data/fuzz/)"
+    exit 1
+fi
+echo "fuzz: every service passed (seed $SEED, $EXAMPLES examples per operation)"
