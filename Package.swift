@@ -53,7 +53,7 @@ func serviceTests(_ name: String, dependencies: [Target.Dependency]) -> Target {
 }
 
 let services = [
-    service("PlatformCore", folder: "PlatformCore", executable: "platform-core", dependencies: ["CArgon2", "CCurl", crypto,
+    service("PlatformCore", folder: "PlatformCore", executable: "platform-core", dependencies: ["CArgon2", "CCurl", "PlatformCoreAPI", crypto,
         .product(name: "NIOPosix", package: "swift-nio")]),
     service("Base", folder: "Base", executable: "base"),
     // NIOFileSystem: the local document storage writes off the event loops.
@@ -108,6 +108,14 @@ let package = Package(
             path: "Shared/Kernel",
             swiftSettings: swiftSettings
         ),
+        // Platform Core's internal API, defined once: wire types, the API-key format and the clients the
+        // other services use. Platform Core and the runtime depend on it; the kernel keeps only protocols.
+        .target(
+            name: "PlatformCoreAPI",
+            dependencies: ["KisumKernel", "KisumServiceClient", crypto, .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            path: "Shared/PlatformCoreAPI",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "KisumPersistence",
             dependencies: ["KisumKernel", postgres, logging, crypto,
@@ -118,7 +126,7 @@ let package = Package(
         .target(
             name: "KisumRuntime",
             dependencies: [
-                "KisumKernel", "KisumPersistence", "KisumServiceClient", hummingbird, httpTypes, postgres, logging, argumentParser,
+                "KisumKernel", "KisumPersistence", "KisumServiceClient", "PlatformCoreAPI", hummingbird, httpTypes, postgres, logging, argumentParser,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Shared/Runtime",
@@ -135,15 +143,15 @@ let package = Package(
             path: "Shared/Testing",
             swiftSettings: swiftSettings
         ),
-        serviceTests("KernelTests", dependencies: ["KisumServiceClient", crypto,
+        serviceTests("KernelTests", dependencies: ["KisumServiceClient", "PlatformCoreAPI", crypto,
                                                    .product(name: "NIOPosix", package: "swift-nio")]),
         serviceTests("DeployTests", dependencies: [.product(name: "Yams", package: "Yams")]),
-        serviceTests("PlatformCoreTests", dependencies: ["PlatformCore", crypto]),
+        serviceTests("PlatformCoreTests", dependencies: ["PlatformCore", "PlatformCoreAPI", crypto]),
         serviceTests("BaseTests", dependencies: ["Base"]),
         serviceTests("VenueTests", dependencies: ["Venue"]),
         serviceTests("FinanceTests", dependencies: ["Finance"]),
         serviceTests("PromoterTests", dependencies: ["Promoter"]),
         serviceTests("SystemTests", dependencies: ["PlatformCore", "Venue", "Finance", "Promoter", "Base",
-                                                   "KisumServiceClient", crypto]),
+                                                   "KisumServiceClient", "PlatformCoreAPI", crypto]),
     ] + services.flatMap(\.targets)
 )

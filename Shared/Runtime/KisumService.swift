@@ -48,7 +48,8 @@ public struct ServiceRuntime<Settings: Sendable>: Sendable {
     public var contract: String
     public var verifier: AccessTokenVerifier
     public var accessResolver: any EffectiveAccessResolver
-    /// Workspace API keys accepted on tenant routes (through Platform Core); nil refuses them.
+    /// Workspace API keys on tenant routes: checked through Platform Core in the business services,
+    /// refused (`APIKeysNotAccepted`) in Platform Core itself; nil treats every bearer as an access token.
     public var apiKeyVerifier: (any APIKeyVerifier)?
     /// Called with the bound port once the server listens (port 0 picks a free one in tests).
     public var onServerRunning: @Sendable (Int) async -> Void
@@ -92,14 +93,15 @@ public struct ServiceRuntime<Settings: Sendable>: Sendable {
         return router
     }
 
-    /// Routes for signed-in users of one company: bearer token, `x-org`, membership, and the module gate.
+    /// Routes for signed-in users of one company: bearer token, `x-org` / `x-workspace-id` (`TenantHeaders`),
+    /// membership, and the module gate.
     /// Workspace API keys are accepted as the bearer where `apiKeyVerifier` is set.
     public func tenantGroup<Context: KisumRequestContext>(
-        _ router: Router<Context>, path: RouterPath, module: String?, tenantHeaders: [HTTPField.Name] = [.xOrg]
+        _ router: Router<Context>, path: RouterPath, module: String?, apiKeys: (any APIKeyVerifier)? = nil
     ) -> RouterGroup<Context> {
         router.group(path)
-            .add(middleware: AuthMiddleware<Context>(verifier: verifier, apiKeys: apiKeyVerifier))
-            .add(middleware: TenantMiddleware<Context>(headerNames: tenantHeaders))
+            .add(middleware: AuthMiddleware<Context>(verifier: verifier, apiKeys: apiKeys ?? apiKeyVerifier))
+            .add(middleware: TenantMiddleware<Context>())
             .add(middleware: AccessMiddleware<Context>(resolver: accessResolver, module: module))
     }
 

@@ -5,6 +5,7 @@ import KisumKernel
 import KisumPersistence
 import KisumServiceClient
 import Logging
+import PlatformCoreAPI
 import PostgresNIO
 
 /// Builds a runtime from the environment, reporting every configuration problem at once.
@@ -62,6 +63,7 @@ public enum RuntimeLoader {
             // for people and do not take API keys.
             keys = StaticKeySource([:])
             resolver = UnavailableAccessResolver()
+            apiKeys = APIKeysNotAccepted()
         }
         return ServiceRuntime(
             kernel: loaded.kernel,

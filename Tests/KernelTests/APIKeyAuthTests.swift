@@ -4,6 +4,7 @@ import HummingbirdTesting
 import KisumKernel
 import KisumServiceClient
 import KisumTesting
+import PlatformCoreAPI
 import Testing
 
 /// Workspace API keys as bearer tokens on tenant routes: checked with Platform Core, scoped, bound to
@@ -78,9 +79,9 @@ struct APIKeyAuthTests {
         }
     }
 
-    @Test func routesWithoutAnAPIKeyVerifierRefuseKeys() async throws {
-        #expect(try await call(nil) == (401, "api_key_not_accepted"))
+    @Test func routesThatDoNotTakeAPIKeysRefuseThem() async throws {
+        #expect(try await call(APIKeysNotAccepted()) == (401, "api_key_not_accepted"))
         // Access tokens keep going through the resolver there (this one knows nobody).
-        #expect(try await call(nil, bearer: keys.token(userID: UUID())) == (403, "not_a_member"))
+        #expect(try await call(APIKeysNotAccepted(), bearer: keys.token(userID: UUID())) == (403, "not_a_member"))
     }
 }

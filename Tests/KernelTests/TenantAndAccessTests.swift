@@ -5,6 +5,7 @@ import KisumKernel
 import KisumServiceClient
 import KisumTesting
 import NIOConcurrencyHelpers
+import PlatformCoreAPI
 import Testing
 
 @Suite("Tenant header")
@@ -38,6 +39,29 @@ struct TenantHeaderTests {
             let response = try await APITestClient(client, token: keys.token(userID: UUID()), org: company).get("/tenant")
             #expect(response.status == .ok)
             #expect(response.json["companyID"]?.uuid == company)
+        }
+    }
+
+    /// Issue 17: every service accepts either header; two that disagree are refused, so a client sending
+    /// both can never be served two different companies by two services.
+    @Test func eitherHeaderNamesTheCompanyAndConflictingOnesAre400() async throws {
+        let app = KernelTestApp.make(verifier: keys.verifier, resolver: TestAccessResolver())
+        let company = UUID()
+        try await app.test(.router) { client in
+            let api = APITestClient(client, token: keys.token(userID: UUID()))
+            let viaWorkspace = try await api.with(header: "x-workspace-id", company.uuidString.lowercased()).get("/tenant")
+            #expect(viaWorkspace.status == .ok)
+            #expect(viaWorkspace.json["companyID"]?.uuid == company)
+            // The same company in both, in different letter cases, is one company.
+            let both = try await api.with(orgHeader: company.uuidString.uppercased())
+                .with(header: "x-workspace-id", company.uuidString.lowercased()).get("/tenant")
+            #expect(both.status == .ok)
+            #expect(both.json["companyID"]?.uuid == company)
+            let conflict = try await api.with(org: company).with(header: "x-workspace-id", UUID().uuidString).get("/tenant")
+            #expect(conflict.status == .badRequest)
+            #expect(conflict.errorCode == "tenant_header_conflict")
+            let badSecond = try await api.with(org: company).with(header: "x-workspace-id", "nope").get("/tenant")
+            #expect(badSecond.errorCode == "tenant_invalid")
         }
     }
 
@@ -75,7 +99,7 @@ final class FakePlatformCore: Sendable {
             let user = request.uri.queryParameters.get("user_id") ?? ""
             let company = request.uri.queryParameters.get("company_id") ?? ""
             let access = self.answers.withLockedValue { $0["\(user)|\(company)".lowercased()] }
-            let answer = EffectiveAccessAnswer(member: access != nil, access: access)
+            let answer = InternalAccessAnswer(member: access != nil, access: access)
             return Response(status: .ok, headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(answer))))
         }

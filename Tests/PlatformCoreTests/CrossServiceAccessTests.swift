@@ -5,6 +5,7 @@ import KisumKernel
 import KisumServiceClient
 import KisumTesting
 import PlatformCore
+import PlatformCoreAPI
 import Testing
 
 /// Another service, assembled from the kernel exactly as services do (JWKS key source + Platform Core's

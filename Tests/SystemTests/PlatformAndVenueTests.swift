@@ -3,6 +3,7 @@ import KisumKernel
 import KisumServiceClient
 import KisumTesting
 import PlatformCore
+import PlatformCoreAPI
 import Testing
 import Venue
 

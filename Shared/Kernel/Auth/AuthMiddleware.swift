@@ -3,8 +3,8 @@ import HTTPTypes
 import Hummingbird
 
 /// Requires `Authorization: Bearer <access token>` and stores the verified identity on the context.
-/// Where `apiKeys` is given (tenant routes of the business services), a workspace API key is accepted as
-/// the bearer too; elsewhere an API key is refused with 401 `api_key_not_accepted`.
+/// A bearer that `apiKeys` recognizes as a workspace API key goes to it instead (the business services'
+/// tenant routes accept keys; Platform Core's `APIKeysNotAccepted` refuses them with a clear code).
 public struct AuthMiddleware<Context: KisumRequestContext>: RouterMiddleware {
     public let verifier: AccessTokenVerifier
     public let apiKeys: (any APIKeyVerifier)?
@@ -19,10 +19,7 @@ public struct AuthMiddleware<Context: KisumRequestContext>: RouterMiddleware {
             throw APIError.unauthenticated("unauthenticated", "A bearer access token is required.")
         }
         var context = context
-        if APIKeyFormat.isAPIKey(token) {
-            guard let apiKeys else {
-                throw APIError.unauthenticated("api_key_not_accepted", "API keys are not accepted here; sign in for an access token.")
-            }
+        if let apiKeys, apiKeys.recognizes(token) {
             let access = try await apiKeys.authenticate(token)
             context.kisum.identity = Identity(userID: access.userID, apiKeyID: access.userID)
             context.kisum.apiKeyAccess = access
@@ -44,26 +41,43 @@ public struct AuthMiddleware<Context: KisumRequestContext>: RouterMiddleware {
     }
 }
 
-/// Requires a tenant header naming a company by UUID (`x-org`; Platform Core also accepts
-/// `x-workspace-id`): missing → 400 `tenant_required`, not a UUID → 400 `tenant_invalid`.
+/// Requires a tenant header naming a company by UUID (`TenantHeaders`): missing → 400 `tenant_required`,
+/// not a UUID → 400 `tenant_invalid`, `x-org` and `x-workspace-id` disagreeing → 400 `tenant_header_conflict`.
 public struct TenantMiddleware<Context: KisumRequestContext>: RouterMiddleware {
-    public let headerNames: [HTTPField.Name]
-
-    public init(headerNames: [HTTPField.Name] = [.xOrg]) {
-        self.headerNames = headerNames
-    }
+    public init() {}
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let value = headerNames.lazy.compactMap({ request.headers[$0] }).first else {
-            throw APIError.badRequest("tenant_required", "The x-org header naming the company is required.")
-        }
-        guard let companyID = UUID(uuidString: value.trimmingCharacters(in: .whitespaces)) else {
-            throw APIError.badRequest("tenant_invalid", "The x-org header must be a company UUID.")
+        guard let companyID = try TenantHeaders.companyID(in: request.headers) else {
+            throw APIError.badRequest("tenant_required", "The x-org (or x-workspace-id) header naming the company is required.")
         }
         var context = context
         context.kisum.companyID = companyID
         context.logger[metadataKey: "company_id"] = .string(companyID.uuidString.lowercased())
         return try await next(request, context)
+    }
+}
+
+/// The one rule for naming the company of a request, the same in every service: `x-org` (Venue's and
+/// Base's spelling) or `x-workspace-id` (Platform Core's). Both may be sent; if they name different
+/// companies the request is refused, so no client is ever served two companies by two services.
+public enum TenantHeaders {
+    /// The named company, nil when neither header is sent. 400 `tenant_invalid` for a value that is not
+    /// a UUID, 400 `tenant_header_conflict` when the two headers disagree (UUIDs compare case-insensitively).
+    public static func companyID(in headers: HTTPFields) throws -> UUID? {
+        let org = try parse(headers[.xOrg], name: "x-org")
+        let workspace = try parse(headers[.xWorkspaceID], name: "x-workspace-id")
+        if let org, let workspace, org != workspace {
+            throw APIError.badRequest("tenant_header_conflict", "x-org and x-workspace-id name different companies; send one, or the same in both.")
+        }
+        return org ?? workspace
+    }
+
+    static func parse(_ value: String?, name: String) throws -> UUID? {
+        guard let value else { return nil }
+        guard let id = UUID(uuidString: value.trimmingCharacters(in: .whitespaces)) else {
+            throw APIError.badRequest("tenant_invalid", "The \(name) header must be a company UUID.")
+        }
+        return id
     }
 }
 

@@ -3,13 +3,14 @@ import Hummingbird
 import KisumKernel
 import KisumPersistence
 import Logging
+import PlatformCoreAPI
 import PostgresNIO
 
 /// API key format: `kisum_sk_` + 43 base64url characters (32 random bytes). The typed prefix makes
 /// leaked keys recognisable to secret scanners; `prefix` (the first 17 characters) identifies a key in
 /// lists; only the SHA-256 of the whole key is stored, and the key is shown once, at creation.
 public enum APIKeySecret {
-    public static let marker = "kisum_sk_"
+    public static let marker = APIKeyFormat.marker
 
     public static func generate() -> (key: String, prefix: String, hash: Data) {
         let key = marker + OpaqueToken.generate()
@@ -25,14 +26,7 @@ public enum APIKeySecret {
     }
 }
 
-/// What an authenticated API key may do.
-public struct AuthenticatedAPIKey: ResponseEncodable, Sendable, Equatable {
-    public var keyId: UUID
-    public var workspaceId: UUID
-    public var name: String
-    public var scopes: [String]
-    public var modules: [String]
-}
+extension APIKeyAuthentication: ResponseEncodable {}
 
 /// The machine-caller side of API keys (the management routes build on the same table).
 public struct APIKeyAuthenticator: Sendable {
@@ -41,7 +35,7 @@ public struct APIKeyAuthenticator: Sendable {
     /// Unknown, revoked, disabled, expired keys and keys of disabled workspaces are all 401 (each with
     /// its own code for the calling service's logs). `last_used_at` is written at most once a minute
     /// per key, so a busy key does not turn every call into a row update.
-    public func authenticate(_ key: String) async throws -> AuthenticatedAPIKey {
+    public func authenticate(_ key: String) async throws -> APIKeyAuthentication {
         guard APIKeySecret.looksValid(key) else { throw Self.invalid }
         let hash = OpaqueToken.hash(key)
         let row = try await database.query("""
@@ -67,7 +61,7 @@ public struct APIKeyAuthenticator: Sendable {
         if stale {
             try await database.query("UPDATE api_keys SET last_used_at = now() WHERE workspace_id = \(workspaceID) AND id = \(id)")
         }
-        return AuthenticatedAPIKey(keyId: id, workspaceId: workspaceID, name: name, scopes: scopes, modules: modules)
+        return APIKeyAuthentication(keyId: id, workspaceId: workspaceID, name: name, scopes: scopes, modules: modules)
     }
 
     static let invalid = APIError.unauthenticated("api_key_invalid", "The API key is not valid.")

@@ -1,16 +1,13 @@
 import Foundation
 import Hummingbird
 import KisumKernel
+import PlatformCoreAPI
+
+extension InternalAccessAnswer: ResponseEncodable {}
 
 /// The `/internal` routes other services (and operators) call with an internal API key.
 struct InternalController {
     let core: PlatformServices
-
-    /// The body of `GET /internal/access`, the kernel's `EffectiveAccessAnswer` shape.
-    struct AccessAnswer: ResponseEncodable {
-        var member: Bool
-        var access: EffectiveAccess?
-    }
 
     struct AuthenticateKey: ValidatableBody {
         var key: String?
@@ -28,7 +25,7 @@ struct InternalController {
 
         // Effective access of a user in a company: member false when the membership, the user or the
         // workspace is not active. Never cached here: callers cache briefly (PlatformAccessResolver).
-        group.get("access") { request, _ -> AccessAnswer in
+        group.get("access") { request, _ -> InternalAccessAnswer in
             var query = QueryReader(request)
             let userID = query.uuid("user_id")
             let companyID = query.uuid("company_id")
@@ -39,10 +36,10 @@ struct InternalController {
                 ])
             }
             let access = try await core.access.resolve(userID: userID, companyID: companyID)
-            return AccessAnswer(member: access != nil, access: access)
+            return InternalAccessAnswer(member: access != nil, access: access)
         }
 
-        group.post("api-keys/authenticate") { request, context -> AuthenticatedAPIKey in
+        group.post("api-keys/authenticate") { request, context -> APIKeyAuthentication in
             let body = try await request.decodeValid(as: AuthenticateKey.self, context: context)
             return try await core.apiKeys.authenticate(body.key!)
         }

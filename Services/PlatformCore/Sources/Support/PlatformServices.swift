@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KisumKernel
+import PlatformCoreAPI
 import KisumPersistence
 import KisumRuntime
 import Logging
@@ -66,14 +67,14 @@ public struct PlatformServices: Sendable {
     /// Routes for a signed-in user, no workspace (`jwt` in the catalog): bearer token + live session.
     public func userGroup(_ router: Router<PlatformRequestContext>, path: RouterPath) -> RouterGroup<PlatformRequestContext> {
         router.group(path)
-            .add(middleware: AuthMiddleware<PlatformRequestContext>(verifier: runtime.verifier))
+            .add(middleware: AuthMiddleware<PlatformRequestContext>(verifier: runtime.verifier, apiKeys: APIKeysNotAccepted()))
             .add(middleware: SessionGuardMiddleware<PlatformRequestContext>(tokens: tokens))
     }
 
     /// Routes of one workspace (`jwt+org`): bearer token, `x-workspace-id` or `x-org`, active membership
     /// resolved from the database, live session. Handlers then call `context.tenant(permission:)`.
     public func tenantGroup(_ router: Router<PlatformRequestContext>, path: RouterPath) -> RouterGroup<PlatformRequestContext> {
-        runtime.tenantGroup(router, path: path, module: nil, tenantHeaders: [.xWorkspaceID, .xOrg])
+        runtime.tenantGroup(router, path: path, module: nil, apiKeys: APIKeysNotAccepted())
             .add(middleware: SessionGuardMiddleware<PlatformRequestContext>(tokens: tokens))
     }
 
