@@ -3,40 +3,40 @@ import KisumKernel
 import PostgresNIO
 
 /// Reads a row's columns by name, so wide selects stay readable and reorder-proof.
-struct Columns {
-    let row: PostgresRandomAccessRow
+public struct Columns {
+    public let row: PostgresRandomAccessRow
 
-    init(_ row: PostgresRow) {
+    public init(_ row: PostgresRow) {
         self.row = row.makeRandomAccess()
     }
 
-    func callAsFunction<T: PostgresDecodable>(_ name: String, as type: T.Type = T.self) throws -> T {
+    public func callAsFunction<T: PostgresDecodable>(_ name: String, as type: T.Type = T.self) throws -> T {
         try row[name].decode(T.self, context: .default)
     }
 
     /// A jsonb column selected as `::text`, kept structurally.
-    func json(_ name: String) throws -> JSONValue {
+    public func json(_ name: String) throws -> JSONValue {
         guard let text = try self(name, as: String?.self) else { return .null }
         return try JSONCoding.decoder.decode(JSONValue.self, from: Data(text.utf8))
     }
 }
 
-enum SQLText {
+public enum SQLText {
     /// A JSON value as text for a `::jsonb` bind.
-    static func json(_ value: JSONValue?) throws -> String? {
+    public static func json(_ value: JSONValue?) throws -> String? {
         guard let value else { return nil }
         return String(decoding: try JSONCoding.encoder.encode(value), as: UTF8.self)
     }
 
     /// `LIMIT … OFFSET …` of a page; both are integers the query reader already bounded.
-    static func page(_ page: PageRequest) -> String {
+    public static func page(_ page: PageRequest) -> String {
         "LIMIT \(page.limit) OFFSET \(page.offset)"
     }
 }
 
 extension PostgresRowSequence {
     /// The single integer of a `SELECT count(*)`.
-    func count() async throws -> Int {
+    public func count() async throws -> Int {
         try await first { try $0.decode(Int.self) } ?? 0
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import KisumKernel
 
 /// A PATCH field that tells an absent key (leave the column alone) from `null` (clear it) from a
 /// value. Plain optionals cannot: `decodeIfPresent` turns both absent and null into nil.

@@ -1,23 +1,22 @@
 import Foundation
 import KisumKernel
-import KisumPersistence
 
 /// Turns violations of named constraints into field-level API errors. The database enforces the
 /// rule; this only says which input broke it, so the client can show it next to the field.
-struct ConstraintMessages: Sendable {
+public struct ConstraintMessages: Sendable {
     private let entries: [String: APIError]
 
-    init(_ entries: [String: APIError]) {
+    public init(_ entries: [String: APIError]) {
         self.entries = entries
     }
 
     /// A 422 `validation_failed` naming the field.
-    static func field(_ field: String, _ code: String, _ message: String) -> APIError {
+    public static func field(_ field: String, _ code: String, _ message: String) -> APIError {
         .validation(field: field, code: code, message: message)
     }
 
     /// Runs `body`, rethrowing a known constraint violation as its mapped error.
-    func map<T>(_ body: () async throws -> T) async throws -> T {
+    public func map<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch {
@@ -25,7 +24,7 @@ struct ConstraintMessages: Sendable {
         }
     }
 
-    func translate(_ error: any Error) -> any Error {
+    public func translate(_ error: any Error) -> any Error {
         guard let violation = error.postgresViolation, let constraint = violation.constraint,
               let mapped = entries[constraint] else { return error }
         return mapped
