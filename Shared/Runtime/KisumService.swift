@@ -112,9 +112,12 @@ public struct ServiceRuntime<Settings: Sendable>: Sendable {
 
     /// The Hummingbird application: the router, the database pool, extra background services, and a
     /// pre-start check that refuses to serve a schema with pending migrations unless told to migrate.
+    /// `runsDatabase: false` leaves the pool to the caller (the test harness runs it for a whole test,
+    /// so fixtures can seed rows before and between requests; a `PostgresClient` runs only once).
     public func makeApplication<Context: KisumRequestContext>(
         router: Router<Context>,
-        services: [any Service] = []
+        services: [any Service] = [],
+        runsDatabase: Bool = true
     ) -> some ApplicationProtocol {
         let onRunning = self.onServerRunning
         // Every route is registered by now; the middleware only sees requests no route took.
@@ -122,7 +125,7 @@ public struct ServiceRuntime<Settings: Sendable>: Sendable {
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(kernel.host, port: kernel.port), serverName: nil),
-            services: [database.client] + services,
+            services: (runsDatabase ? [database.client] : []) + services,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )

@@ -65,6 +65,16 @@ public actor TestPostgres {
         }
     }
 
+    /// True for `postgres://…@localhost|127.x.x.x|[::1]…` and for a Unix socket (`?host=/dir`).
+    public static func isLoopback(_ url: String) -> Bool {
+        guard let components = URLComponents(string: url) else { return false }
+        if let socket = components.queryItems?.first(where: { $0.name == "host" })?.value, socket.hasPrefix("/") { return true }
+        guard let host = components.host?.lowercased() else { return false }
+        let parts = host.split(separator: ".")
+        return host == "localhost" || host == "::1" || host == "[::1]"
+            || (parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil })
+    }
+
     /// The admin URL of the test server (for tests that create databases themselves).
     public func serverSettings() async throws -> DatabaseSettings {
         _ = try await adminDatabase()
@@ -79,6 +89,10 @@ public actor TestPostgres {
         } else {
             task = Task {
                 if let url = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"], !url.isEmpty {
+                    // Tests create and drop databases with FORCE: never point them at a server elsewhere.
+                    guard Self.isLoopback(url) else {
+                        throw TestSetupError("TEST_DATABASE_URL must name a server on this machine (localhost, 127.0.0.0/8, ::1 or a Unix socket)")
+                    }
                     return DatabaseSettings(url: url, poolSize: 4)
                 }
                 return try await EphemeralCluster.start()

@@ -155,3 +155,16 @@ struct RequestDateTests {
         #expect(RFC3339.date(from: "+10000-01-01T00:00:00Z") == nil)
     }
 }
+
+@Suite("Test harness")
+struct TestHarnessRuleTests {
+    @Test func testDatabasesMustBeOnThisMachine() {
+        #expect(TestPostgres.isLoopback("postgres://u:p@localhost:5432/db"))
+        #expect(TestPostgres.isLoopback("postgres://u:p@127.0.0.1:5433/db"))
+        #expect(TestPostgres.isLoopback("postgres://u:p@[::1]:5432/db"))
+        #expect(TestPostgres.isLoopback("postgres://u@ignored/db?host=/var/run/postgresql"))
+        #expect(!TestPostgres.isLoopback("postgres://u:p@db.example.com:5432/db"))
+        #expect(!TestPostgres.isLoopback("postgres://u:p@10.0.0.5/db"))
+        #expect(!TestPostgres.isLoopback("postgres://u:p@127.0.0.1.evil.com/db"))
+    }
+}

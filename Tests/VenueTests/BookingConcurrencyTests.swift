@@ -14,7 +14,8 @@ struct BookingConcurrencyTests {
         let database = env.database
         let company = env.companyA
         let user = env.userA
-        try await database.withRunningClient {
+        do {
+            // The harness runs the pool for the whole test.
             let venue = try await VenuesRepository(database: database)
                 .create(companyID: company, CreateVenue(name: "Race Hall"), status: "active", claimable: false)
             let space = try await SpacesRepository(database: database)

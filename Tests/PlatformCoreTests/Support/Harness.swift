@@ -9,28 +9,23 @@ import KisumTesting
 import PlatformCore
 import Testing
 
-/// A Platform Core instance over a fresh test database, with helpers to seed users and workspaces
-/// directly (through the same repositories the routes use) and to call the API.
-///
-/// The database pool runs for the harness's whole life (seeding happens before and between requests),
-/// so the test application is assembled without it: a `PostgresClient` can only run once.
+/// Platform Core on the shared harness (`ServiceTestHarness`), with fixtures to seed users and
+/// workspaces directly (through the same repositories the routes use) and to call the API.
 final class Harness: Sendable {
-    let runtime: ServiceRuntime<PlatformCoreSettings>
+    let service: ServiceTestHarness<PlatformCoreService>
     let core: PlatformServices
-    private let pool: Task<Void, Never>
 
-    init(runtime: ServiceRuntime<PlatformCoreSettings>) {
-        self.runtime = runtime
-        self.core = PlatformServices(runtime: runtime)
-        let client = runtime.database.client
-        self.pool = Task { await client.run() }
+    init(service: ServiceTestHarness<PlatformCoreService>) {
+        self.service = service
+        self.core = PlatformServices(runtime: service.runtime)
     }
 
     deinit {
-        pool.cancel()
         // Each harness has its own storage folder (avatars); leave nothing behind in the temp directory.
-        try? FileManager.default.removeItem(atPath: runtime.settings.storageDirectory)
+        try? FileManager.default.removeItem(atPath: service.runtime.settings.storageDirectory)
     }
+
+    var runtime: ServiceRuntime<PlatformCoreSettings> { service.runtime }
 
     static let password = "correct horse battery"
 
@@ -49,24 +44,17 @@ final class Harness: Sendable {
     }
 
     static func make(_ adjust: (inout PlatformCoreSettings) -> Void = { _ in }) async throws -> Harness {
-        Harness(runtime: try await PlatformCoreService.testRuntime(settings: settings(adjust)))
+        Harness(service: try await ServiceTestHarness(PlatformCoreService.self, settings: settings(adjust)))
     }
 
-    /// The service's router and background services (the e-mail relay), without the database pool.
+    /// The service's application (router and background services such as the e-mail relay).
     func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
-        Application(router: try await PlatformCoreService.buildRouter(runtime),
-                    configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                    services: try await PlatformCoreService.backgroundServices(runtime),
-                    onServerRunning: { await onRunning($0.localAddress?.port ?? 0) },
-                    logger: runtime.logger)
+        try await service.application(onRunning: onRunning)
     }
 
     /// Runs `body` against the router (no network), with the service's background relay running.
     func run(_ body: @Sendable @escaping (APITestClient) async throws -> Void) async throws {
-        let app = try await application()
-        try await app.test(.router) { client in
-            try await body(APITestClient(client))
-        }
+        try await service.run { client in try await body(APITestClient(client)) }
     }
 
     // MARK: Seeding

@@ -16,34 +16,28 @@ let allVenuePermissions = [
     "venue.contracts.read", "venue.contracts.write", "venue.operations.read", "venue.operations.write",
 ]
 
-/// One test's world: two companies with a full-permission member each, a fresh migrated database,
-/// and helpers to mint callers with other grants.
+/// One test's world on the shared harness: two companies with a full-permission member each, and
+/// helpers to mint callers with other grants.
 struct VenueTestEnvironment: Sendable {
-    let keys: TestKeys
-    let access: TestAccessResolver
-    let runtime: ServiceRuntime<VenueSettings>
+    let harness: ServiceTestHarness<VenueService>
     let companyA = UUID()
     let companyB = UUID()
     let userA = UUID()
     let userB = UUID()
 
     init(settings: VenueSettings = VenueSettings()) async throws {
-        let keys = TestKeys()
-        let access = TestAccessResolver()
-        self.keys = keys
-        self.access = access
-        self.runtime = try await VenueService.testRuntime(settings: settings, keys: keys, accessResolver: access)
-        access.grant(user: userA, company: companyA, permissions: allVenuePermissions, modules: ["venue"])
-        access.grant(user: userB, company: companyB, permissions: allVenuePermissions, modules: ["venue"])
+        harness = try await ServiceTestHarness(VenueService.self, settings: settings)
+        harness.access.grant(user: userA, company: companyA, permissions: allVenuePermissions, modules: ["venue"])
+        harness.access.grant(user: userB, company: companyB, permissions: allVenuePermissions, modules: ["venue"])
     }
 
-    var database: Database { runtime.database }
+    var keys: TestKeys { harness.keys }
+    var runtime: ServiceRuntime<VenueSettings> { harness.runtime }
+    var database: Database { harness.database }
 
     /// A member of `company` with exactly `permissions` and `modules`.
     func member(of company: UUID, permissions: [String], modules: [String] = ["venue"]) -> (user: UUID, token: String) {
-        let user = UUID()
-        access.grant(user: user, company: company, permissions: permissions, modules: modules)
-        return (user, keys.token(userID: user))
+        harness.member(of: company, permissions: permissions, modules: modules)
     }
 }
 
@@ -71,8 +65,7 @@ func withVenueApp(
     _ body: @escaping @Sendable (VenueClients) async throws -> Void
 ) async throws {
     let env = try await VenueTestEnvironment(settings: settings)
-    let app = try await VenueService.buildApplication(env.runtime)
-    try await app.test(.router) { client in
+    try await env.harness.run { client in
         try await body(VenueClients(env: env, raw: client))
     }
 }

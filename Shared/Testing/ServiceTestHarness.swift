@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import KisumKernel
+import KisumPersistence
+import KisumRuntime
+
+/// One test's service, the same for every service's tests: a fresh database cloned from the migrated
+/// template, test signing keys, an in-memory access grant table (or any resolver, e.g. a live Platform
+/// Core's), and the service's application under test. Service-specific fixtures (companies, users,
+/// seed rows) build on it; they never assemble a runtime or an application of their own.
+///
+/// The database pool runs for the harness's whole life, so fixtures can seed rows before and between
+/// requests; the application under test is built without it (a `PostgresClient` runs only once).
+public final class ServiceTestHarness<Service: KisumService>: Sendable {
+    public let runtime: ServiceRuntime<Service.Settings>
+    public let keys: TestKeys
+    /// Grants for `TestAccessResolver` callers (unused when the harness was given another resolver).
+    public let access: TestAccessResolver
+    private let pool: Task<Void, Never>
+
+    public init(
+        _ service: Service.Type = Service.self,
+        settings: Service.Settings,
+        keys: TestKeys = TestKeys(),
+        accessResolver: (any EffectiveAccessResolver)? = nil,
+        apiKeyVerifier: (any APIKeyVerifier)? = nil
+    ) async throws {
+        let access = TestAccessResolver()
+        self.keys = keys
+        self.access = access
+        self.runtime = try await Service.testRuntime(settings: settings, keys: keys, accessResolver: accessResolver ?? access,
+                                                     apiKeyVerifier: apiKeyVerifier)
+        let client = runtime.database.client
+        self.pool = Task { await client.run() }
+    }
+
+    deinit {
+        pool.cancel()
+    }
+
+    public var database: Database { runtime.database }
+
+    /// A caller with exactly these grants in `company` (through `access`).
+    public func member(of company: UUID, permissions: [String], modules: [String]) -> (user: UUID, token: String) {
+        let user = UUID()
+        access.grant(user: user, company: company, permissions: permissions, modules: modules)
+        return (user, keys.token(userID: user))
+    }
+
+    /// The service's application (its router, kernel middleware and background services) over the
+    /// harness's database.
+    public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
+        var runtime = self.runtime
+        runtime.onServerRunning = onRunning
+        return runtime.makeApplication(router: try await Service.buildRouter(runtime),
+                                       services: try await Service.backgroundServices(runtime), runsDatabase: false)
+    }
+
+    /// Runs `body` against the router (no network) with the service's background services running.
+    @discardableResult
+    public func run<Value: Sendable>(_ body: @Sendable @escaping (any TestClientProtocol) async throws -> Value) async throws -> Value {
+        try await application().test(.router) { client in try await body(client) }
+    }
+
+    /// Starts the service on a free loopback port for `body` (cross-service tests).
+    @discardableResult
+    public func live<Value: Sendable>(_ body: (_ port: Int) async throws -> Value) async throws -> Value {
+        try await withRunningApplication({ onRunning in try await self.application(onRunning: onRunning) }, body)
+    }
+}
