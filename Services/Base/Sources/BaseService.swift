@@ -2,11 +2,7 @@ import Hummingbird
 import KisumKernel
 import KisumRuntime
 
-public struct BaseSettings: Sendable {
-    public init() {}
-}
-
-/// The Base service: configuration and routes.
+/// The Base service: configuration and routes. `buildRouter` is the only place routes are mounted.
 public enum BaseService: KisumService {
     public typealias Context = ServiceRequestContext
 
@@ -14,10 +10,15 @@ public enum BaseService: KisumService {
     public static let defaultPort = 3099
 
     public static func loadSettings(from env: inout EnvironmentReader) -> BaseSettings {
-        BaseSettings()
+        BaseSettings.load(from: &env)
     }
 
     public static func buildRouter(_ runtime: ServiceRuntime<BaseSettings>) async throws -> Router<Context> {
-        runtime.makeRouter(context: Context.self)
+        let router = runtime.makeRouter(context: Context.self)
+        // Features mount here, each with its repository (NOTES.md, "Adding a route"):
+        //   let api = runtime.tenantGroup(router, path: "/api/v1", module: BasePermission.module)
+        //   <Feature>Routes(repository: <Feature>Repository(database: runtime.database)).addRoutes(to: api)
+        //   let machine = runtime.internalGroup(router)   // X-Internal-API-Key callers
+        return router
     }
 }

@@ -2,11 +2,7 @@ import Hummingbird
 import KisumKernel
 import KisumRuntime
 
-public struct FinanceSettings: Sendable {
-    public init() {}
-}
-
-/// The Finance service: configuration and routes.
+/// The Finance service: configuration and routes. `buildRouter` is the only place routes are mounted.
 public enum FinanceService: KisumService {
     public typealias Context = ServiceRequestContext
 
@@ -14,10 +10,15 @@ public enum FinanceService: KisumService {
     public static let defaultPort = 8082
 
     public static func loadSettings(from env: inout EnvironmentReader) -> FinanceSettings {
-        FinanceSettings()
+        FinanceSettings.load(from: &env)
     }
 
     public static func buildRouter(_ runtime: ServiceRuntime<FinanceSettings>) async throws -> Router<Context> {
-        runtime.makeRouter(context: Context.self)
+        let router = runtime.makeRouter(context: Context.self)
+        // Features mount here, each with its repository (NOTES.md, "Adding a route"):
+        //   let api = runtime.tenantGroup(router, path: "/api/v1", module: FinancePermission.module)
+        //   <Feature>Routes(repository: <Feature>Repository(database: runtime.database)).addRoutes(to: api)
+        //   let machine = runtime.internalGroup(router)   // X-Internal-API-Key callers
+        return router
     }
 }

@@ -1,0 +1,23 @@
+import Foundation
+import HTTPTypes
+import KisumKernel
+import KisumTesting
+import Testing
+import Promoter
+
+/// Promoter on the shared harness: the kernel routes answer over a migrated database. Feature tests
+/// follow the same pattern (see Services/Promoter/NOTES.md).
+@Suite("Promoter service")
+struct PromoterServiceTests {
+    @Test func healthAndContractAnswerOverAMigratedDatabase() async throws {
+        let harness = try await ServiceTestHarness(PromoterService.self, settings: PromoterSettings())
+        try await harness.run { client in
+            let api = APITestClient(client)
+            let ready = try await api.get("/health/ready")
+            #expect(ready.status == .ok)
+            #expect(ready.json["service"] == "promoter")
+            #expect(try await api.get("/openapi.yaml").text.hasPrefix("openapi: 3.1"))
+            #expect(try await api.request(.delete, "/health/live").status == .methodNotAllowed)
+        }
+    }
+}
