@@ -158,7 +158,7 @@ struct StripeTests {
                                                                                              "password": "a long enough password",
                                                                                              "company_name": "Async Hall"])
                 #expect(started.status == .ok)
-                let jobID = started.json["job_id"]!.string!
+                let jobID = try #require(started.json["job_id"]?.string)
                 #expect(started.json["stream_url"]?.string?.hasSuffix("/api/v1/auth/signup/jobs/\(jobID.lowercased())/stream") == true)
 
                 let stream = try await api.get("/api/v1/auth/signup/jobs/\(jobID)/stream")

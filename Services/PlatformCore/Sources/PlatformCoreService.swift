@@ -19,7 +19,7 @@ public struct PlatformRequestContext: KisumRequestContext {
     }
 
     public var requestDecoder: JSONDecoder { JSONCoding.snakeCaseDecoder }
-    public var responseEncoder: JSONEncoder { JSONCoding.snakeCaseEncoder }
+    public var responseEncoder: WireJSONEncoder { JSONCoding.snakeCaseEncoder }
 }
 
 /// Platform Core: identity, workspaces and access.

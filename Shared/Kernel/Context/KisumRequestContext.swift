@@ -25,7 +25,7 @@ public struct KisumContextState: Sendable {
 /// The request context every Kisum service uses. Services declare a concrete type (Hummingbird's
 /// idiom) so each can pick its own wire style while the kernel middleware stays generic.
 public protocol KisumRequestContext: RequestContext
-where Source == ApplicationRequestContextSource, Decoder == JSONDecoder, Encoder == JSONEncoder {
+where Source == ApplicationRequestContextSource, Decoder == JSONDecoder, Encoder == WireJSONEncoder {
     var kisum: KisumContextState { get set }
 }
 
@@ -80,5 +80,5 @@ public struct ServiceRequestContext: KisumRequestContext {
     }
 
     public var requestDecoder: JSONDecoder { JSONCoding.decoder }
-    public var responseEncoder: JSONEncoder { JSONCoding.encoder }
+    public var responseEncoder: WireJSONEncoder { JSONCoding.encoder }
 }

@@ -3,16 +3,9 @@ import Foundation
 /// The shared JSON coders. Creating coders per request costs allocations on the hot path, so every
 /// service uses these instances (JSONEncoder/JSONDecoder are thread-safe once configured).
 public enum JSONCoding {
-    /// Venue, Base, Finance and Promoter wire style: camelCase keys, RFC 3339 dates.
-    public static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(RFC3339.string(from: date))
-        }
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
+    /// Venue, Base, Finance and Promoter wire style: camelCase keys, RFC 3339 dates, lower-case UUIDs,
+    /// sorted keys. Also what services write into jsonb columns and outbox payloads.
+    public static let encoder = WireJSONEncoder()
 
     public static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
@@ -31,14 +24,8 @@ public enum JSONCoding {
 
 extension JSONCoding {
     /// Platform Core's wire style: snake_case keys (its spec), RFC 3339 dates. Property names stay
-    /// camelCase in Swift; the coder converts. Free-form `JSONValue` objects are encoded as they are.
-    public static let snakeCaseEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = JSONCoding.encoder.dateEncodingStrategy
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
+    /// camelCase in Swift; the coder converts. Free-form `JSONValue` objects (dictionaries) keep their keys.
+    public static let snakeCaseEncoder = WireJSONEncoder(keys: .snakeCase)
 
     public static let snakeCaseDecoder: JSONDecoder = {
         let decoder = JSONDecoder()

@@ -98,3 +98,8 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
 }
+
+extension JSONValue {
+    /// A UUID as the wire writes it: lower case.
+    public static func uuid(_ id: UUID) -> JSONValue { .string(id.uuidString.lowercased()) }
+}

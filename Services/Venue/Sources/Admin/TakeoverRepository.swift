@@ -94,7 +94,7 @@ struct TakeoverRepository: Sendable {
                     SELECT id, status FROM takeover_approvals WHERE venue_id = \(venue.id) AND status IN ('pending', 'approved')
                     """, logger: logger).first({ try $0.decode((UUID, String).self) }) {
                     throw APIError.conflict("takeover_already_open", "This venue already has an open takeover claim.",
-                                            info: ["approvalId": .string(openID.uuidString), "status": .string(openStatus)])
+                                            info: ["approvalId": .uuid(openID), "status": .string(openStatus)])
                 }
                 let status = body.status ?? "pending"
                 let approved = status == "approved"
@@ -107,7 +107,7 @@ struct TakeoverRepository: Sendable {
                         RETURNING *)
                     SELECT \(unescaped: Self.approvalColumns) FROM a JOIN venues v ON v.id = a.venue_id
                     """, logger: logger).first(Self.decodeApproval)!
-                let details: JSONValue = ["claimingCompanyId": .string(approval.claimingCompanyId.uuidString)]
+                let details: JSONValue = ["claimingCompanyId": .uuid(approval.claimingCompanyId)]
                 try await Self.audit(connection, logger: logger, companyID: venue.companyID, venueID: venue.id, approvalID: approval.id,
                                      action: "approval_requested", from: nil, to: "pending", actor: body.requestedBy, details: details)
                 if approved {
@@ -208,7 +208,7 @@ struct TakeoverRepository: Sendable {
                 """, logger: logger).first(Self.decodeApproval)!
             try await Self.audit(connection, logger: logger, companyID: claimingCompany, venueID: venue.id, approvalID: approvalID,
                                  action: "venue_activated", from: "sleeping", to: "active", actor: body.activatedBy,
-                                 details: ["fromCompanyId": .string(holding.uuidString), "toCompanyId": .string(claimingCompany.uuidString),
+                                 details: ["fromCompanyId": .uuid(holding), "toCompanyId": .uuid(claimingCompany),
                                            "records": records.json])
             let recordsJSON = try SQLText.json(records.json) ?? "{}"
             let legacyJSON = try SQLText.json(legacy) ?? "{}"

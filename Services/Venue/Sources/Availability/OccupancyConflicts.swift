@@ -12,7 +12,7 @@ struct OccupancyConflict: Sendable {
     var endAt: Date
 
     var json: JSONValue {
-        ["type": .string(type), "id": .string(id.uuidString), "spaceId": .string(spaceId.uuidString),
+        ["type": .string(type), "id": .uuid(id), "spaceId": .uuid(spaceId),
          "startAt": .string(RFC3339.string(from: startAt)), "endAt": .string(RFC3339.string(from: endAt))]
     }
 }

@@ -177,12 +177,12 @@ struct BookingsRepository: Sendable {
         let missing = ids.filter { known[$0] == nil }
         if !missing.isEmpty {
             throw APIError.validation(field: "spaceIds", code: "not_found",
-                                      message: "No space with id \(missing.map { $0.uuidString }.joined(separator: ", ")) in this company.")
+                                      message: "No space with id \(missing.map { $0.uuidString.lowercased() }.joined(separator: ", ")) in this company.")
         }
         let inactive = ids.filter { known[$0] != "active" }
         if !inactive.isEmpty {
             throw APIError.validation(field: "spaceIds", code: "inactive",
-                                      message: "Space \(inactive.map { $0.uuidString }.joined(separator: ", ")) is not active.")
+                                      message: "Space \(inactive.map { $0.uuidString.lowercased() }.joined(separator: ", ")) is not active.")
         }
     }
 
@@ -194,7 +194,7 @@ struct BookingsRepository: Sendable {
             """, logger: logger).first { try $0.decode(String?.self) }
         if let linked, let linked, linked != promoterEventID {
             throw APIError.validation(field: "promoterEventId", code: "mismatch",
-                                      message: "The event \(eventID.uuidString) is linked to another promoter event.")
+                                      message: "The event \(eventID.uuidString.lowercased()) is linked to another promoter event.")
         }
     }
 }

@@ -172,7 +172,7 @@ struct EventsRepository: Sendable {
             """, logger: logger).first({ try $0.decode(UUID.self) }) {
             throw APIError.conflict("promoter_event_already_linked",
                                     "This promoter event is already linked to another event of this company.",
-                                    info: ["eventId": .string(other.uuidString)])
+                                    info: ["eventId": .uuid(other)])
         }
     }
 
