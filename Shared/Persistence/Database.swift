@@ -6,12 +6,17 @@ import PostgresNIO
 /// The service's connection pool plus the transaction helper repositories use.
 public struct Database: Sendable {
     public let client: PostgresClient
-    public let logger: Logger
+    /// The service's logger, for work outside a request.
+    public let serviceLogger: Logger
 
     public init(client: PostgresClient, logger: Logger) {
         self.client = client
-        self.logger = logger
+        self.serviceLogger = logger
     }
+
+    /// The logger for statements: the current request's (`RequestLogger`, with its request id), else the
+    /// service's. Repositories pass it to `connection.query(_:logger:)` inside transactions.
+    public var logger: Logger { RequestLogger.current ?? serviceLogger }
 
     public init(settings: DatabaseSettings, logger: Logger) throws {
         self.init(client: PostgresClient(configuration: try settings.configuration(), backgroundLogger: logger), logger: logger)
@@ -23,7 +28,8 @@ public struct Database: Sendable {
         isolation: IsolationLevel = .readCommitted,
         _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
-        try await client.withConnection { connection in
+        let logger = logger
+        return try await client.withConnection { connection in
             try await connection.query(isolation.beginStatement, logger: logger)
             let result: T
             do {
@@ -37,9 +43,32 @@ public struct Database: Sendable {
         }
     }
 
+    /// Runs one statement on a pooled connection. A statement slower than `slowQueryThreshold` logs a
+    /// warning with its text (never its bound values) and the request id; a failing one logs at debug
+    /// level (the error itself reaches the caller, and 5xx are logged by the error middleware).
     @discardableResult
     public func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
-        try await client.query(query, logger: logger)
+        let logger = logger
+        let started = ContinuousClock.now
+        do {
+            let rows = try await client.query(query, logger: logger)
+            let elapsed = ContinuousClock.now - started
+            if elapsed > Self.slowQueryThreshold {
+                logger.warning("slow query", metadata: ["sql": .string(Self.statement(query)), "duration_ms": "\(elapsed.milliseconds)"])
+            }
+            return rows
+        } catch {
+            logger.debug("query failed", metadata: ["sql": .string(Self.statement(query)), "error": "\(String(reflecting: error))"])
+            throw error
+        }
+    }
+
+    /// Above this a statement is logged as slow (the time to its first rows, not to drain them).
+    public static let slowQueryThreshold: Duration = .milliseconds(250)
+
+    static func statement(_ query: PostgresQuery) -> String {
+        let text = query.sql.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return text.count > 500 ? String(text.prefix(500)) + "…" : text
     }
 
     /// Readiness: a round trip to the server.
@@ -88,5 +117,12 @@ extension Database {
             defer { group.cancelAll() }
             return try await body()
         }
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, for log lines.
+    var milliseconds: Int64 {
+        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
     }
 }

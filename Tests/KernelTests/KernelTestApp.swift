@@ -43,6 +43,8 @@ enum KernelTestApp {
             try query.validate()
             return "\(context.parameters.get("word") ?? "")|\(text)"
         }
+        router.get("/echo/fixed") { _, _ in "fixed" }
+        router.patch("/echo/{word}") { _, _ in "patched" }
         router.post("/upload") { request, _ -> String in
             let body = try await request.body.collect(upTo: 1 << 20)
             guard let boundary = request.headers[.contentType].flatMap(MultipartForm.boundary(inContentType:)) else {

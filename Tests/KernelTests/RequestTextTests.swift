@@ -43,8 +43,12 @@ struct RequestTextTests {
             #expect(wrong.headers[.allow] == "POST")
             let trace = try await api.request(.init("TRACE")!, "/echo/word")
             #expect(trace.status == .methodNotAllowed)
-            #expect(trace.headers[.allow] == "GET, HEAD")
+            #expect(trace.headers[.allow] == "GET, HEAD, PATCH")
             #expect(try await api.request(.delete, "/no/such/path").status == .notFound)
+            // A fixed segment wins over a parameter, as in the router: /echo/fixed is its own route.
+            let fixed = try await api.request(.patch, "/echo/fixed")
+            #expect(fixed.status == .methodNotAllowed)
+            #expect(fixed.headers[.allow] == "GET, HEAD")
             #expect(try await api.get("/echo/word").status == .ok)
         }
     }
@@ -64,6 +68,17 @@ struct RequestTextTests {
             let invalid = try await api.requestBytes(.post, "/widgets", bytes)
             #expect(invalid.status == .badRequest)
         }
+    }
+
+    @Test func lengthsCountCodePointsAsJSONSchemaDoes() {
+        // "é" written as e + combining acute: one character to Swift, two code points to JSON Schema.
+        let accented = String(repeating: "e\u{301}", count: 6)
+        var v = Validator()
+        v.text(accented, "name", maxLength: 10)
+        #expect(v.issues.map(\.code) == ["too_long"])
+        var ok = Validator()
+        ok.text(accented, "name", maxLength: 12)
+        #expect(ok.isValid)
     }
 
     @Test func textSafetyRules() {

@@ -33,13 +33,16 @@ public struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddlew
         }
     }
 
+    /// The methods of the route the router would have chosen for `path`. Like Hummingbird's trie, a fixed
+    /// segment wins over a parameter at the same position (`/venues/sleeping` is not `/venues/{id}`).
     func methods(matching path: String) -> [HTTPRequest.Method] {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
-        var methods: [HTTPRequest.Method] = []
-        for route in routes where Self.matches(route.path.components, segments) {
-            methods.append(contentsOf: route.methods)
+        var candidates = routes.filter { Self.matches($0.path.components, segments) }
+        for (index, segment) in segments.enumerated() {
+            let fixed = candidates.filter { index < $0.path.components.count && $0.path.components[index] == segment }
+            if !fixed.isEmpty { candidates = fixed }
         }
-        return methods
+        return candidates.flatMap(\.methods)
     }
 
     static func matches(_ components: [RouterPath.Element], _ segments: [Substring]) -> Bool {

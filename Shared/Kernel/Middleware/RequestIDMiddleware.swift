@@ -12,8 +12,9 @@ extension HTTPField.Name {
     public static let traceparent = HTTPField.Name("traceparent")!
 }
 
-/// Outermost middleware: adopts the caller's `X-Request-ID` (or makes one), puts it on the logger, on
-/// every outbound call (`OutboundContext`), and on the response, then writes one access-log line.
+/// Outermost middleware: adopts the caller's `X-Request-ID` (or makes one), puts it on the logger (and
+/// the task's `RequestLogger`, which the database uses), on every outbound call (`OutboundContext`), and
+/// on the response, then writes one access-log line.
 public struct RequestIDMiddleware<Context: KisumRequestContext>: RouterMiddleware {
     public init() {}
 
@@ -31,7 +32,9 @@ public struct RequestIDMiddleware<Context: KisumRequestContext>: RouterMiddlewar
         do {
             response = try await OutboundContext.$requestID.withValue(requestID) {
                 try await OutboundContext.$traceparent.withValue(traceparent) {
-                    try await next(request, context)
+                    try await RequestLogger.$current.withValue(context.logger) {
+                        try await next(request, context)
+                    }
                 }
             }
         } catch {
@@ -59,4 +62,11 @@ public struct RequestIDMiddleware<Context: KisumRequestContext>: RouterMiddlewar
         }
         return allowed ? value : nil
     }
+}
+
+/// The logger of the request the current task serves (with its `request_id`). Repositories never take a
+/// logger argument: `Database` reads this, so a slow or failing query logs with the request it served,
+/// and work outside a request (relays, commands) logs with the service's logger.
+public enum RequestLogger {
+    @TaskLocal public static var current: Logger?
 }

@@ -79,7 +79,7 @@ public struct QueryReader {
     /// Bounded text search, so `q` cannot be abused for huge ILIKE patterns.
     public mutating func search(_ name: String = "q", maxLength: Int = 200) -> String? {
         guard let text = string(name) else { return nil }
-        guard text.count <= maxLength else {
+        guard text.unicodeScalars.count <= maxLength else { // code points, as JSON Schema counts
             issues.append(FieldIssue(field: name, code: "too_long", message: "At most \(maxLength) characters."))
             return nil
         }

@@ -24,7 +24,8 @@ public struct Validator: Sendable {
         }
         if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             add(field, required ? "required" : "blank", "This field must not be blank.")
-        } else if value.count > maxLength {
+        } else if value.unicodeScalars.count > maxLength {
+            // Code points, as JSON Schema's maxLength counts (a letter with a combining accent is two).
             add(field, "too_long", "At most \(maxLength) characters.")
         }
     }
@@ -71,7 +72,7 @@ public struct Validator: Sendable {
 
     public static func looksLikeEmail(_ value: String) -> Bool {
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
-        guard value.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+        guard value.unicodeScalars.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
               !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !value.contains(where: \.isWhitespace)
         else { return false }
         return true

@@ -91,7 +91,7 @@ struct ActivationHandlers {
                 try await connection.query("""
                     UPDATE memberships SET status = 'active', joined_at = COALESCE(joined_at, now()), updated_at = now()
                     WHERE workspace_id = \(workspaceID) AND user_id = \(userID) AND status = 'invited'
-                    """, logger: core.logger)
+                    """, logger: core.database.logger)
             }
             let session = try await core.tokens.startSession(userID: userID, client: client, on: connection)
             guard let user = try await core.users.find(id: userID, on: connection) else { throw SingleUseTokenRepository.invalid }

@@ -112,7 +112,7 @@ struct InvitationAcceptance: Sendable {
                                              THEN COALESCE(email_verified_at, now()) ELSE email_verified_at END,
                     full_name = COALESCE(\(name), full_name), updated_at = now()
                 WHERE id = \(user.id)
-                """, logger: core.logger)
+                """, logger: core.database.logger)
             try await core.workspaces.recordActivity(
                 workspaceID: workspaceID, userID: user.id, action: "member.joined", entityType: "member",
                 entityID: invitation.memberId?.uuidString.lowercased(),

@@ -112,7 +112,7 @@ struct InvitationService: Sendable {
             let names = try await connection.query("""
                 SELECT w.name, COALESCE(u.full_name, u.email) FROM workspaces w, users u
                 WHERE w.id = \(workspaceID) AND u.id = \(inviter.userID)
-                """, logger: core.logger).first { try $0.decode((String, String).self) }
+                """, logger: core.database.logger).first { try $0.decode((String, String).self) }
             let days = max(1, Int((ttl / 86_400).rounded()))
             try await core.outbox.enqueue(core.emails.invitation(to: membership.email, inviter: names?.1, workspaceName: names?.0 ?? "Kisum",
                                                                  token: issued.token, days: days),

@@ -121,7 +121,7 @@ struct MemberHandlers {
     private func isPrimaryOwner(_ member: Member, on connection: PostgresConnection) async throws -> Bool {
         try await connection.query("""
             SELECT 1 FROM workspaces WHERE id = \(member.workspaceId) AND owner_id = \(member.userId)
-            """, logger: core.logger).first { _ in true } ?? false
+            """, logger: core.database.logger).first { _ in true } ?? false
     }
 
     private func record(target: Member, patch: MemberRepository.Patch, by identity: Identity, on connection: PostgresConnection) async throws {
@@ -137,7 +137,7 @@ struct MemberHandlers {
             try await connection.query("""
                 UPDATE invitations SET role = \(role), updated_at = now()
                 WHERE workspace_id = \(target.workspaceId) AND membership_id = \(target.id) AND status = 'pending'
-                """, logger: core.logger)
+                """, logger: core.database.logger)
         }
         if let status = patch.status {
             if status == MembershipStatus.suspended {

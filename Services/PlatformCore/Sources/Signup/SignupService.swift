@@ -148,7 +148,7 @@ struct SignupService {
                 try await connection.query("""
                     INSERT INTO payment_invite_redemptions (code, email, workspace_id, user_id)
                     VALUES (\(invite.code), \(invite.email), \(workspace.id), \(user.id))
-                    """, logger: core.logger)
+                    """, logger: core.database.logger)
             } catch where error.postgresViolation?.sqlState == "23505" {
                 throw APIError.conflict("invite_used", "This invite was already used to create a workspace.")
             }

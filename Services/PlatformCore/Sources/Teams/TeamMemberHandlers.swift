@@ -52,7 +52,7 @@ struct TeamMemberHandlers {
             // Lock the membership so a concurrent removal cannot slip between this check and the insert.
             let status = try await connection.query("""
                 SELECT status FROM memberships WHERE workspace_id = \(scope.companyID) AND id = \(memberID) FOR SHARE
-                """, logger: core.logger).first { try $0.decode(String.self) }
+                """, logger: core.database.logger).first { try $0.decode(String.self) }
             guard let status, [MembershipStatus.active, MembershipStatus.invited].contains(status) else {
                 throw APIError.validation(field: "member_id", code: "not_an_eligible_member",
                                           message: "Only active or invited members of this workspace can join a team.")
