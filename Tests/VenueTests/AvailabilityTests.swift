@@ -104,6 +104,24 @@ struct AvailabilityTests {
         }
     }
 
+    /// `spaceId` is typed (UUIDs, comma-separated): sent empty or with an empty item it is refused like any
+    /// malformed typed parameter, never read as "no filter" (the fuzz gate found `?spaceId=` answering 200).
+    @Test func spaceIdListIsTyped() async throws {
+        try await withVenueApp { clients in
+            let api = clients.a
+            let (_, space) = try await api.makeSpace()
+            #expect(try await api.block(space, "manual", 1, 2).status == .created)
+            #expect(try await api.get("/api/v1/availability?spaceId=\(space),\(UUID())").json["total"] == 1)
+            for bad in ["", ",", "\(space),", "\(space),,\(space)", "\(space),%20\(UUID())", "not-a-uuid",
+                        Array(repeating: space.uuidString, count: 51).joined(separator: ",")] {
+                let answer = try await api.get("/api/v1/availability?spaceId=\(bad)")
+                #expect(answer.status == .badRequest, "spaceId=\(bad)")
+                #expect(answer.errorCode == "invalid_query")
+                #expect(answer.errorFields == ["spaceId"])
+            }
+        }
+    }
+
     @Test func permissionsModuleAndOtherCompanies() async throws {
         try await withVenueApp { clients in
             let (_, space) = try await clients.a.makeSpace()

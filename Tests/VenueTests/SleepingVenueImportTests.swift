@@ -57,7 +57,11 @@ struct SleepingVenueImportTests {
             let early = try await admin.post("/internal/admin/venues/1001/activate")
             #expect(early.status == .conflict)
             #expect(early.errorCode == "takeover_not_approved")
-            #expect(try await admin.get("/internal/admin/venues/1001/reconciliation").status == .notFound)
+            // The venue exists but was never activated: its state, not a missing resource.
+            let noSummary = try await admin.get("/internal/admin/venues/1001/reconciliation")
+            #expect(noSummary.status == .conflict)
+            #expect(noSummary.errorCode == "venue_not_activated")
+            #expect(try await admin.get("/internal/admin/venues/999999/reconciliation").status == .notFound)
 
             let approved = try await admin.post("/internal/admin/venues/1001/takeover-approvals", [
                 "approvalId": .string(approvalID.uuidString), "status": "approved", "decidedBy": "admin@kisum.example",

@@ -99,6 +99,11 @@ struct VenuesTests {
             #expect(nullName.errorFields == ["name"])
             let badHours = try await api.patch("/api/v1/venues/\(venue)", ["operatingHours": ["friday": [["open": "10:00", "close": "10:00"]]]])
             #expect(badHours.errorFields == ["operatingHours.friday[0].close"])
+            // Lengths count code points, as the contract's maxLength does: 600 "é" written as e + U+0301 are
+            // 600 characters to Swift's String.count but 1200 to JSON Schema (the limit is 1000).
+            let combining = String(repeating: "e\u{301}", count: 600)
+            let longNotes = try await api.patch("/api/v1/venues/\(venue)", ["operatingHours": ["notes": .string(combining)]])
+            #expect(longNotes.errorFields == ["operatingHours.notes"])
 
             let badQuery = try await api.get("/api/v1/venues?status=bogus&limit=0")
             #expect(badQuery.status == .badRequest)

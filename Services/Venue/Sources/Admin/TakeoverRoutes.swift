@@ -50,9 +50,14 @@ struct TakeoverRoutes: Sendable {
         return Page(items: result.items, total: result.total, request: page)
     }
 
+    /// The latest activation's summary. Activation writes one in its own transaction, so a venue without one
+    /// was never activated: that is the venue's state (409 `venue_not_activated`), not a missing venue (404).
     @Sendable func reconciliation(_ request: Request, context: Context) async throws -> ReconciliationSummary {
         let venueID = try await venue(context)
-        guard let summary = try await takeover.latestReconciliation(venueID: venueID) else { throw APIError.notFound("reconciliation summary") }
+        guard let summary = try await takeover.latestReconciliation(venueID: venueID) else {
+            throw APIError.conflict("venue_not_activated",
+                                    "The venue has not been activated from sleeping inventory, so it has no reconciliation summary.")
+        }
         return summary
     }
 

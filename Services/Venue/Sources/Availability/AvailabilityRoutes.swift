@@ -20,7 +20,7 @@ struct AvailabilityRoutes: Sendable {
         let scope = try context.tenant(permission: VenuePermission.availabilityRead)
         var q = QueryReader(request)
         let page = q.page()
-        let spaceIDs = q.uuidList("spaceId", max: 50)
+        let spaceIDs = q.uuidList("spaceId", in: request, max: 50)
         let filter = BlockFilter(spaceIDs: spaceIDs, venueID: q.uuid("venueId"), kind: q.oneOf("kind", BlockRules.kinds),
                                  fromAt: q.date("fromAt"), toAt: q.date("toAt"), includeExpired: q.bool("includeExpired") ?? true)
         try q.validate()

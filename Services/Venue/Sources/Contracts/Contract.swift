@@ -91,9 +91,9 @@ enum ContractRules {
         }
         if object.count > maxVariables { v.add("variables", "too_many", "At most \(maxVariables) variables.") }
         for (key, entry) in object.sorted(by: { $0.key < $1.key }) {
-            if key.isEmpty || key.count > 100 { v.add("variables.\(key)", "invalid_key", "Keys are 1 to 100 characters.") }
+            if key.isEmpty || key.unicodeScalars.count > 100 { v.add("variables.\(key)", "invalid_key", "Keys are 1 to 100 characters.") }
             switch entry {
-            case .string(let text) where text.count > 2000:
+            case .string(let text) where text.unicodeScalars.count > 2000:
                 v.add("variables.\(key)", "too_long", "At most 2000 characters.")
             case .string, .number, .bool:
                 break

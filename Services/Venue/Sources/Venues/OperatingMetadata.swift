@@ -136,7 +136,7 @@ enum OperatingMetadata {
             validator.add(path, "invalid_type", "Must be a string.")
             return
         }
-        if text.count > maxLength { validator.add(path, "too_long", "At most \(maxLength) characters.") }
+        if text.unicodeScalars.count > maxLength { validator.add(path, "too_long", "At most \(maxLength) characters.") }
     }
 
     private static func textList(_ value: JSONValue, _ path: String, maxItems: Int, maxLength: Int, into validator: inout Validator) {
@@ -150,7 +150,7 @@ enum OperatingMetadata {
                 validator.add("\(path)[\(index)]", "invalid_type", "Must be a non-blank string.")
                 continue
             }
-            if text.count > maxLength { validator.add("\(path)[\(index)]", "too_long", "At most \(maxLength) characters.") }
+            if text.unicodeScalars.count > maxLength { validator.add("\(path)[\(index)]", "too_long", "At most \(maxLength) characters.") }
         }
     }
 }

@@ -199,13 +199,13 @@ enum VenueRules {
         v.range(capacity, "capacity", 0...1_000_000)
         v.text(contactName, "contactName", required: false, maxLength: 200)
         if let contactEmail { v.email(contactEmail, "contactEmail") }
-        if let contactPhone, contactPhone.count > 50
+        if let contactPhone, contactPhone.unicodeScalars.count > 50
             || contactPhone.range(of: "^[0-9+() .\\-]{3,}$", options: .regularExpression) == nil {
             v.add("contactPhone", "invalid_phone", "Must be a phone number of digits, spaces and + ( ) - .")
         }
         if let website {
             let url = URL(string: website)
-            if website.count > 500 || url?.host == nil || !["http", "https"].contains(url?.scheme?.lowercased() ?? "") {
+            if website.unicodeScalars.count > 500 || url?.host == nil || !["http", "https"].contains(url?.scheme?.lowercased() ?? "") {
                 v.add("website", "invalid_url", "Must be an http(s) URL.")
             }
         }
