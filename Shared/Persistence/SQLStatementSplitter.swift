@@ -1,3 +1,5 @@
+import Foundation
+
 /// Splits a migration file into statements.
 ///
 /// PostgresNIO speaks only the extended query protocol, which runs one statement per message, so a

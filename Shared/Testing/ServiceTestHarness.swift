@@ -4,6 +4,7 @@ import HummingbirdTesting
 import KisumKernel
 import KisumPersistence
 import KisumRuntime
+import PostgresNIO
 
 /// One test's service, the same for every service's tests: a fresh database cloned from the migrated
 /// template, test signing keys, an in-memory access grant table (or any resolver, e.g. a live Platform

@@ -1,7 +1,8 @@
+import Base
 import Foundation
+import KisumRuntime
 import KisumTesting
 import Testing
-import Base
 
 @Suite("Base contract")
 struct BaseContractTests {

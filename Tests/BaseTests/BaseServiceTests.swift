@@ -1,9 +1,10 @@
+import Base
 import Foundation
 import HTTPTypes
+import HummingbirdTesting
 import KisumKernel
 import KisumTesting
 import Testing
-import Base
 
 /// Base on the shared harness: the kernel routes answer over a migrated database. Feature tests
 /// follow the same pattern (see Services/Base/NOTES.md).

@@ -1,7 +1,8 @@
+import Finance
 import Foundation
+import KisumRuntime
 import KisumTesting
 import Testing
-import Finance
 
 @Suite("Finance contract")
 struct FinanceContractTests {

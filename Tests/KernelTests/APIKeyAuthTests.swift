@@ -4,6 +4,7 @@ import HummingbirdTesting
 import KisumKernel
 import KisumServiceClient
 import KisumTesting
+import NIOConcurrencyHelpers
 import PlatformCoreAPI
 import Testing
 

@@ -1,7 +1,8 @@
 import Foundation
+import KisumRuntime
 import KisumTesting
-import Testing
 import Promoter
+import Testing
 
 @Suite("Promoter contract")
 struct PromoterContractTests {

@@ -1,9 +1,12 @@
 import Foundation
 import KisumKernel
+import KisumPersistence
+import KisumRuntime
 import KisumServiceClient
 import KisumTesting
 import PlatformCore
 import PlatformCoreAPI
+import PostgresNIO
 import Testing
 import Venue
 

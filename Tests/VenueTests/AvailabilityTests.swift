@@ -1,7 +1,10 @@
 import Foundation
 import HTTPTypes
+import HummingbirdTesting
 import KisumKernel
+import KisumPersistence
 import KisumTesting
+import PostgresNIO
 import Testing
 @testable import Venue
 

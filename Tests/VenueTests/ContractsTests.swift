@@ -1,8 +1,11 @@
 import Foundation
 import HTTPTypes
+import HummingbirdTesting
 import KisumKernel
+import KisumPersistence
 import KisumTesting
 import NIOCore
+import PostgresNIO
 import Testing
 @testable import Venue
 

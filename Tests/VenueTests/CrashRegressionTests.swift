@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import HummingbirdTesting
 import KisumKernel
 import KisumTesting
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import KisumRuntime
 import KisumTesting
 import Testing
 import Venue

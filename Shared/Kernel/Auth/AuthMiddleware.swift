@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// Requires `Authorization: Bearer <access token>` and stores the verified identity on the context.
 /// A bearer that `apiKeys` recognizes as a workspace API key goes to it instead (the business services'

@@ -1,5 +1,6 @@
 import Foundation
 import KisumKernel
+import KisumPersistence
 import Logging
 import PostgresNIO
 

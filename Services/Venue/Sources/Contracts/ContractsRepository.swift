@@ -28,10 +28,6 @@ struct ContractsRepository: Sendable {
         c.created_by, c.created_at, c.updated_at, c.xmin::text AS row_version
         """
 
-    static let signerColumns = """
-        s.contract_id, s.id, s.name, s.email, s.role, s.signing_order, s.status, s.last_sent_at, s.signed_at, s.declined_at
-        """
-
     static let constraints = ConstraintMessages([
         "contracts_booking_fk": .validation(field: "bookingId", code: "not_found", message: "No booking with this id in this company."),
         "contracts_deal_fk": .validation(field: "dealId", code: "not_found", message: "No deal with this id in this company."),
@@ -65,13 +61,6 @@ struct ContractsRepository: Sendable {
         return ContractRecord(contract: contract, documentKey: key, version: try c("row_version"))
     }
 
-    static func decodeSigner(_ row: PostgresRow) throws -> (UUID, ContractSigner) {
-        let c = Columns(row)
-        return (try c("contract_id"), ContractSigner(
-            id: try c("id"), name: try c("name"), email: try c("email"), role: try c("role"), signingOrder: try c("signing_order"),
-            status: try c("status"), lastSentAt: try c("last_sent_at"), signedAt: try c("signed_at"), declinedAt: try c("declined_at")))
-    }
-
     // MARK: Reads
 
     func list(companyID: UUID, _ filter: ContractFilter, page: PageRequest) async throws -> (items: [Contract], total: Int) {
@@ -99,29 +88,6 @@ struct ContractsRepository: Sendable {
             """).first(Self.decode) else { return nil }
         let signers = try await Self.signers(companyID: companyID, contractIDs: [id], database: database)
         return Self.attach(signers, to: [row])[0]
-    }
-
-    /// The signers of a page of contracts in one query, in signing order.
-    static func signers(companyID: UUID, contractIDs: [UUID], database: Database) async throws -> [(UUID, ContractSigner)] {
-        guard !contractIDs.isEmpty else { return [] }
-        return try await database.query(signersQuery(companyID: companyID, contractIDs: contractIDs)).collect(decodeSigner)
-    }
-
-    static func signersQuery(companyID: UUID, contractIDs: [UUID]) -> PostgresQuery {
-        """
-        SELECT \(unescaped: signerColumns) FROM contract_signers s
-        WHERE s.company_id = \(companyID) AND s.contract_id = ANY(\(contractIDs))
-        ORDER BY s.contract_id, s.signing_order, s.created_at, s.email
-        """
-    }
-
-    static func attach(_ signers: [(UUID, ContractSigner)], to records: [ContractRecord]) -> [ContractRecord] {
-        let grouped = Dictionary(grouping: signers, by: \.0).mapValues { $0.map(\.1) }
-        return records.map { record in
-            var record = record
-            record.contract.signers = grouped[record.contract.id] ?? []
-            return record
-        }
     }
 
     // MARK: Create
@@ -187,34 +153,6 @@ struct ContractsRepository: Sendable {
         return bookingID ?? row.2
     }
 
-    /// Replaces the signer list (one INSERT from a JSON array); e-mails stored lower-case.
-    static func insertSigners(_ signers: [SignerInput], companyID: UUID, contractID: UUID, on connection: PostgresConnection,
-                              logger: Logger) async throws {
-        guard !signers.isEmpty else { return }
-        let rows = signers.enumerated().map { index, signer in
-            SignerRow(name: signer.name ?? "", email: signer.normalizedEmail ?? "", role: signer.role ?? "signer",
-                      signingOrder: signer.signingOrder ?? index + 1)
-        }
-        let json = String(decoding: try JSONCoding.encoder.encode(rows), as: UTF8.self)
-        try await connection.query("""
-            INSERT INTO contract_signers (company_id, contract_id, name, email, role, signing_order)
-            SELECT \(companyID), \(contractID), r.name, r.email, r.role, r.signing_order
-            FROM jsonb_to_recordset(\(json)::jsonb) AS r(name text, email text, role text, signing_order integer)
-            """, logger: logger)
-    }
-
-    private struct SignerRow: Encodable {
-        var name: String
-        var email: String
-        var role: String
-        var signingOrder: Int
-
-        enum CodingKeys: String, CodingKey {
-            case name, email, role
-            case signingOrder = "signing_order"
-        }
-    }
-
     /// The PATCH: one UPDATE of the contract, the signers replaced when given. `status` and the links
     /// are decided by the workflow and passed in.
     static func update(_ record: ContractRecord, _ p: ContractPatch, status: String, bookingID: UUID?, dealID: UUID?,
@@ -243,165 +181,4 @@ struct ContractsRepository: Sendable {
             try await insertSigners(signers, companyID: companyID, contractID: id, on: connection, logger: logger)
         }
     }
-
-    /// Points the contract at its new document and marks it generated — only if nothing changed since
-    /// the data it was rendered from was read (else a concurrent edit would be silently lost from it).
-    static func recordDocument(companyID: UUID, id: UUID, renderedFrom version: String, document: StoredDocument, generatedAt: Date,
-                               on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        try await connection.query("""
-            UPDATE contracts SET
-                status = 'generated', document_storage_key = \(document.key), document_content_type = \(document.contentType),
-                document_size_bytes = \(document.sizeBytes), document_sha256 = \(document.sha256), generated_at = \(generatedAt),
-                updated_at = now()
-            WHERE company_id = \(companyID) AND id = \(id) AND xmin::text = \(version) AND status IN ('draft', 'generated')
-            RETURNING id
-            """, logger: logger).first { try $0.decode(UUID.self) } != nil
-    }
-
-    /// After a successful send: the provider, its agreement id and status; signers as the provider reports.
-    static func recordSent(companyID: UUID, id: UUID, provider: String, state: AgreementState, on connection: PostgresConnection,
-                           logger: Logger) async throws {
-        try await connection.query("""
-            UPDATE contracts SET
-                status = \(state.status), signature_provider = \(provider), signature_agreement_id = \(state.agreementID),
-                signature_status = \(state.providerStatus), signature_error = NULL, signature_synced_at = now(),
-                sent_at = now(), last_sent_at = now(), updated_at = now()
-            WHERE company_id = \(companyID) AND id = \(id)
-            """, logger: logger)
-        try await applySigners(companyID: companyID, id: id, state.signers, on: connection, logger: logger)
-    }
-
-    /// After a reminder: the signers who were asked and have not acted were notified again. Signers
-    /// still `pending` (their turn in a sequential flow has not come) were not, and stay as they are.
-    static func recordResent(companyID: UUID, id: UUID, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
-            UPDATE contracts SET resend_count = resend_count + 1, last_sent_at = now(), updated_at = now()
-            WHERE company_id = \(companyID) AND id = \(id)
-            """, logger: logger)
-        try await connection.query("""
-            UPDATE contract_signers SET last_sent_at = now(), updated_at = now()
-            WHERE company_id = \(companyID) AND contract_id = \(id) AND role <> 'cc' AND status IN ('sent', 'viewed')
-            """, logger: logger)
-    }
-
-    /// A provider state fetched by a status refresh. The contract status moves only forward along the
-    /// transition table (a provider repeating an older state changes nothing); timestamps are set once.
-    static func applyProviderState(_ record: ContractRecord, _ state: AgreementState, on connection: PostgresConnection,
-                                   logger: Logger) async throws {
-        let current = record.contract.status
-        let status = ContractStatus.transitions[current, default: []].contains(state.status) ? state.status : current
-        try await connection.query("""
-            UPDATE contracts SET
-                status = \(status), signature_status = \(state.providerStatus), signature_error = NULL, signature_synced_at = now(),
-                signed_at = CASE WHEN \(status) = 'signed' THEN COALESCE(signed_at, now()) ELSE signed_at END,
-                declined_at = CASE WHEN \(status) = 'declined' THEN COALESCE(declined_at, now()) ELSE declined_at END,
-                voided_at = CASE WHEN \(status) = 'voided' THEN COALESCE(voided_at, now()) ELSE voided_at END,
-                updated_at = CASE WHEN status = \(status) THEN updated_at ELSE now() END
-            WHERE company_id = \(record.contract.companyId) AND id = \(record.contract.id)
-            """, logger: logger)
-        try await applySigners(companyID: record.contract.companyId, id: record.contract.id, state.signers, on: connection, logger: logger)
-    }
-
-    private static func applySigners(companyID: UUID, id: UUID, _ signers: [String: String], on connection: PostgresConnection,
-                                     logger: Logger) async throws {
-        guard !signers.isEmpty else { return }
-        let json = String(decoding: try JSONCoding.encoder.encode(signers), as: UTF8.self)
-        try await connection.query("""
-            UPDATE contract_signers s SET
-                status = x.status,
-                last_sent_at = CASE WHEN x.status = 'sent' AND s.status = 'pending' THEN now() ELSE s.last_sent_at END,
-                signed_at = CASE WHEN x.status = 'signed' THEN COALESCE(s.signed_at, now()) ELSE s.signed_at END,
-                declined_at = CASE WHEN x.status = 'declined' THEN COALESCE(s.declined_at, now()) ELSE s.declined_at END,
-                updated_at = now()
-            FROM jsonb_each_text(\(json)::jsonb) AS x(email, status)
-            WHERE s.company_id = \(companyID) AND s.contract_id = \(id) AND s.email = x.email AND s.status IS DISTINCT FROM x.status
-            """, logger: logger)
-    }
-
-    /// A refresh that could not reach the provider: the stored state stands, the reason is kept.
-    static func recordSyncError(companyID: UUID, id: UUID, reason: String, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
-            UPDATE contracts SET signature_error = \(reason) WHERE company_id = \(companyID) AND id = \(id)
-            """, logger: logger)
-    }
-
-    /// An agreement past its `expiresAt` that nobody finished.
-    static func expireIfDue(companyID: UUID, id: UUID, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
-            UPDATE contracts SET status = 'expired', updated_at = now()
-            WHERE company_id = \(companyID) AND id = \(id) AND status IN ('sent', 'partially_signed')
-              AND expires_at IS NOT NULL AND expires_at <= now()
-            """, logger: logger)
-    }
-
-    // MARK: Document data
-
-    /// Everything the document shows, read in a fixed number of queries: the contract, its booking
-    /// (with space names), its deal, and the venue — the booking's venue, else the company's first.
-    func renderData(_ record: ContractRecord) async throws -> ContractRenderData {
-        let companyID = record.contract.companyId
-        var booking: ContractRenderData.BookingSummary?
-        var venueID: UUID?
-        if let bookingID = record.contract.bookingId,
-           let row = try await database.query("""
-               SELECT title, status, starts_at, ends_at FROM bookings WHERE company_id = \(companyID) AND id = \(bookingID)
-               """).first({ try $0.decode((String?, String, Date, Date).self) }) {
-            let spaces = try await database.query("""
-                SELECT s.name, s.venue_id FROM booking_spaces bs
-                JOIN spaces s ON s.company_id = bs.company_id AND s.id = bs.space_id
-                WHERE bs.company_id = \(companyID) AND bs.booking_id = \(bookingID)
-                ORDER BY s.name
-                """).collect { try $0.decode((String, UUID).self) }
-            venueID = spaces.first?.1
-            booking = .init(title: row.0, status: row.1, startAt: row.2, endAt: row.3, spaceNames: spaces.map(\.0))
-        }
-        var deal: Deal?
-        if let dealID = record.contract.dealId {
-            deal = try await database.query("""
-                SELECT \(unescaped: DealsRepository.columns) FROM deals d WHERE d.company_id = \(companyID) AND d.id = \(dealID)
-                """).first(DealsRepository.decode)
-        }
-        let venue = try await database.query("""
-            SELECT name, address_line1, address_line2, postal_code, city, region, country, timezone, contact_email, contact_phone
-            FROM venues
-            WHERE company_id = \(companyID) AND deleted_at IS NULL
-            ORDER BY (id = \(venueID)) IS TRUE DESC, created_at, id
-            LIMIT 1
-            """).first { row -> ContractRenderData.VenueSummary in
-                let c = Columns(row)
-                return .init(name: try c("name"), addressLine1: try c("address_line1"), addressLine2: try c("address_line2"),
-                             postalCode: try c("postal_code"), city: try c("city"), region: try c("region"), country: try c("country"),
-                             timezone: try c("timezone"), contactEmail: try c("contact_email"), contactPhone: try c("contact_phone"))
-            }
-        return ContractRenderData(contract: record.contract, venue: venue, booking: booking, deal: deal)
-    }
-}
-
-/// The inputs of a contract document.
-struct ContractRenderData: Sendable {
-    struct VenueSummary: Sendable {
-        var name: String
-        var addressLine1: String?
-        var addressLine2: String?
-        var postalCode: String?
-        var city: String?
-        var region: String?
-        var country: String?
-        var timezone: String?
-        var contactEmail: String?
-        var contactPhone: String?
-    }
-
-    struct BookingSummary: Sendable {
-        var title: String?
-        var status: String
-        var startAt: Date
-        var endAt: Date
-        var spaceNames: [String]
-    }
-
-    var contract: Contract
-    var venue: VenueSummary?
-    var booking: BookingSummary?
-    var deal: Deal?
 }

@@ -10,24 +10,18 @@ enum OperatingMetadata {
     /// `{"monday": [{"open": "18:00", "close": "02:00"}], …, "notes": "…"}`. A close earlier than the
     /// open time runs past midnight (club nights); an empty list or a missing day means closed.
     static func validateOperatingHours(_ value: JSONValue?, field: String, into validator: inout Validator) {
-        guard let value, !value.isNull else { return }
-        guard let object = value.objectValue else {
-            validator.add(field, "invalid_type", "Must be an object keyed by weekday.")
-            return
-        }
-        for (key, dayValue) in object.sorted(by: { $0.key < $1.key }) {
-            let path = "\(field).\(key)"
+        forEachMember(of: value, field: field, what: "an object keyed by weekday", into: &validator) { key, dayValue, path, validator in
             if key == "notes" {
                 text(dayValue, path, maxLength: 1000, into: &validator)
-                continue
+                return
             }
             guard weekdays.contains(key) else {
                 validator.add(path, "unknown_field", "Allowed keys: \(weekdays.joined(separator: ", ")), notes.")
-                continue
+                return
             }
             guard let intervals = dayValue.arrayValue else {
                 validator.add(path, "invalid_type", "Must be a list of {open, close} intervals.")
-                continue
+                return
             }
             if intervals.count > 6 { validator.add(path, "too_many", "At most 6 intervals per day.") }
             for (index, interval) in intervals.enumerated() {
@@ -54,13 +48,7 @@ enum OperatingMetadata {
 
     /// `{"minimumAge": 18, "curfew": "23:00", "noiseLimitDb": 98, "maxOccupancy": 800, "rules": ["…"], "notes": "…"}`.
     static func validateRestrictions(_ value: JSONValue?, field: String, into validator: inout Validator) {
-        guard let value, !value.isNull else { return }
-        guard let object = value.objectValue else {
-            validator.add(field, "invalid_type", "Must be an object.")
-            return
-        }
-        for (key, item) in object.sorted(by: { $0.key < $1.key }) {
-            let path = "\(field).\(key)"
+        forEachMember(of: value, field: field, what: "an object", into: &validator) { key, item, path, validator in
             switch key {
             case "minimumAge": integer(item, path, 0...99, into: &validator)
             case "maxOccupancy": integer(item, path, 0...1_000_000, into: &validator)
@@ -79,13 +67,7 @@ enum OperatingMetadata {
 
     /// `{"stageWidthM": 12, "stageDepthM": 8, "ceilingHeightM": 9.5, "powerAmps": 400, "loadInNotes": "…", "equipment": ["…"], "notes": "…"}`.
     static func validateTechnicalSpecs(_ value: JSONValue?, field: String, into validator: inout Validator) {
-        guard let value, !value.isNull else { return }
-        guard let object = value.objectValue else {
-            validator.add(field, "invalid_type", "Must be an object.")
-            return
-        }
-        for (key, item) in object.sorted(by: { $0.key < $1.key }) {
-            let path = "\(field).\(key)"
+        forEachMember(of: value, field: field, what: "an object", into: &validator) { key, item, path, validator in
             switch key {
             case "stageWidthM", "stageDepthM", "ceilingHeightM": number(item, path, 0...1000, into: &validator)
             case "powerAmps": integer(item, path, 0...100_000, into: &validator)
@@ -107,6 +89,20 @@ enum OperatingMetadata {
         if allow24, hours == 24, minutes == 0 { return 24 * 60 }
         guard (0...23).contains(hours) else { return nil }
         return hours * 60 + minutes
+    }
+
+    /// Calls `body` for each member of a JSON object, in key order, with its error path; reports a
+    /// non-object as `invalid_type` ("Must be <what>."). Absent and null are fine (nothing to check).
+    private static func forEachMember(of value: JSONValue?, field: String, what: String, into validator: inout Validator,
+                                      _ body: (String, JSONValue, String, inout Validator) -> Void) {
+        guard let value, !value.isNull else { return }
+        guard let object = value.objectValue else {
+            validator.add(field, "invalid_type", "Must be \(what).")
+            return
+        }
+        for (key, item) in object.sorted(by: { $0.key < $1.key }) {
+            body(key, item, "\(field).\(key)", &validator)
+        }
     }
 
     private static func integer(_ value: JSONValue, _ path: String, _ range: ClosedRange<Int>, into validator: inout Validator) {
