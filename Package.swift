@@ -14,6 +14,8 @@ let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package
 let swiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
+    // A file sees only the members of modules it imports itself (SE-0444), so every dependency is explicit.
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 /// Declares a service's library (`Services/<folder>/Sources`) and its executable (`Services/<folder>/Server`).

@@ -165,6 +165,8 @@ struct RequestDateTests {
     /// encoding such a date; RFC 3339 has four-digit years, so anything else is not a date.
     @Test func yearsOutsideRFC3339AreNotDates() {
         #expect(RFC3339.date(from: "9999-12-31T23:59:59Z") != nil)
+        #expect(RFC3339.date(from: "9999-12-31T23:59:59.999999Z") != nil)
+        #expect(RFC3339.date(from: "9999-12-31T23:59:59-23:59") != nil)
         #expect(RFC3339.date(from: "2026-12-05T10:00:00.123Z") != nil)
         #expect(RFC3339.date(from: "2000000-01-01T00:00:00Z") == nil)
         #expect(RFC3339.date(from: "+10000-01-01T00:00:00Z") == nil)

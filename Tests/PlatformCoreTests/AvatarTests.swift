@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import KisumKernel
+import KisumPersistence
 import KisumTesting
 import NIOCore
 import PlatformCore
@@ -64,7 +65,7 @@ struct AvatarTests {
             #expect(big.status == .contentTooLarge)
             #expect(big.errorCode == "payload_too_large")
             let text = try await Self.upload(api, "/api/v1/auth/me/avatar", token: token, Array("<svg onload=alert(1)>".utf8))
-            #expect(text.status == .unsupportedMediaType)
+            #expect(text.status == .unprocessableContent)
             #expect(text.errorCode == "unsupported_image_type")
             let wrongField = try await Self.upload(api, "/api/v1/auth/me/avatar", token: token, Self.png, field: "picture")
             #expect(wrongField.status == .ok, "any part with a filename is taken when there is no \"file\" field")

@@ -1,7 +1,12 @@
 import Foundation
+import HTTPTypes
+import HummingbirdTesting
 import KisumKernel
+import KisumPersistence
 import KisumTesting
+import NIOConcurrencyHelpers
 import PlatformCore
+import PostgresNIO
 import Testing
 
 @Suite("Authentication: Clerk check-user")

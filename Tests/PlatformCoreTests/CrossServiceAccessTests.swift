@@ -2,10 +2,12 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import KisumKernel
+import KisumPersistence
 import KisumServiceClient
 import KisumTesting
 import PlatformCore
 import PlatformCoreAPI
+import PostgresNIO
 import Testing
 
 /// Another service, assembled from the kernel exactly as services do (JWKS key source + Platform Core's

@@ -2,7 +2,9 @@ import Foundation
 import KisumKernel
 import KisumPersistence
 import KisumTesting
+import NIOConcurrencyHelpers
 import PlatformCore
+import PostgresNIO
 import Testing
 
 /// SMTP delivery through libcurl against a fake SMTP server started in the test.

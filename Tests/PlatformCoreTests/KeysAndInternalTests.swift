@@ -3,8 +3,10 @@ import Hummingbird
 import HummingbirdTesting
 import KisumKernel
 import KisumPersistence
+import KisumRuntime
 import KisumTesting
 import PlatformCore
+import PostgresNIO
 import Testing
 
 @Suite("Keys: JWKS, persistence and rotation")

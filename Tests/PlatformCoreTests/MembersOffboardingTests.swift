@@ -2,8 +2,10 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import KisumKernel
+import KisumPersistence
 import KisumTesting
 import PlatformCore
+import PostgresNIO
 import Testing
 
 @Suite("Members: offboarding (deletion info, owned items, reassign)")

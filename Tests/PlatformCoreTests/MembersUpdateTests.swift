@@ -2,8 +2,10 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import KisumKernel
+import KisumPersistence
 import KisumTesting
 import PlatformCore
+import PostgresNIO
 import Testing
 
 @Suite("Members: editing roles, status and profile")
@@ -184,7 +186,7 @@ struct MembersUpdateTests {
             let byViewer = try await crew.client(api, as: crew.viewer).uploadFile("/api/v1/members/\(memberID)/avatar", png)
             #expect(byViewer.errorCode == "permission_denied")
             let notAnImage = try await asAdmin.uploadFile("/api/v1/members/\(memberID)/avatar", Array("hello".utf8))
-            #expect(notAnImage.status == .unsupportedMediaType)
+            #expect(notAnImage.status == .unprocessableContent)
             let foreign = try await crew.memberID(crew.stranger, in: crew.otherWorkspace)
             #expect(try await asAdmin.uploadFile("/api/v1/members/\(foreign)/avatar", png).status == .notFound)
         }

@@ -5,6 +5,7 @@ import KisumKernel
 import KisumPersistence
 import KisumTesting
 import PlatformCore
+import PostgresNIO
 import Testing
 
 @Suite("Permissions: catalog and the caller's access")

@@ -1,7 +1,8 @@
 import Foundation
+import KisumRuntime
 import KisumTesting
-import Testing
 import PlatformCore
+import Testing
 
 @Suite("PlatformCore contract")
 struct PlatformCoreContractTests {

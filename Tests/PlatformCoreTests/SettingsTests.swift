@@ -49,5 +49,17 @@ struct SettingsTests {
         #expect(settings.trustedProxyCount == 1)
         #expect(settings.storageDirectory == "./.data/storage/platform-core")
         #expect(settings.passwords.memoryKiB == 19_456 && settings.passwords.iterations == 2 && settings.passwords.parallelism == 1)
+        #expect(settings.publicRateLimit.burst == 5 && settings.publicRateLimit.perMinute == 5)
+    }
+
+    /// The public-route limit is configurable like the login one (a local fuzz run signs up many users).
+    @Test func thePublicRateLimitIsConfigurable() throws {
+        var env = EnvironmentReader([
+            "SIGNING_KEY_ENCRYPTION_KEY": Data((0..<32).map { UInt8($0) }).base64EncodedString(),
+            "PUBLIC_RATE_LIMIT_BURST": "100", "PUBLIC_RATE_LIMIT_PER_MINUTE": "600",
+        ])
+        let settings = PlatformCoreSettings.load(from: &env)
+        try env.validate(service: "platform-core")
+        #expect(settings.publicRateLimit.burst == 100 && settings.publicRateLimit.perMinute == 600)
     }
 }

@@ -1,7 +1,11 @@
 import Foundation
+import HTTPTypes
+import HummingbirdTesting
 import KisumKernel
+import KisumPersistence
 import KisumTesting
 import PlatformCore
+import PostgresNIO
 import Testing
 
 @Suite("Authentication: register, signup, activation")

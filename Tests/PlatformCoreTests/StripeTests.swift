@@ -1,6 +1,9 @@
 import Foundation
+import HTTPTypes
+import HummingbirdTesting
 import KisumKernel
 import KisumTesting
+import NIOConcurrencyHelpers
 import PlatformCore
 import Testing
 

@@ -2,8 +2,10 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import KisumKernel
+import KisumPersistence
 import KisumTesting
 import PlatformCore
+import PostgresNIO
 import Testing
 
 /// The plumbing Platform Core's workspace routes sit on: own tokens verified by the key store,

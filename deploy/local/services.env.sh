@@ -38,6 +38,8 @@ KISUM_DB_PASSWORD               hex-24
 #          http://127.0.0.1:8082), $KISUM_ROOT, $KISUM_PG_PORT, $KISUM_LOG_LEVEL, $KISUM_LOG_FORMAT.
 # A service that calls another presents the callee's key: e.g. venue's FINANCE_API_KEY is
 # $FINANCE_INTERNAL_KEY, which finance accepts in its INTERNAL_API_KEYS.
+# Locally every caller is 127.0.0.1, so the public routes' per-address limit (sign-up, register, …; 5 a
+# minute by default) is raised: `make fuzz` and a developer signing up test accounts share that one address.
 # who             NAME                          value
 KISUM_ENV_TABLE='
 all               HOST                          127.0.0.1
@@ -52,4 +54,6 @@ others            AUTH_JWKS_URL                 $PLATFORM_CORE_LOCAL_URL/.well-k
 others            PLATFORM_CORE_URL             $PLATFORM_CORE_LOCAL_URL
 others            PLATFORM_CORE_API_KEY         $PLATFORM_CORE_INTERNAL_KEY
 platform-core     SIGNING_KEY_ENCRYPTION_KEY    $SIGNING_KEY_ENCRYPTION_KEY
+platform-core     PUBLIC_RATE_LIMIT_BURST       60
+platform-core     PUBLIC_RATE_LIMIT_PER_MINUTE  60
 '

@@ -42,11 +42,12 @@ public enum RFC3339 {
             .dateSeparator(.dash).timeSeparator(.colon).dateTimeSeparator(.standard))
     }
 
-    /// 0000-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z: RFC 3339's four-digit years. The fallback
-    /// `ISO8601DateFormatter` also reads longer years ("2000000-01-01T00:00:00Z"), and a date that far
-    /// out traps PostgresNIO's timestamptz encoding (`Int64` of the microseconds since 2000), so such
-    /// text is not a date here (400 at the request boundary instead of a crashed process).
-    public static let validRange: ClosedRange<TimeInterval> = -62_167_219_200 ... 253_402_300_799.999
+    /// Years 0000 to 9999 as RFC 3339 writes them, with a day of slack on each side for UTC offsets
+    /// (`9999-12-31T23:59:59-23:59` is valid RFC 3339 and lands in year 10000 UTC). The fallback
+    /// `ISO8601DateFormatter` also reads longer years ("2000000-01-01T00:00:00Z"), and a date that far out
+    /// traps PostgresNIO's timestamptz encoding (`Int64` of the microseconds since 2000), so such text is
+    /// not a date here (400 at the request boundary instead of a crashed process).
+    public static let validRange: Range<TimeInterval> = (-62_167_219_200 - 86_400) ..< (253_402_300_800 + 86_400)
 
     public static func date(from text: String) -> Date? {
         guard let date = parse(text), validRange.contains(date.timeIntervalSince1970) else { return nil }

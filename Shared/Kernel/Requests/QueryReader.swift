@@ -78,8 +78,9 @@ public struct QueryReader {
 
     /// Bounded text search, so `q` cannot be abused for huge ILIKE patterns.
     public mutating func search(_ name: String = "q", maxLength: Int = 200) -> String? {
-        guard let text = string(name) else { return nil }
-        guard text.unicodeScalars.count <= maxLength else { // code points, as JSON Schema counts
+        // The length is the value's as sent (before trimming), in code points, as JSON Schema counts.
+        guard let raw = parameters.get(name), let text = string(name) else { return nil }
+        guard raw.unicodeScalars.count <= maxLength else {
             issues.append(FieldIssue(field: name, code: "too_long", message: "At most \(maxLength) characters."))
             return nil
         }

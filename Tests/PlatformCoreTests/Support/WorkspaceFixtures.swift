@@ -1,8 +1,10 @@
 import Foundation
-import KisumKernel
 import HummingbirdTesting
+import KisumKernel
+import KisumPersistence
 import KisumTesting
 import PlatformCore
+import PostgresNIO
 
 /// Helpers of the Workspaces and invitation tests (a namespace of their own, so helpers other groups
 /// add to `Harness` or `TestResponse` cannot collide with them).

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import KisumKernel
 
 /// What a key's scopes may be: each a catalog permission name or `<module>.*` for a module of the
@@ -41,7 +42,7 @@ struct APIKeyScopePolicy {
         }
         v.check(!scopes.isEmpty, "scopes", "required", "Give the key at least one scope.")
         v.check(scopes.count <= maxScopes, "scopes", "too_many", "At most \(maxScopes) scopes.")
-        for (index, scope) in scopes.enumerated() where scope.trimmingCharacters(in: .whitespaces).isEmpty || scope.count > 200 {
+        for (index, scope) in scopes.enumerated() where scope.trimmingCharacters(in: .whitespaces).isEmpty || scope.unicodeScalars.count > 200 {
             v.add("scopes[\(index)]", "invalid_scope", "A scope is a permission name (at most 200 characters).")
         }
     }
@@ -57,7 +58,7 @@ struct CreateAPIKeyBody: ValidatableBody {
 
     func validate(_ v: inout Validator) {
         v.text(name, "name", maxLength: 200)
-        if let description { v.check(description.count <= 2000, "description", "too_long", "At most 2000 characters.") }
+        if let description { v.check(description.unicodeScalars.count <= 2000, "description", "too_long", "At most 2000 characters.") }
         APIKeyScopePolicy.validateShape(scopes, required: true, into: &v)
         if let expiresAt { v.check(expiresAt > Date(), "expires_at", "must_be_future", "The expiry must be in the future.") }
     }
@@ -86,7 +87,7 @@ struct UpdateAPIKeyBody: ValidatableBody {
 
     func validate(_ v: inout Validator) {
         v.text(name, "name", required: false, maxLength: 200)
-        if let description { v.check(description.count <= 2000, "description", "too_long", "At most 2000 characters.") }
+        if let description { v.check(description.unicodeScalars.count <= 2000, "description", "too_long", "At most 2000 characters.") }
         APIKeyScopePolicy.validateShape(scopes, required: false, into: &v)
     }
 }

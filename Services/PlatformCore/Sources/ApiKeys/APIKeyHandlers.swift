@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KisumKernel
+import KisumPersistence
 import PostgresNIO
 
 /// The API Keys group (`/api/v1/api-keys`, jwt+org): reads need `api_keys.read`, changes

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KisumKernel
+import KisumPersistence
 import PostgresNIO
 
 /// Activation links: the token in the link is the authentication (single-use, hashed, 1 hour).

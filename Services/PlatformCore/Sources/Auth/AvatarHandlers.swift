@@ -56,7 +56,9 @@ struct AvatarHandlers {
         let file = try await Self.filePart(of: request, limit: limit)
         guard file.count <= limit else { throw Self.tooLarge(limit) }
         guard !file.isEmpty, let type = ImageType.sniff(file) else {
-            throw APIError(.unsupportedMediaType, code: "unsupported_image_type", message: "Upload a PNG, JPEG or WebP image.")
+            // 422: the multipart request itself is fine; the file in it is not an image we take.
+            throw APIError(.unprocessableContent, code: "unsupported_image_type", message: "Upload a PNG, JPEG or WebP image.",
+                           details: [FieldIssue(field: "file", code: "unsupported_image_type", message: "Upload a PNG, JPEG or WebP image.")])
         }
         guard try await core.users.find(id: userID) != nil else { throw APIError.notFound("user") }
         let fileName = "\(OpaqueToken.generate(bytes: 16)).\(type.fileExtension)"

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KisumKernel
+import KisumPersistence
 
 /// `POST /auth/clerk/check-user`: called by the frontend server after a Clerk sign-in, authenticated by
 /// the shared `X-Clerk-Secret` (compared in constant time). It never creates users: unknown people get
@@ -37,11 +38,13 @@ struct ClerkHandlers {
         var workspaces: [WorkspaceMembershipSummary]?
     }
 
+    static let secretInvalid = APIError(.unauthorized, code: "clerk_secret_invalid", message: "X-Clerk-Secret is missing or wrong.")
+
     @Sendable func checkUser(_ request: Request, context: PlatformRequestContext) async throws -> CheckResponse {
+        // A caller without the secret learns nothing about this deployment's configuration: 401 first.
+        guard let presented = request.headers[.xClerkSecret], !presented.isEmpty else { throw Self.secretInvalid }
         guard let clerk = core.settings.clerk else { throw APIError.providerNotConfigured("clerk") }
-        guard let presented = request.headers[.xClerkSecret], ConstantTime.equals(presented, clerk.sharedSecret) else {
-            throw APIError(.unauthorized, code: "clerk_secret_invalid", message: "X-Clerk-Secret is missing or wrong.")
-        }
+        guard ConstantTime.equals(presented, clerk.sharedSecret) else { throw Self.secretInvalid }
         let body = try await request.decodeValid(as: CheckRequest.self, context: context)
         let clerkID = body.clerkId!
         let email = EmailAddress.normalize(body.email!)

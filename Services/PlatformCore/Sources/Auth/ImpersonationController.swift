@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KisumKernel
+import KisumPersistence
 
 /// Impersonation for support staff: an admin tool (Admin BFF, with the internal key) issues a
 /// single-use token naming the administrator (`actor`) and the user; the browser exchanges it at

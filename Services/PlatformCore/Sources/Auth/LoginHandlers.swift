@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KisumKernel
+import KisumPersistence
 import PostgresNIO
 
 /// What a successful sign-in returns (login, activation, Clerk, signups).
@@ -54,7 +55,7 @@ struct LoginHandlers {
         var v = Validator()
         v.text(body.email, "email", maxLength: 254)
         v.check((body.password ?? "").isEmpty == false, "password", "required", "This field is required.")
-        v.check((body.password ?? "").count <= core.settings.passwords.maxLength, "password", "too_long",
+        v.check((body.password ?? "").unicodeScalars.count <= core.settings.passwords.maxLength, "password", "too_long",
                 "At most \(core.settings.passwords.maxLength) characters.")
         try v.validate()
         let email = EmailAddress.normalize(body.email!)

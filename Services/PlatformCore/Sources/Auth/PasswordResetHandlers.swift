@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KisumKernel
+import KisumPersistence
 import PostgresNIO
 
 /// Password-reset links, shared by the forgot-password flow and the administrators' reset routes

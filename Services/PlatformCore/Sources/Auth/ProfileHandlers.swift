@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KisumKernel
+import KisumPersistence
 import PostgresNIO
 
 /// The caller's membership in one workspace, as `/auth/me?workspace_id=` shows it.
@@ -104,7 +105,7 @@ struct ProfileHandlers {
             v.text(displayName, "display_name", required: false, maxLength: 100)
             v.text(title, "title", required: false, maxLength: 200)
             v.text(phone, "phone", required: false, maxLength: 50)
-            if let bio { v.check(bio.count <= 2000, "bio", "too_long", "At most 2000 characters.") }
+            if let bio { v.check(bio.unicodeScalars.count <= 2000, "bio", "too_long", "At most 2000 characters.") }
             v.text(timezone, "timezone", required: false, maxLength: 64)
             if let timezone { v.check(TimeZone(identifier: timezone) != nil, "timezone", "invalid_timezone", "Must be an IANA time zone.") }
             v.text(locale, "locale", required: false, maxLength: 35)
@@ -151,7 +152,7 @@ struct ProfileHandlers {
                 throw APIError.forbidden("impersonation_forbidden", "E-mail and password cannot be changed while impersonating.")
             }
             if let stored = try await core.users.passwordHash(userID: user.id) {
-                guard let current = body.currentPassword, current.count <= core.settings.passwords.maxLength,
+                guard let current = body.currentPassword, current.unicodeScalars.count <= core.settings.passwords.maxLength,
                       try await core.passwords.verify(current, against: stored)
                 else {
                     throw APIError.validation(field: "current_password", code: "incorrect", message: "The current password is not correct.")

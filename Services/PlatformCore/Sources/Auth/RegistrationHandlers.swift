@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KisumKernel
+import KisumPersistence
 
 /// `POST /auth/register` (legacy: an account that must be activated by e-mail) and `POST /auth/signup`
 /// (account + workspace + trial, signed in at once).

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KisumKernel
+import KisumPersistence
 import PostgresNIO
 
 /// The workspace an invitation leads to.

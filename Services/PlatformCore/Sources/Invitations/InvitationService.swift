@@ -1,5 +1,6 @@
 import Foundation
 import KisumKernel
+import KisumPersistence
 import PostgresNIO
 
 /// Who sends, resends or cancels an invitation, with their role in the workspace.

@@ -73,14 +73,15 @@ struct MyMemberHandlers {
     @Sendable func resetTours(_ request: Request, context: PlatformRequestContext) async throws -> TourMap {
         let identity = try context.requireIdentity()
         let workspaceID = try context.requireCompany()
-        let fromQuery = QueryReader(request).string("tour_id")
-        var body = try await request.decodeValidIfPresent(as: TourReset.self, context: context) ?? TourReset(tourId: nil)
-        if body.tourId == nil, let fromQuery {
-            body.tourId = fromQuery
+        // As sent: `?tour_id=` (empty) is an invalid id (422), never "no id" — that would reset every tour.
+        let fromQuery = request.uri.queryParameters.get("tour_id")
+        if let fromQuery {
             var v = Validator()
-            body.validate(&v)
+            TourReset(tourId: fromQuery).validate(&v)
             try v.validate()
         }
+        var body = try await request.decodeValidIfPresent(as: TourReset.self, context: context) ?? TourReset(tourId: nil)
+        if body.tourId == nil { body.tourId = fromQuery }
         return try await tours.reset(workspaceID: workspaceID, userID: identity.userID, tourID: body.tourId)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KisumKernel
+import KisumPersistence
 import PostgresNIO
 
 /// Offboarding and removal routes. All need `members.remove`: they show who holds what, move it, and

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KisumKernel
+import KisumPersistence
 import PostgresNIO
 
 /// The Module Settings group (`/api/v1/modules`, jwt+org): reads need `modules.read`, changes

@@ -1,5 +1,6 @@
 import CArgon2
 import Foundation
+import HTTPTypes
 import KisumKernel
 import NIOConcurrencyHelpers
 import NIOPosix
@@ -128,9 +129,9 @@ public enum PasswordPolicy {
             if required { validator.add(field, "required", "This field is required.") }
             return
         }
-        if password.count < settings.minLength {
+        if password.unicodeScalars.count < settings.minLength {
             validator.add(field, "too_short", "At least \(settings.minLength) characters.")
-        } else if password.count > settings.maxLength || password.utf8.count > settings.maxLength * 4 {
+        } else if password.unicodeScalars.count > settings.maxLength {
             validator.add(field, "too_long", "At most \(settings.maxLength) characters.")
         } else if password.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             validator.add(field, "blank", "The password must not be blank.")

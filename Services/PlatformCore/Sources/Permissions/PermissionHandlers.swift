@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KisumKernel
+import KisumPersistence
 import PostgresNIO
 
 /// The Permissions group (`/api/v1/permissions`, jwt+org). Reading the catalog and one's own access

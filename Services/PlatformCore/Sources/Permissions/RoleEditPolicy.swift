@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import KisumKernel
 
 /// Who may change which role's permissions, and to what.

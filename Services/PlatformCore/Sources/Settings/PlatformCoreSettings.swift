@@ -174,6 +174,9 @@ extension PlatformCoreSettings {
         settings.loginRateLimit = RateLimitSettings(
             burst: env.int("LOGIN_RATE_LIMIT_BURST", default: 10, range: 1...10_000),
             perMinute: env.int("LOGIN_RATE_LIMIT_PER_MINUTE", default: 10, range: 1...10_000))
+        settings.publicRateLimit = RateLimitSettings(
+            burst: env.int("PUBLIC_RATE_LIMIT_BURST", default: 5, range: 1...10_000),
+            perMinute: env.int("PUBLIC_RATE_LIMIT_PER_MINUTE", default: 5, range: 1...10_000))
         settings.passwords.threads = env.int("PASSWORD_HASH_THREADS", default: settings.passwords.threads, range: 1...64)
         return settings
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import KisumKernel
 import KisumPersistence
 import Logging

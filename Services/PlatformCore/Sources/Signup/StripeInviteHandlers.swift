@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KisumKernel
+import Logging
 import NIOCore
 
 /// The Stripe payment-invite flows: someone paid through Stripe Checkout before having an account; the

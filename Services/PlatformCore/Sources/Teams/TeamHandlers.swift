@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KisumKernel
+import KisumPersistence
 import PostgresNIO
 
 /// Teams of the current workspace: read with `teams.read`, change with `teams.manage`.
@@ -60,7 +61,7 @@ struct TeamHandlers {
 
         func validate(_ v: inout Validator) {
             v.text(name, "name", required: false, maxLength: 200)
-            if let description { v.check(description.count <= 2000, "description", "too_long", "At most 2000 characters.") }
+            if let description { v.check(description.unicodeScalars.count <= 2000, "description", "too_long", "At most 2000 characters.") }
             if let parentTeamId { v.check(UUID(uuidString: parentTeamId) != nil, "parent_team_id", "invalid_uuid", "Must be a UUID.") }
             v.text(color, "color", required: false, maxLength: 32)
         }

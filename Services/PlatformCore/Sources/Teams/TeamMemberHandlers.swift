@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KisumKernel
+import KisumPersistence
 import PostgresNIO
 
 /// Who is in a team, and as what (lead / member). `member_id` is the membership id, as in the Members routes.

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import KisumKernel
 import KisumPersistence
 import Logging
@@ -89,11 +90,13 @@ public struct SingleUseTokenRepository: Sendable {
             throw Self.invalid
         }
         if revoked { throw Self.invalid }
-        if used { throw APIError.badRequest("token_used", "This link was already used.") }
-        if expired { throw APIError.badRequest("token_expired", "This link has expired; ask for a new one.") }
+        if used { throw APIError(.unprocessableContent, code: "token_used", message: "This link was already used.") }
+        if expired { throw APIError(.unprocessableContent, code: "token_expired", message: "This link has expired; ask for a new one.") }
         return SingleUseTokenRecord(id: id, kind: kindName, userID: userID, workspaceID: workspaceID, email: email,
                                     createdBy: createdBy, actor: actor, expiresAt: expiresAt)
     }
 
-    static let invalid = APIError.badRequest("token_invalid", "This link is not valid.")
+    /// 422, like `token_used` and `token_expired`: the request is well-formed, the link it names is not
+    /// usable (unknown, superseded, cancelled) — a fact of stored data, not of the request's syntax.
+    static let invalid = APIError(.unprocessableContent, code: "token_invalid", message: "This link is not valid.")
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KisumKernel
+import KisumPersistence
 import PostgresNIO
 
 /// `POST /workspaces/{id}/users/{user_id}/password-reset`: the reset link went out by e-mail.

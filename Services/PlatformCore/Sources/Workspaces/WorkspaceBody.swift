@@ -41,7 +41,7 @@ struct WorkspaceBody: Decodable {
     func validate(_ v: inout Validator, creating: Bool) {
         v.text(name, "name", required: creating, maxLength: 200)
         if let slug { v.check(Self.isSlug(slug), "slug", "invalid_slug", "Lower-case letters, digits and inner hyphens, at most 64 characters.") }
-        if let description { v.check(description.count <= 2000, "description", "too_long", "At most 2000 characters.") }
+        if let description { v.check(description.unicodeScalars.count <= 2000, "description", "too_long", "At most 2000 characters.") }
         Self.checkURL(logoUrl, "logo_url", into: &v)
         Self.checkURL(website, "website", into: &v)
         if let timezone {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KisumKernel
+import KisumPersistence
 import PostgresNIO
 
 /// `POST /workspaces/switch`: the workspace, and the caller's role, permissions and modules there.
