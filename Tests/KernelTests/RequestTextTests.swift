@@ -185,3 +185,12 @@ struct TestHarnessRuleTests {
         #expect(!TestPostgres.isLoopback("postgres://u:p@127.0.0.1.evil.com/db"))
     }
 }
+
+@Suite("Paging arithmetic")
+struct PagingArithmeticTests {
+    @Test func offsetsSaturateInsteadOfTrapping() {
+        #expect(PageRequest(page: 3, limit: 20).offset == 40)
+        #expect(PageRequest(page: Int.max, limit: Int.max).offset == Int.max)
+        #expect(PageRequest(page: Int.min, limit: 10).offset == 0)
+    }
+}

@@ -115,7 +115,11 @@ public struct PageRequest: Sendable, Equatable {
         self.limit = limit
     }
 
-    public var offset: Int { (page - 1) * limit }
+    /// Saturates instead of trapping: the readers bound page and limit, but `PageRequest` is public.
+    public var offset: Int {
+        let (product, overflow) = (max(page, 1) - 1).multipliedReportingOverflow(by: max(limit, 0))
+        return overflow ? Int.max : product
+    }
 }
 
 /// A page of a list with its total, in the camelCase services' shape.
