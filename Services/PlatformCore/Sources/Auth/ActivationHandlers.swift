@@ -81,6 +81,7 @@ struct ActivationHandlers {
         }
         let hash: String? = if let value = body.password { try await core.passwords.hash(value) } else { nil }
         let client = core.client(request, context)
+        let members = MemberRepository(database: core.database)
         let (user, session) = try await core.database.transaction { connection -> (User, StartedSession) in
             let record = try await core.singleUseTokens.consume(.activation, token: token, on: connection)
             guard record.userID == userID else { throw SingleUseTokenRepository.invalid }
@@ -89,10 +90,7 @@ struct ActivationHandlers {
             }
             try await core.users.activate(userID: userID, on: connection)
             if let workspaceID = record.workspaceID {
-                try await connection.query("""
-                    UPDATE memberships SET status = 'active', joined_at = COALESCE(joined_at, now()), updated_at = now()
-                    WHERE workspace_id = \(workspaceID) AND user_id = \(userID) AND status = 'invited'
-                    """, logger: core.database.logger)
+                try await members.activateInvited(workspaceID: workspaceID, userID: userID, on: connection)
             }
             let session = try await core.tokens.startSession(userID: userID, client: client, on: connection)
             guard let user = try await core.users.find(id: userID, on: connection) else { throw SingleUseTokenRepository.invalid }
@@ -114,10 +112,7 @@ struct ActivationHandlers {
         try v.validate()
         let workspaceID = body.workspaceId!, targetID = body.userId!
         _ = try await core.workspaceAccess(userID: caller.userID, workspaceID: workspaceID, permission: Permission.membersInvite)
-        let target = try await core.database.query("""
-            SELECT w.name FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
-            WHERE m.workspace_id = \(workspaceID) AND m.user_id = \(targetID) AND m.status <> 'removed'
-            """).first { try $0.decode(String.self) }
+        let target = try await MemberRepository(database: core.database).workspaceName(workspaceID: workspaceID, memberUserID: targetID)
         guard let workspaceName = target, let user = try await core.users.find(id: targetID) else { throw APIError.notFound("user") }
         guard user.status == User.Status.pending || !user.hasPassword else {
             throw APIError.conflict("already_active", "This account is already active.")

@@ -61,14 +61,9 @@ struct LoginHandlers {
         let email = EmailAddress.normalize(body.email!)
         let password = body.password!
         let lockout = core.settings.lockout
-        let database = core.database
+        let users = core.users
 
-        let account = try await database.query("""
-            SELECT u.id, c.user_id IS NOT NULL, COALESCE(c.locked_until > now(), false),
-                   GREATEST(0, CEIL(EXTRACT(EPOCH FROM (c.locked_until - now()))))::int8
-            FROM users u LEFT JOIN credentials c ON c.user_id = u.id
-            WHERE lower(u.email) = \(email)
-            """).first { try $0.decode((UUID, Bool, Bool, Int?).self) }
+        let account = try await users.loginAccount(email: email)
 
         guard let (userID, hasPassword, locked, lockedFor) = account, hasPassword else {
             try await core.passwords.verifyDecoy(password)
@@ -77,21 +72,14 @@ struct LoginHandlers {
         if locked { throw Self.locked(seconds: lockedFor ?? Int(lockout.duration)) }
 
         // Count this attempt (and lock at the limit) before checking the password.
-        let reserved = try await database.query("""
-            UPDATE credentials SET
-                failed_attempts = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_attempts + 1 END,
-                locked_until = CASE WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_attempts + 1 END) >= \(lockout.maxFailures)
-                                    THEN now() + make_interval(secs => \(lockout.duration)) ELSE NULL END
-            WHERE user_id = \(userID) AND (locked_until IS NULL OR locked_until <= now())
-            RETURNING password_hash, locked_until IS NOT NULL
-            """).first { try $0.decode((String, Bool).self) }
+        let reserved = try await users.reserveLoginAttempt(userID: userID, maxFailures: lockout.maxFailures, lockDuration: lockout.duration)
         guard let (hash, lockedNow) = reserved else {
             // Another attempt locked the account between our read and our update.
             throw Self.locked(seconds: Int(lockout.duration))
         }
 
         guard try await core.passwords.verify(password, against: hash) else {
-            try await database.query("UPDATE credentials SET last_failed_at = now() WHERE user_id = \(userID)")
+            try await users.recordFailedLogin(userID: userID)
             if lockedNow {
                 try await core.users.securityEvent("account_locked", userID: userID, ip: client.ip)
             }
@@ -100,11 +88,7 @@ struct LoginHandlers {
 
         // Success resets the counter; a hash made with older parameters is upgraded while we have the password.
         let newHash = core.passwords.needsRehash(hash) ? try await core.passwords.hash(password) : nil
-        try await database.query("""
-            UPDATE credentials SET failed_attempts = 0, locked_until = NULL,
-                password_hash = COALESCE(\(newHash), password_hash), updated_at = now()
-            WHERE user_id = \(userID)
-            """)
+        try await users.recordSuccessfulLogin(userID: userID, upgradedHash: newHash)
         guard let user = try await core.users.find(id: userID) else { throw Self.invalidCredentials }
         try Self.requireActive(user)
         return try await signIn(user, client: client)

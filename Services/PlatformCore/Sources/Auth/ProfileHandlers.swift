@@ -47,15 +47,8 @@ struct ProfileHandlers {
 
     func memberRecord(userID: UUID, workspaceID: UUID) async throws -> MemberRecord? {
         guard let access = try await core.access.resolve(userID: userID, companyID: workspaceID) else { return nil }
-        return try await core.database.query("""
-            SELECT m.id, w.name, m.role, m.status, m.title, m.department, m.joined_at
-            FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
-            WHERE m.workspace_id = \(workspaceID) AND m.user_id = \(userID)
-            """).first { row in
-            let (id, name, role, status, title, department, joined) = try row.decode((UUID, String, String, String, String?, String?, Date?).self)
-            return MemberRecord(id: id, workspaceId: workspaceID, workspaceName: name, role: role, status: status, title: title,
-                                department: department, joinedAt: joined, permissions: access.permissions, modules: access.modules)
-        }
+        return try await MemberRepository(database: core.database)
+            .record(workspaceID: workspaceID, userID: userID, permissions: access.permissions, modules: access.modules)
     }
 
     /// The editable profile fields. `avatar_url: null` clears the avatar (absent leaves it), which a
@@ -238,16 +231,13 @@ struct ProfileHandlers {
         } else {
             patch.email = nil
         }
-        let logger = core.logger
+        let members = MemberRepository(database: core.database)
         return try await core.database.transaction { connection in
             guard let user = try await core.users.update(userID: targetID, patch: patch, on: connection) else {
                 throw APIError.notFound("user")
             }
             if let role = body.role, role != scope.targetRole {
-                try await connection.query("""
-                    UPDATE memberships SET role = \(role), updated_at = now()
-                    WHERE workspace_id = \(scope.workspaceID) AND user_id = \(targetID) AND role <> 'owner'
-                    """, logger: logger)
+                try await members.setRole(workspaceID: scope.workspaceID, userID: targetID, role: role, on: connection)
                 try await core.workspaces.recordActivity(
                     workspaceID: scope.workspaceID, userID: caller.userID, actor: caller.actor, action: "member.role_changed",
                     entityType: "user", entityID: targetID.uuidString.lowercased(), description: "Role changed to \(role)", on: connection)

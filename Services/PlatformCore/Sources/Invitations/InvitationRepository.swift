@@ -182,4 +182,12 @@ struct InvitationRepository: Sendable {
             """, logger: logger)
         return true
     }
+
+    /// A pending invitation carries the role the person will get; a member's role change keeps it in step.
+    func setPendingRole(workspaceID: UUID, memberID: UUID, role: String, on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            UPDATE invitations SET role = \(role), updated_at = now()
+            WHERE workspace_id = \(workspaceID) AND membership_id = \(memberID) AND status = 'pending'
+            """, logger: logger)
+    }
 }

@@ -120,9 +120,7 @@ struct MemberHandlers {
 
     /// The workspace's recorded owner (`workspaces.owner_id`), whose role only an ownership transfer moves.
     private func isPrimaryOwner(_ member: Member, on connection: PostgresConnection) async throws -> Bool {
-        try await connection.query("""
-            SELECT 1 FROM workspaces WHERE id = \(member.workspaceId) AND owner_id = \(member.userId)
-            """, logger: core.database.logger).first { _ in true } ?? false
+        try await core.workspaces.isRecordedOwner(workspaceID: member.workspaceId, userID: member.userId, on: connection)
     }
 
     private func record(target: Member, patch: MemberRepository.Patch, by identity: Identity, on connection: PostgresConnection) async throws {
@@ -135,10 +133,8 @@ struct MemberHandlers {
         if let role = patch.role {
             try await log("member.role_changed", "Role of \(target.email) changed from \(target.role) to \(role)")
             // A pending invitation carries the role the person will get; keep it in step.
-            try await connection.query("""
-                UPDATE invitations SET role = \(role), updated_at = now()
-                WHERE workspace_id = \(target.workspaceId) AND membership_id = \(target.id) AND status = 'pending'
-                """, logger: core.database.logger)
+            try await InvitationRepository(logger: core.database.logger)
+                .setPendingRole(workspaceID: target.workspaceId, memberID: target.id, role: role, on: connection)
         }
         if let status = patch.status {
             if status == MembershipStatus.suspended {

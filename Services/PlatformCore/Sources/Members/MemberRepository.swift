@@ -129,4 +129,59 @@ struct MemberRepository: Sendable {
             RETURNING m.id
             """, logger: logger).first { _ in true } ?? false
     }
+
+    /// Activation (`POST /auth/activate`) of a link bound to a workspace also activates the user's
+    /// membership there if it is still `invited`; any other status is left alone.
+    func activateInvited(workspaceID: UUID, userID: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            UPDATE memberships SET status = 'active', joined_at = COALESCE(joined_at, now()), updated_at = now()
+            WHERE workspace_id = \(workspaceID) AND user_id = \(userID) AND status = 'invited'
+            """, logger: logger)
+    }
+
+    /// The workspace's name when the user has a membership there (any status but removed), else nil.
+    func workspaceName(workspaceID: UUID, memberUserID userID: UUID) async throws -> String? {
+        try await database.query("""
+            SELECT w.name FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
+            WHERE m.workspace_id = \(workspaceID) AND m.user_id = \(userID) AND m.status <> 'removed'
+            """).first { try $0.decode(String.self) }
+    }
+
+    /// The membership's status (any, removed included), locked FOR SHARE so a concurrent removal waits
+    /// until the caller's transaction ends (adding it to a team relies on it staying). nil: no such membership.
+    func lockStatus(workspaceID: UUID, memberID: UUID, on connection: PostgresConnection) async throws -> String? {
+        try await connection.query("""
+            SELECT status FROM memberships WHERE workspace_id = \(workspaceID) AND id = \(memberID) FOR SHARE
+            """, logger: logger).first { try $0.decode(String.self) }
+    }
+
+    /// The user's role in the workspace (membership not removed), else nil.
+    func role(workspaceID: UUID, userID: UUID) async throws -> String? {
+        try await database.query("""
+            SELECT role FROM memberships WHERE workspace_id = \(workspaceID) AND user_id = \(userID) AND status <> 'removed'
+            """).first { try $0.decode(String.self) }
+    }
+
+    /// The user's membership as `/auth/me?workspace_id=` shows it, with the permissions and modules the
+    /// caller already resolved for it. nil: no membership in that workspace.
+    func record(workspaceID: UUID, userID: UUID, permissions: [String], modules: [String]) async throws -> MemberRecord? {
+        try await database.query("""
+            SELECT m.id, w.name, m.role, m.status, m.title, m.department, m.joined_at
+            FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
+            WHERE m.workspace_id = \(workspaceID) AND m.user_id = \(userID)
+            """).first { row in
+            let (id, name, role, status, title, department, joined) = try row.decode((UUID, String, String, String, String?, String?, Date?).self)
+            return MemberRecord(id: id, workspaceId: workspaceID, workspaceName: name, role: role, status: status, title: title,
+                                department: department, joinedAt: joined, permissions: permissions, modules: modules)
+        }
+    }
+
+    /// Sets the user's role in the workspace (`PUT /auth/{user_id}`); an owner's membership is left as it
+    /// is (the owner's role changes only through an ownership transfer).
+    func setRole(workspaceID: UUID, userID: UUID, role: String, on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            UPDATE memberships SET role = \(role), updated_at = now()
+            WHERE workspace_id = \(workspaceID) AND user_id = \(userID) AND role <> 'owner'
+            """, logger: logger)
+    }
 }

@@ -46,14 +46,13 @@ struct TeamMemberHandlers {
         let memberID = body.member!
         let role = body.role ?? TeamRole.member
         let teams = self.teams
+        let members = MemberRepository(database: core.database)
         let added = try await core.database.transaction { connection in
             guard let team = try await teams.find(workspaceID: scope.companyID, teamID: teamID, on: connection) else {
                 throw APIError.notFound("team")
             }
             // Lock the membership so a concurrent removal cannot slip between this check and the insert.
-            let status = try await connection.query("""
-                SELECT status FROM memberships WHERE workspace_id = \(scope.companyID) AND id = \(memberID) FOR SHARE
-                """, logger: core.database.logger).first { try $0.decode(String.self) }
+            let status = try await members.lockStatus(workspaceID: scope.companyID, memberID: memberID, on: connection)
             guard let status, [MembershipStatus.active, MembershipStatus.invited].contains(status) else {
                 throw APIError.validation(field: "member_id", code: "not_an_eligible_member",
                                           message: "Only active or invited members of this workspace can join a team.")

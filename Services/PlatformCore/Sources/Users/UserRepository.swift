@@ -93,6 +93,11 @@ public struct UserRepository: Sendable {
             """, logger: logger)
     }
 
+    /// Platform staff (`users.is_superuser`, never granted through the API); false for an unknown user.
+    func isSuperuser(userID: UUID) async throws -> Bool {
+        try await database.query("SELECT is_superuser FROM users WHERE id = \(userID)").first { try $0.decode(Bool.self) } ?? false
+    }
+
     public func recordLogin(userID: UUID) async throws {
         try await database.query("UPDATE users SET last_login_at = now() WHERE id = \(userID)")
     }

@@ -56,9 +56,7 @@ struct MemberPasswordResetHandlers {
         let workspaceID = try context.parameters.uuid("workspace_id", what: "workspace")
         let userID = try context.parameters.userID()
         let access = try await core.workspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: Permission.membersUpdate)
-        let role = try await core.database.query("""
-            SELECT role FROM memberships WHERE workspace_id = \(workspaceID) AND user_id = \(userID) AND status <> 'removed'
-            """).first { try $0.decode(String.self) }
+        let role = try await MemberRepository(database: core.database).role(workspaceID: workspaceID, userID: userID)
         guard let role, let user = try await core.users.find(id: userID) else { throw APIError.notFound("user") }
         try Role.require(access.role, atLeast: role, "You can only reset passwords of members with the same or a lower role.")
         if identity.actor != nil {

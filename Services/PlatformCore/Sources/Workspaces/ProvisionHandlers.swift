@@ -38,8 +38,7 @@ struct ProvisionHandlers {
     /// (Stripe, or recorded as `local` without one).
     @Sendable func provision(_ request: Request, context: PlatformRequestContext) async throws -> ProvisionedWorkspace {
         let identity = try context.requireIdentity()
-        let isSuperuser = try await core.database.query("SELECT is_superuser FROM users WHERE id = \(identity.userID)")
-            .first { try $0.decode(Bool.self) } ?? false
+        let isSuperuser = try await core.users.isSuperuser(userID: identity.userID)
         guard isSuperuser, identity.actor == nil else {
             throw APIError.forbidden("superuser_required", "Only platform staff can provision workspaces.")
         }

@@ -127,6 +127,14 @@ public struct WorkspaceRepository: Sendable {
         return try await database.query(query).first(Workspace.init(row:))
     }
 
+    /// Whether the user is the workspace's recorded owner (`workspaces.owner_id`), whose role only an
+    /// ownership transfer moves.
+    func isRecordedOwner(workspaceID: UUID, userID: UUID, on connection: PostgresConnection) async throws -> Bool {
+        try await connection.query("""
+            SELECT 1 FROM workspaces WHERE id = \(workspaceID) AND owner_id = \(userID)
+            """, logger: logger).first { _ in true } ?? false
+    }
+
     /// The workspaces where the user's membership is not removed, oldest first.
     public func memberships(userID: UUID) async throws -> [WorkspaceMembershipSummary] {
         try await database.query("""
