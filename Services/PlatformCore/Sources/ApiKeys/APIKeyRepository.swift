@@ -191,3 +191,46 @@ public struct APIKeyRepository: Sendable {
             """, logger: logger).first { try $0.decode(UUID.self) } != nil
     }
 }
+
+// MARK: Authentication (`APIKeyAuthenticator`)
+
+extension APIKeyRepository {
+    /// A key found by its digest, with what authentication checks.
+    struct AuthenticationCandidate: Sendable {
+        var id: UUID
+        var workspaceID: UUID
+        var name: String
+        var scopes: [String]
+        var keyHash: Data
+        var enabled: Bool
+        var revoked: Bool
+        var expired: Bool
+        var workspaceActive: Bool
+        /// `last_used_at` is older than a minute (or unset): worth writing again.
+        var lastUsedStale: Bool
+        /// The workspace's enabled modules, in catalog order.
+        var modules: [String]
+    }
+
+    func authenticationCandidate(keyHash hash: Data) async throws -> AuthenticationCandidate? {
+        try await database.query("""
+            SELECT k.id, k.workspace_id, k.name, k.scopes, k.key_hash, k.enabled, k.revoked_at IS NOT NULL,
+                   COALESCE(k.expires_at <= now(), false), w.status = 'active',
+                   k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute',
+                   ARRAY(SELECT ms.module FROM module_settings ms JOIN modules mo ON mo.name = ms.module
+                         WHERE ms.workspace_id = k.workspace_id AND ms.enabled ORDER BY mo.sort_order)
+            FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id
+            WHERE k.key_hash = \(hash)
+            """).first { row in
+            let (id, workspaceID, name, scopes, storedHash, enabled, revoked, expired, workspaceActive, stale, modules) =
+                try row.decode((UUID, UUID, String, [String], Data, Bool, Bool, Bool, Bool, Bool, [String]).self)
+            return AuthenticationCandidate(id: id, workspaceID: workspaceID, name: name, scopes: scopes, keyHash: storedHash,
+                                           enabled: enabled, revoked: revoked, expired: expired, workspaceActive: workspaceActive,
+                                           lastUsedStale: stale, modules: modules)
+        }
+    }
+
+    func touchLastUsed(workspaceID: UUID, id: UUID) async throws {
+        try await database.query("UPDATE api_keys SET last_used_at = now() WHERE workspace_id = \(workspaceID) AND id = \(id)")
+    }
+}

@@ -38,16 +38,9 @@ public struct APIKeyAuthenticator: Sendable {
     public func authenticate(_ key: String) async throws -> APIKeyAuthentication {
         guard APIKeySecret.looksValid(key) else { throw Self.invalid }
         let hash = OpaqueToken.hash(key)
-        let row = try await database.query("""
-            SELECT k.id, k.workspace_id, k.name, k.scopes, k.key_hash, k.enabled, k.revoked_at IS NOT NULL,
-                   COALESCE(k.expires_at <= now(), false), w.status = 'active',
-                   k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute',
-                   ARRAY(SELECT ms.module FROM module_settings ms JOIN modules mo ON mo.name = ms.module
-                         WHERE ms.workspace_id = k.workspace_id AND ms.enabled ORDER BY mo.sort_order)
-            FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id
-            WHERE k.key_hash = \(hash)
-            """).first { row in
-            try row.decode((UUID, UUID, String, [String], Data, Bool, Bool, Bool, Bool, Bool, [String]).self)
+        let row = try await APIKeyRepository(database: database).authenticationCandidate(keyHash: hash).map {
+            ($0.id, $0.workspaceID, $0.name, $0.scopes, $0.keyHash, $0.enabled, $0.revoked, $0.expired, $0.workspaceActive,
+             $0.lastUsedStale, $0.modules)
         }
         // The lookup is by digest; comparing the digests again in constant time costs nothing and keeps
         // the check independent of how the index compares bytes.
@@ -59,7 +52,7 @@ public struct APIKeyAuthenticator: Sendable {
         if expired { throw APIError.unauthenticated("api_key_expired", "The API key has expired.") }
         if !workspaceActive { throw APIError.unauthenticated("api_key_workspace_disabled", "The API key's workspace is disabled.") }
         if stale {
-            try await database.query("UPDATE api_keys SET last_used_at = now() WHERE workspace_id = \(workspaceID) AND id = \(id)")
+            try await APIKeyRepository(database: database).touchLastUsed(workspaceID: workspaceID, id: id)
         }
         return APIKeyAuthentication(keyId: id, workspaceId: workspaceID, name: name, scopes: scopes, modules: modules)
     }

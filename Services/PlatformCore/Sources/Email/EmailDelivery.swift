@@ -21,9 +21,7 @@ struct SMTPEmailHandler: OutboxHandler {
         } catch MailError.rejected(let code, let reason) {
             throw PermanentDeliveryFailure("SMTP \(code): \(reason)")
         }
-        try await database.query("""
-            UPDATE outbox SET payload = payload || '{"text": "", "links": {}}'::jsonb WHERE id = \(message.id)
-            """)
+        try await OutboxEmailRepository(database: database, smtpConfigured: true).eraseContent(of: message.id)
     }
 }
 
@@ -63,38 +61,4 @@ public struct OutboxEmailList: ResponseEncodable, Sendable {
     public var items: [OutboxEmail]
     public var total: Int
     public var deliveryMode: String
-}
-
-/// Reads the e-mail outbox, newest first.
-struct OutboxEmailRepository: Sendable {
-    let database: Database
-    let smtpConfigured: Bool
-
-    func list(to recipient: String?, kind: String?, limit: Int) async throws -> OutboxEmailList {
-        let recipient = recipient.map(EmailAddress.normalize)
-        let rows = try await database.query("""
-            SELECT id, company_id, payload::text, attempts, last_error, created_at, delivered_at, dead_at IS NOT NULL,
-                   count(*) OVER ()
-            FROM outbox
-            WHERE topic = 'email'
-              AND (\(recipient)::text IS NULL OR lower(payload ->> 'to') = \(recipient))
-              AND (\(kind)::text IS NULL OR payload ->> 'kind' = \(kind))
-            ORDER BY created_at DESC
-            LIMIT \(limit)
-            """)
-        var total = 0
-        var items: [OutboxEmail] = []
-        let mode = smtpConfigured ? "smtp" : "local"
-        for try await row in rows {
-            let (id, company, payload, attempts, lastError, created, delivered, dead, count) =
-                try row.decode((UUID, UUID?, String, Int, String?, Date, Date?, Bool, Int).self)
-            total = count
-            let email = try JSONCoding.decoder.decode(EmailMessage.self, from: Data(payload.utf8))
-            let status = dead ? "failed" : delivered == nil ? "pending" : (smtpConfigured ? "delivered" : "kept_locally")
-            items.append(OutboxEmail(id: id, workspaceId: company, to: email.to, subject: email.subject, text: email.text,
-                                     kind: email.kind, links: email.links, status: status, attempts: attempts,
-                                     lastError: lastError, createdAt: created, deliveredAt: delivered))
-        }
-        return OutboxEmailList(items: items, total: total, deliveryMode: mode)
-    }
 }

@@ -62,11 +62,8 @@ struct InvitationAcceptance: Sendable {
 
     func details(token: String) async throws -> InvitationDetails {
         let (_, invitation, user) = try await open(token)
-        let row = try await core.database.query("""
-            SELECT w.name, w.logo_url, s.full_name, s.email
-            FROM workspaces w LEFT JOIN users s ON s.id = \(invitation.invitedBy)
-            WHERE w.id = \(invitation.workspaceId) AND w.status = 'active'
-            """).first { try $0.decode((String, String?, String?, String?).self) }
+        let row = try await InvitationPartiesRepository(database: core.database)
+            .workspaceAndSender(workspaceID: invitation.workspaceId, senderID: invitation.invitedBy)
         guard let (name, logo, senderName, senderEmail) = row else { throw SingleUseTokenRepository.invalid }
         return InvitationDetails(
             valid: true, invitationId: invitation.id, workspace: InvitedWorkspace(id: invitation.workspaceId, name: name, logoUrl: logo),
@@ -107,13 +104,8 @@ struct InvitationAcceptance: Sendable {
                 try await core.users.setPassword(userID: user.id, hash: hash, on: connection)
             }
             // Only an e-mailed link proves the address; a copied one merely activates the account.
-            try await connection.query("""
-                UPDATE users SET status = CASE WHEN status = 'pending' THEN 'active' ELSE status END,
-                    email_verified_at = CASE WHEN \(invitation.delivery == InvitationDelivery.email.rawValue)
-                                             THEN COALESCE(email_verified_at, now()) ELSE email_verified_at END,
-                    full_name = COALESCE(\(name), full_name), updated_at = now()
-                WHERE id = \(user.id)
-                """, logger: core.database.logger)
+            try await core.users.activateInvitee(userID: user.id, verifyEmail: invitation.delivery == InvitationDelivery.email.rawValue,
+                                                 fullName: name, on: connection)
             try await core.workspaces.recordActivity(
                 workspaceID: workspaceID, userID: user.id, action: "member.joined", entityType: "member",
                 entityID: invitation.memberId?.uuidString.lowercased(),

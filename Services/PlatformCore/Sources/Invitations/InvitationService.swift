@@ -110,10 +110,8 @@ struct InvitationService: Sendable {
         let invitation = try await repository.savePending(workspaceID: workspaceID, membership: membership, role: membership.role,
                                                           invitedBy: inviter.userID, tokenID: issued.id, delivery: delivery, on: connection)
         if delivery == .email {
-            let names = try await connection.query("""
-                SELECT w.name, COALESCE(u.full_name, u.email) FROM workspaces w, users u
-                WHERE w.id = \(workspaceID) AND u.id = \(inviter.userID)
-                """, logger: core.database.logger).first { try $0.decode((String, String).self) }
+            let names = try await InvitationPartiesRepository(database: core.database)
+                .workspaceAndInviterNames(workspaceID: workspaceID, inviterID: inviter.userID, on: connection)
             let days = max(1, Int((ttl / 86_400).rounded()))
             try await core.outbox.enqueue(core.emails.invitation(to: membership.email, inviter: names?.1, workspaceName: names?.0 ?? "Kisum",
                                                                  token: issued.token, days: days),

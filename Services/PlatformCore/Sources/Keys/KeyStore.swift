@@ -63,21 +63,16 @@ public actor KeyStore: VerificationKeySource {
     @discardableResult
     public func rotate() async throws -> String {
         let sealer = self.sealer
-        let logger = database.logger
+        let keys = SigningKeyRepository(database: database)
         let kid = try await database.transaction { connection -> String in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
-            try await connection.query("""
-                UPDATE signing_keys SET status = 'retired', retired_at = now() WHERE status = 'active'
-                """, logger: logger)
-            let promoted = try await connection.query("""
-                UPDATE signing_keys SET status = 'active', activated_at = now() WHERE status = 'standby' RETURNING kid
-                """, logger: logger).first { try $0.decode(String.self) }
+            try await keys.lockKeyChanges(on: connection)
+            try await keys.retireActiveKey(on: connection)
+            let promoted = try await keys.promoteStandbyKey(on: connection)
             if promoted == nil {
-                try await Self.insertKey(status: "active", connection: connection, sealer: sealer, logger: logger)
+                try await Self.insertKey(status: "active", connection: connection, sealer: sealer, keys: keys)
             }
-            try await Self.insertKey(status: "standby", connection: connection, sealer: sealer, logger: logger)
-            return try await connection.query("SELECT kid FROM signing_keys WHERE status = 'active'", logger: logger)
-                .first { try $0.decode(String.self) } ?? ""
+            try await Self.insertKey(status: "standby", connection: connection, sealer: sealer, keys: keys)
+            return try await keys.activeKID(on: connection) ?? ""
         }
         _ = try await reload()
         return kid
@@ -103,25 +98,24 @@ public actor KeyStore: VerificationKeySource {
         return value
     }
 
-    private static let lockKey: Int64 = 0x6B69_7375_6D6B_6579 // "kisumkey"
-
     private static func load(database: Database, sealer: Sealer, retiredGrace: TimeInterval) async throws -> Loaded {
         let logger = database.logger
+        let keys = SigningKeyRepository(database: database)
         let rows = try await database.transaction { connection -> [(String, String, Data, Data)] in
-            var rows = try await selectPublished(connection, retiredGrace: retiredGrace, logger: logger)
+            var rows = try await keys.publishedKeys(retiredGrace: retiredGrace, on: connection)
             if !rows.contains(where: { $0.1 == "active" }) || !rows.contains(where: { $0.1 == "standby" }) {
                 // First start (or a standby used up by a rotation that crashed): create what is missing,
                 // once, even when several replicas start together.
-                try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
-                rows = try await selectPublished(connection, retiredGrace: retiredGrace, logger: logger)
+                try await keys.lockKeyChanges(on: connection)
+                rows = try await keys.publishedKeys(retiredGrace: retiredGrace, on: connection)
                 if !rows.contains(where: { $0.1 == "active" }) {
-                    try await insertKey(status: "active", connection: connection, sealer: sealer, logger: logger)
+                    try await insertKey(status: "active", connection: connection, sealer: sealer, keys: keys)
                     logger.notice("created the first active signing key")
                 }
                 if !rows.contains(where: { $0.1 == "standby" }) {
-                    try await insertKey(status: "standby", connection: connection, sealer: sealer, logger: logger)
+                    try await insertKey(status: "standby", connection: connection, sealer: sealer, keys: keys)
                 }
-                rows = try await selectPublished(connection, retiredGrace: retiredGrace, logger: logger)
+                rows = try await keys.publishedKeys(retiredGrace: retiredGrace, on: connection)
             }
             return rows
         }
@@ -141,29 +135,13 @@ public actor KeyStore: VerificationKeySource {
         return Loaded(signing: signing, published: published, jwks: JWKS(keys: jwks), loadedAt: .now)
     }
 
-    private static func selectPublished(_ connection: PostgresConnection, retiredGrace: TimeInterval, logger: Logger)
-        async throws -> [(String, String, Data, Data)]
-    {
-        try await connection.query("""
-            SELECT kid, status, public_key, private_key_sealed FROM signing_keys
-            WHERE status IN ('active', 'standby')
-               OR (status = 'retired' AND retired_at > now() - make_interval(secs => \(retiredGrace)))
-            ORDER BY CASE status WHEN 'active' THEN 0 WHEN 'standby' THEN 1 ELSE 2 END, created_at DESC
-            """, logger: logger).collect { row in
-            let (kid, status, publicKey, sealed) = try row.decode((String, String, Data, Data).self)
-            return (kid, status, publicKey, sealed)
-        }
-    }
-
-    private static func insertKey(status: String, connection: PostgresConnection, sealer: Sealer, logger: Logger) async throws {
+    /// Generates a key pair and stores it with its private half sealed.
+    private static func insertKey(status: String, connection: PostgresConnection, sealer: Sealer, keys: SigningKeyRepository) async throws {
         let key = P256.Signing.PrivateKey()
         let kid = OpaqueToken.generate(bytes: 12)
         let sealed = try sealer.seal(key.rawRepresentation, context: "signing-key:\(kid)")
         let publicKey = key.publicKey.rawRepresentation
-        try await connection.query("""
-            INSERT INTO signing_keys (kid, status, public_key, private_key_sealed, activated_at)
-            VALUES (\(kid), \(status), \(publicKey), \(sealed), CASE WHEN \(status) = 'active' THEN now() END)
-            """, logger: logger)
+        try await keys.insertKey(kid: kid, status: status, publicKey: publicKey, sealedPrivateKey: sealed, on: connection)
     }
 
     enum KeyStoreError: Error { case noActiveKey }

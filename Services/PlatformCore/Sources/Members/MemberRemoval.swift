@@ -38,7 +38,7 @@ public struct RemovalSummary: ResponseEncodable, Sendable {
 /// higher role (403 `insufficient_role`).
 struct MemberRemoval: Sendable {
     let core: PlatformServices
-    var logger: Logger { core.logger }
+    var repository: MemberRemovalRepository { MemberRemovalRepository(database: core.database) }
 
     enum UserDeletion: Sendable {
         /// The account always stays (`DELETE /members/{member_id}`).
@@ -63,7 +63,7 @@ struct MemberRemoval: Sendable {
 
     func remove(workspaceID: UUID, memberID: UUID, caller: Identity, callerRole: String, deletion: UserDeletion) async throws -> RemovalSummary {
         let (summary, avatarKey) = try await core.database.transaction { connection -> (RemovalSummary, String?) in
-            guard let target = try await lock(workspaceID: workspaceID, memberID: memberID, on: connection) else {
+            guard let target = try await repository.lockTarget(workspaceID: workspaceID, memberID: memberID, on: connection) else {
                 throw APIError.notFound("member")
             }
             if target.userID == caller.userID { throw MemberPolicy.cannotRemoveSelf }
@@ -72,7 +72,7 @@ struct MemberRemoval: Sendable {
 
             // Lock the account before counting its other workspaces: two workspaces removing the same person
             // at once then see each other's result, and the second one deletes the orphaned account.
-            try await connection.query("SELECT 1 FROM users WHERE id = \(target.userID) FOR UPDATE", logger: logger)
+            try await repository.lockUser(target.userID, on: connection)
             let others = try await otherWorkspaces(of: target.userID, besides: workspaceID, on: connection)
             let deletesUser: Bool
             switch deletion {
@@ -95,19 +95,13 @@ struct MemberRemoval: Sendable {
                                          message: "")
             if target.status == MembershipStatus.invited {
                 (summary.invitationsCancelled, summary.tokensRevoked) = try await cancelInvitation(target, workspaceID: workspaceID, on: connection)
-                try await connection.query("""
-                    DELETE FROM memberships WHERE workspace_id = \(workspaceID) AND id = \(target.memberID)
-                    """, logger: logger)
+                try await repository.deleteMembership(workspaceID: workspaceID, memberID: target.memberID, on: connection)
                 summary.outcome = "invitation_cancelled"
                 summary.message = "The invitation of \(target.email) was cancelled."
             } else {
-                summary.teamMembershipsRemoved = try await connection.query("""
-                    DELETE FROM team_members WHERE workspace_id = \(workspaceID) AND membership_id = \(target.memberID) RETURNING team_id
-                    """, logger: logger).collect { _ in 1 }.count
-                try await connection.query("""
-                    UPDATE memberships SET status = 'removed', removed_at = now(), updated_at = now()
-                    WHERE workspace_id = \(workspaceID) AND id = \(target.memberID)
-                    """, logger: logger)
+                summary.teamMembershipsRemoved = try await repository.removeFromTeams(workspaceID: workspaceID, memberID: target.memberID,
+                                                                                      on: connection)
+                try await repository.markMembershipRemoved(workspaceID: workspaceID, memberID: target.memberID, on: connection)
                 summary.outcome = "membership_removed"
                 summary.message = "\(target.email) was removed from the workspace."
             }
@@ -116,7 +110,7 @@ struct MemberRemoval: Sendable {
                 action: target.status == MembershipStatus.invited ? "member.invitation_cancelled" : "member.removed",
                 entityType: "member", entityID: target.memberID.uuidString.lowercased(), description: summary.message, on: connection)
             if deletesUser {
-                try await connection.query("DELETE FROM users WHERE id = \(target.userID)", logger: logger)
+                try await repository.deleteUser(target.userID, on: connection)
                 summary.userDeleted = true
                 summary.message += " Their account was deleted, as it belonged to no other workspace."
                 try await core.workspaces.recordActivity(
@@ -131,48 +125,20 @@ struct MemberRemoval: Sendable {
         return summary
     }
 
-    private func lock(workspaceID: UUID, memberID: UUID, on connection: PostgresConnection) async throws -> Target? {
-        try await connection.query("""
-            SELECT m.id, m.user_id, u.email, m.role, m.status, u.is_superuser, u.avatar_key, w.owner_id = m.user_id
-            FROM memberships m JOIN users u ON u.id = m.user_id JOIN workspaces w ON w.id = m.workspace_id
-            WHERE m.workspace_id = \(workspaceID) AND m.id = \(memberID) AND m.status <> 'removed'
-            FOR UPDATE OF m
-            """, logger: logger).first { row in
-            let (id, userID, email, role, status, superuser, avatarKey, recordedOwner) =
-                try row.decode((UUID, UUID, String, String, String, Bool, String?, Bool).self)
-            return Target(memberID: id, userID: userID, email: email, role: role, status: status, isSuperuser: superuser,
-                          avatarKey: avatarKey, isRecordedOwner: recordedOwner)
-        }
-    }
-
     /// Workspaces the person still belongs to besides this one (see `OffboardingRepository.accountFactsQuery`).
     func otherWorkspaces(of userID: UUID, besides workspaceID: UUID, on connection: PostgresConnection) async throws -> Int {
-        try await connection.query(OffboardingRepository.accountFactsQuery(userID: userID, besides: workspaceID), logger: logger)
-            .first { try $0.decode((Int, Bool).self).0 } ?? 0
+        try await repository.otherWorkspaces(of: userID, besides: workspaceID, on: connection)
     }
 
     /// Cancels the person's pending invitation(s) to this workspace — detached from the membership first, so
     /// deleting the membership does not cascade them away — and revokes their unused invitation and
     /// activation links for this workspace. Returns (invitations cancelled, tokens revoked).
     private func cancelInvitation(_ target: Target, workspaceID: UUID, on connection: PostgresConnection) async throws -> (Int, Int) {
-        let cancelled = try await connection.query("""
-            UPDATE invitations SET status = 'cancelled', cancelled_at = now(), updated_at = now()
-            WHERE workspace_id = \(workspaceID) AND status = 'pending'
-              AND (membership_id = \(target.memberID) OR user_id = \(target.userID) OR lower(email) = lower(\(target.email)))
-            RETURNING id
-            """, logger: logger).collect { _ in 1 }.count
-        try await connection.query("""
-            UPDATE invitations SET membership_id = NULL WHERE workspace_id = \(workspaceID) AND membership_id = \(target.memberID)
-            """, logger: logger)
-        let revoked = try await connection.query("""
-            UPDATE single_use_tokens SET revoked_at = now()
-            WHERE workspace_id = \(workspaceID) AND kind IN ('invitation', 'activation')
-              AND used_at IS NULL AND revoked_at IS NULL
-              AND (user_id = \(target.userID) OR lower(email) = lower(\(target.email))
-                   OR id IN (SELECT token_id FROM invitations WHERE workspace_id = \(workspaceID) AND token_id IS NOT NULL
-                             AND (user_id = \(target.userID) OR lower(email) = lower(\(target.email)))))
-            RETURNING id
-            """, logger: logger).collect { _ in 1 }.count
+        let cancelled = try await repository.cancelPendingInvitations(workspaceID: workspaceID, memberID: target.memberID,
+                                                                      userID: target.userID, email: target.email, on: connection)
+        try await repository.detachInvitations(workspaceID: workspaceID, memberID: target.memberID, on: connection)
+        let revoked = try await repository.revokeInvitationLinks(workspaceID: workspaceID, userID: target.userID, email: target.email,
+                                                                 on: connection)
         return (cancelled, revoked)
     }
 }

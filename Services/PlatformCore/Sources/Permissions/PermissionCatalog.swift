@@ -48,10 +48,9 @@ public struct PermissionCatalog: Sendable {
 
     /// Loads both catalogs (two small queries).
     public static func load(_ database: Database) async throws -> PermissionCatalog {
-        let permissions = try await database.query("""
-            SELECT name, module, resource, action, description, owner_only FROM permissions ORDER BY sort_order
-            """).collect(CatalogPermission.init(row:))
-        let modules = try await database.query("SELECT name FROM modules ORDER BY sort_order").collect { try $0.decode(String.self) }
+        let repository = PermissionCatalogRepository(database: database)
+        let permissions = try await repository.permissions()
+        let modules = try await repository.moduleNames()
         return PermissionCatalog(permissions: permissions, modules: modules)
     }
 }

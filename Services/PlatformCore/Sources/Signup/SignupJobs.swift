@@ -14,6 +14,7 @@ import PostgresNIO
 struct SignupJobs: Sendable {
     let core: PlatformServices
     var staleAfter: TimeInterval = 300
+    var repository: SignupJobRepository { SignupJobRepository(database: core.database) }
 
     struct State: Sendable, Equatable {
         var status: String
@@ -40,7 +41,7 @@ struct SignupJobs: Sendable {
 
     func create() async throws -> UUID {
         let id = UUID()
-        try await core.database.query("INSERT INTO signup_jobs (id) VALUES (\(id))")
+        try await repository.create(id: id)
         return id
     }
 
@@ -64,11 +65,7 @@ struct SignupJobs: Sendable {
 
     func update(_ id: UUID, status: String, step: SignupStep) async {
         do {
-            try await core.database.query("""
-                UPDATE signup_jobs SET status = \(status), progress = \(step.progress), current_step = \(step.rawValue),
-                    message = \(step.message), updated_at = now()
-                WHERE id = \(id)
-                """)
+            try await repository.recordProgress(id, status: status, step: step)
         } catch {
             core.logger.warning("signup job progress not recorded", metadata: ["job_id": "\(id)"])
         }
@@ -80,42 +77,21 @@ struct SignupJobs: Sendable {
                              workspaceName: result.workspace.name)
         let sealed = try Sealer(key: core.settings.signingKeyEncryptionKey)
             .seal(try JSONCoding.encoder.encode(payload), context: "signup-job:\(id)")
-        try await core.database.query("""
-            UPDATE signup_jobs SET status = 'COMPLETED', progress = 100, current_step = 'completed',
-                message = 'Your workspace is ready', user_id = \(result.user.id), workspace_id = \(result.workspace.id),
-                workspace_name = \(result.workspace.name), result_sealed = \(sealed), updated_at = now()
-            WHERE id = \(id)
-            """)
+        try await repository.markCompleted(id, userID: result.user.id, workspaceID: result.workspace.id,
+                                           workspaceName: result.workspace.name, sealedResult: sealed)
     }
 
     private func fail(_ id: UUID, code: String, message: String) async {
-        _ = try? await core.database.query("""
-            UPDATE signup_jobs SET status = 'FAILED', current_step = 'failed', error_code = \(code), message = \(message), updated_at = now()
-            WHERE id = \(id)
-            """)
+        try? await repository.markFailed(id, code: code, message: message)
     }
 
     func state(_ id: UUID) async throws -> State? {
-        try await core.database.query("""
-            SELECT status, progress, current_step, message, error_code, workspace_id, workspace_name, result_sealed IS NOT NULL,
-                   status IN ('PENDING', 'RUNNING') AND updated_at < now() - make_interval(secs => \(staleAfter))
-            FROM signup_jobs WHERE id = \(id)
-            """).first { row in
-            let (status, progress, step, message, code, workspace, name, hasResult, stale) =
-                try row.decode((String, Int, String, String?, String?, UUID?, String?, Bool, Bool).self)
-            return State(status: status, progress: progress, currentStep: step, message: message, errorCode: code, workspaceID: workspace,
-                         workspaceName: name, hasResult: hasResult, stale: stale)
-        }
+        try await repository.state(id, staleAfter: staleAfter)
     }
 
     /// Hands out the sealed tokens exactly once (the UPDATE claims and erases them atomically).
     func claimResult(_ id: UUID) async throws -> Result? {
-        let sealed = try await core.database.query("""
-            UPDATE signup_jobs j SET result_sealed = NULL, result_delivered_at = now()
-            FROM (SELECT id, result_sealed FROM signup_jobs WHERE id = \(id) AND result_sealed IS NOT NULL FOR UPDATE) previous
-            WHERE j.id = previous.id
-            RETURNING previous.result_sealed
-            """).first { try $0.decode(Data.self) }
+        let sealed = try await repository.claimSealedResult(id)
         guard let sealed else { return nil }
         let plain = try Sealer(key: core.settings.signingKeyEncryptionKey).open(sealed, context: "signup-job:\(id)")
         return try JSONCoding.decoder.decode(Result.self, from: plain)

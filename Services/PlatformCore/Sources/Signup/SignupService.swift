@@ -144,14 +144,8 @@ struct SignupService {
             await progress(.seedingPermissions)
             try await core.workspaces.seedDefaults(workspaceID: workspace.id, on: connection)
             await progress(.linkingSubscription)
-            do {
-                try await connection.query("""
-                    INSERT INTO payment_invite_redemptions (code, email, workspace_id, user_id)
-                    VALUES (\(invite.code), \(invite.email), \(workspace.id), \(user.id))
-                    """, logger: core.database.logger)
-            } catch where error.postgresViolation?.sqlState == "23505" {
-                throw APIError.conflict("invite_used", "This invite was already used to create a workspace.")
-            }
+            try await PaymentInviteRepository(database: core.database).recordRedemption(
+                code: invite.code, email: invite.email, workspaceID: workspace.id, userID: user.id, on: connection)
             let started = StartedSubscription(
                 provider: "stripe", status: StripeBillingProvider.status(invite.subscriptionStatus ?? "active"),
                 customerID: invite.customerID, subscriptionID: invite.subscriptionID, checkoutSessionID: invite.code,
@@ -191,7 +185,7 @@ struct SignupService {
     }
 
     func isRedeemed(_ code: String) async throws -> Bool {
-        try await core.database.query("SELECT 1 FROM payment_invite_redemptions WHERE code = \(code)").first { _ in true } ?? false
+        try await PaymentInviteRepository(database: core.database).isRedeemed(code)
     }
 
     /// A confirmation link for the new address (the account works at once; the link verifies the e-mail).

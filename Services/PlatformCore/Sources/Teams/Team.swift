@@ -19,12 +19,6 @@ public struct Team: ResponseEncodable, Sendable, Equatable {
     public var createdAt: Date
     public var updatedAt: Date
 
-    /// `t` = teams; the count is a correlated subquery so a list stays one query.
-    static let columns = """
-        t.id, t.workspace_id, t.name, t.description, t.parent_team_id, t.color, t.is_active, t.created_by, t.created_at, t.updated_at,
-        (SELECT count(*) FROM team_members tm WHERE tm.workspace_id = t.workspace_id AND tm.team_id = t.id) AS member_count
-        """
-
     init(row: PostgresRow) throws {
         let r = row.makeRandomAccess()
         id = try r["id"].decode(UUID.self)

@@ -33,7 +33,7 @@ struct TeamRepository: Sendable {
             SELECT c.total, p.*
             FROM (SELECT count(*) AS total FROM filtered) c
             LEFT JOIN LATERAL (
-                SELECT \(unescaped: Team.columns) FROM filtered t ORDER BY lower(t.name), t.id LIMIT \(filter.limit) OFFSET \(filter.skip)
+                SELECT \(unescaped: Self.columns) FROM filtered t ORDER BY lower(t.name), t.id LIMIT \(filter.limit) OFFSET \(filter.skip)
             ) p ON true
             """)
         var total = 0
@@ -47,7 +47,7 @@ struct TeamRepository: Sendable {
     }
 
     func find(workspaceID: UUID, teamID: UUID, on connection: PostgresConnection? = nil) async throws -> Team? {
-        let query: PostgresQuery = "SELECT \(unescaped: Team.columns) FROM teams t WHERE t.workspace_id = \(workspaceID) AND t.id = \(teamID)"
+        let query: PostgresQuery = "SELECT \(unescaped: Self.columns) FROM teams t WHERE t.workspace_id = \(workspaceID) AND t.id = \(teamID)"
         let team: Team?
         if let connection {
             team = try await connection.query(query, logger: logger).first(Team.init(row:))
@@ -225,4 +225,12 @@ struct TeamRepository: Sendable {
             RETURNING team_id
             """, logger: logger).first { _ in true } ?? false
     }
+}
+
+extension TeamRepository {
+    /// The columns `Team.init(row:)` reads. `t` = teams; the count is a correlated subquery so a list stays one query.
+    static let columns = """
+        t.id, t.workspace_id, t.name, t.description, t.parent_team_id, t.color, t.is_active, t.created_by, t.created_at, t.updated_at,
+        (SELECT count(*) FROM team_members tm WHERE tm.workspace_id = t.workspace_id AND tm.team_id = t.id) AS member_count
+        """
 }

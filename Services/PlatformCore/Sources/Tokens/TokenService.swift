@@ -47,6 +47,7 @@ public struct TokenService: Sendable {
     let audience: String
     let settings: PlatformCoreSettings
     var logger: Logger { database.logger }
+    var sessions: SessionRepository { SessionRepository(database: database) }
 
     // MARK: Access tokens
 
@@ -77,11 +78,7 @@ public struct TokenService: Sendable {
     /// get no refresh token: they end when their access token does.
     func startSession(userID: UUID, client: ClientInfo, actor: String? = nil, on connection: PostgresConnection) async throws -> StartedSession {
         let lifetime = actor == nil ? settings.refreshTokenTTL : settings.accessTokenTTL
-        let sessionID = try await connection.query("""
-            INSERT INTO sessions (user_id, actor, ip, user_agent, expires_at)
-            VALUES (\(userID), \(actor), \(client.ip), \(client.userAgent), now() + make_interval(secs => \(lifetime)))
-            RETURNING id
-            """, logger: logger).first { try $0.decode(UUID.self) }!
+        let sessionID = try await sessions.insertSession(userID: userID, actor: actor, client: client, lifetime: lifetime, on: connection)
         guard actor == nil else { return StartedSession(sessionID: sessionID, refreshToken: nil) }
         let token = try await insertRefreshToken(sessionID: sessionID, on: connection)
         return StartedSession(sessionID: sessionID, refreshToken: token)
@@ -97,35 +94,24 @@ public struct TokenService: Sendable {
 
     private func insertRefreshToken(sessionID: UUID, on connection: PostgresConnection) async throws -> String {
         let token = OpaqueToken.generate()
-        try await connection.query("""
-            INSERT INTO refresh_tokens (session_id, token_hash, expires_at)
-            VALUES (\(sessionID), \(OpaqueToken.hash(token)), now() + make_interval(secs => \(settings.refreshTokenTTL)))
-            """, logger: logger)
+        try await sessions.insertRefreshToken(sessionID: sessionID, tokenHash: OpaqueToken.hash(token), ttl: settings.refreshTokenTTL,
+                                              on: connection)
         return token
     }
 
     /// Whether a session may still be used (not revoked, not expired). Unknown sessions are not usable.
     func isSessionActive(_ sessionID: UUID) async throws -> Bool {
-        try await database.query("""
-            SELECT 1 FROM sessions WHERE id = \(sessionID) AND revoked_at IS NULL AND expires_at > now()
-            """).first { _ in true } ?? false
+        try await sessions.isSessionActive(sessionID)
     }
 
     func revokeSession(_ sessionID: UUID, userID: UUID, reason: String) async throws {
-        try await database.query("""
-            UPDATE sessions SET revoked_at = now(), revoked_reason = \(reason)
-            WHERE id = \(sessionID) AND user_id = \(userID) AND revoked_at IS NULL
-            """)
+        try await sessions.revokeSession(sessionID, userID: userID, reason: reason)
     }
 
     /// Revokes every live session of the user except `keep` (the caller's own, on a password change).
     @discardableResult
     func revokeSessions(userID: UUID, except keep: UUID?, reason: String, on connection: PostgresConnection) async throws -> Int {
-        try await connection.query("""
-            UPDATE sessions SET revoked_at = now(), revoked_reason = \(reason)
-            WHERE user_id = \(userID) AND revoked_at IS NULL AND (\(keep)::uuid IS NULL OR id <> \(keep))
-            RETURNING id
-            """, logger: logger).collect { _ in 1 }.count
+        try await sessions.revokeSessions(userID: userID, except: keep, reason: reason, on: connection)
     }
 
     // MARK: Refresh
@@ -145,60 +131,35 @@ public struct TokenService: Sendable {
         let hash = OpaqueToken.hash(token)
         let grace = settings.refreshReuseGrace
         let ttl = settings.refreshTokenTTL
-        let logger = self.logger
+        let sessions = self.sessions
         let outcome = try await database.transaction { connection -> RefreshOutcome in
-            let found = try await connection.query("""
-                SELECT rt.id, rt.session_id, rt.expires_at <= now(), rt.used_at IS NOT NULL,
-                       COALESCE(rt.used_at > now() - make_interval(secs => \(grace)), false), rt.used_fingerprint,
-                       s.user_id, s.revoked_at IS NOT NULL, s.expires_at <= now(), u.email, u.status
-                FROM refresh_tokens rt
-                JOIN sessions s ON s.id = rt.session_id
-                JOIN users u ON u.id = s.user_id
-                WHERE rt.token_hash = \(hash)
-                FOR UPDATE OF rt, s
-                """, logger: logger).first { row in
-                try row.decode((UUID, UUID, Bool, Bool, Bool, Data?, UUID, Bool, Bool, String, String).self)
-            }
-            guard let (tokenID, sessionID, tokenExpired, used, withinGrace, usedBy, userID, sessionRevoked, sessionExpired, email, status) = found
-            else { return .invalid }
+            guard let found = try await sessions.lockRefreshToken(hash: hash, grace: grace, on: connection) else { return .invalid }
+            let (tokenID, sessionID, tokenExpired, used, withinGrace, usedBy, userID, sessionRevoked, sessionExpired, email, status) =
+                (found.tokenID, found.sessionID, found.tokenExpired, found.used, found.usedWithinGrace, found.usedFingerprint,
+                 found.userID, found.sessionRevoked, found.sessionExpired, found.email, found.userStatus)
             if sessionRevoked { return .revoked }
             if status != User.Status.active {
-                try await connection.query("""
-                    UPDATE sessions SET revoked_at = now(), revoked_reason = 'user_disabled' WHERE id = \(sessionID)
-                    """, logger: logger)
+                try await sessions.revokeSession(sessionID, reason: "user_disabled", on: connection)
                 return .inactiveUser
             }
             if used {
                 let sameClient = usedBy.map { ConstantTime.equals($0.base64EncodedString(), client.fingerprint.base64EncodedString()) } ?? false
                 guard withinGrace && sameClient && !sessionExpired else {
-                    try await connection.query("""
-                        UPDATE sessions SET revoked_at = now(), revoked_reason = 'refresh_token_reuse' WHERE id = \(sessionID)
-                        """, logger: logger)
-                    try await connection.query("""
-                        INSERT INTO security_events (user_id, kind, ip, detail)
-                        VALUES (\(userID), 'refresh_token_reuse', \(client.ip), jsonb_build_object('session_id', \(sessionID.uuidString.lowercased())))
-                        """, logger: logger)
+                    try await sessions.revokeSession(sessionID, reason: "refresh_token_reuse", on: connection)
+                    try await sessions.recordRefreshTokenReuse(userID: userID, sessionID: sessionID, ip: client.ip, on: connection)
                     return .reused
                 }
             } else if tokenExpired || sessionExpired {
                 return .expired
             }
             let next = OpaqueToken.generate()
-            let nextID = try await connection.query("""
-                INSERT INTO refresh_tokens (session_id, token_hash, expires_at)
-                VALUES (\(sessionID), \(OpaqueToken.hash(next)), now() + make_interval(secs => \(ttl)))
-                RETURNING id
-                """, logger: logger).first { try $0.decode(UUID.self) }!
+            let nextID = try await sessions.insertRefreshToken(sessionID: sessionID, tokenHash: OpaqueToken.hash(next), ttl: ttl,
+                                                               on: connection)
             if !used {
-                try await connection.query("""
-                    UPDATE refresh_tokens SET used_at = now(), used_fingerprint = \(client.fingerprint), replaced_by = \(nextID)
-                    WHERE id = \(tokenID)
-                    """, logger: logger)
+                try await sessions.markRefreshTokenUsed(tokenID, fingerprint: client.fingerprint, replacedBy: nextID, on: connection)
             }
             // Sliding expiry: an active family lives on; an idle one ends after the refresh TTL.
-            try await connection.query("""
-                UPDATE sessions SET last_used_at = now(), expires_at = now() + make_interval(secs => \(ttl)) WHERE id = \(sessionID)
-                """, logger: logger)
+            try await sessions.extendSession(sessionID, ttl: ttl, on: connection)
             return .rotated(token: next, sessionID: sessionID, userID: userID, email: email)
         }
         switch outcome {

@@ -29,14 +29,6 @@ public struct User: ResponseEncodable, Sendable, Equatable {
         public static let disabled = "disabled"
     }
 
-    /// The columns `init(row:)` reads; `u` is the users alias. `has_password` needs the credentials join
-    /// or an EXISTS, which this list includes.
-    static let columns = """
-        u.id, u.email, u.status, u.full_name, u.display_name, u.title, u.phone, u.bio, u.timezone, u.locale, u.avatar_url,
-        u.email_verified_at, u.last_login_at, u.created_at, u.updated_at,
-        EXISTS (SELECT 1 FROM credentials c WHERE c.user_id = u.id) AS has_password
-        """
-
     init(row: PostgresRow) throws {
         let r = row.makeRandomAccess()
         id = try r["id"].decode(UUID.self)

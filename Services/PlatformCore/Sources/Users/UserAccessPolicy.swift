@@ -20,22 +20,7 @@ struct UserAccessPolicy: Sendable {
 
     /// The workspaces the caller shares with the target (optionally only `workspaceID`), one query.
     func shared(caller: UUID, target: UUID, workspaceID: UUID?) async throws -> [Shared] {
-        try await database.query("""
-            SELECT me.workspace_id, me.role, them.role,
-                   \(unescaped: Role.rankSQL("me.role")) >= \(unescaped: Role.rankSQL("them.role")),
-                   me.role = 'owner' OR EXISTS (
-                       SELECT 1 FROM role_permissions rp
-                       WHERE rp.workspace_id = me.workspace_id AND rp.role = me.role AND rp.permission = \(Permission.membersUpdate))
-            FROM memberships me
-            JOIN memberships them ON them.workspace_id = me.workspace_id AND them.user_id = \(target) AND them.status <> 'removed'
-            JOIN workspaces w ON w.id = me.workspace_id AND w.status = 'active'
-            WHERE me.user_id = \(caller) AND me.status = 'active'
-              AND (\(workspaceID)::uuid IS NULL OR me.workspace_id = \(workspaceID))
-            ORDER BY me.created_at
-            """).collect { row in
-            let (workspace, callerRole, targetRole, rankAllows, canUpdate) = try row.decode((UUID, String, String, Bool, Bool).self)
-            return Shared(workspaceID: workspace, callerRole: callerRole, targetRole: targetRole, rankAllows: rankAllows, canUpdate: canUpdate)
-        }
+        try await UserAccessRepository(database: database).sharedWorkspaces(caller: caller, target: target, workspaceID: workspaceID)
     }
 
     /// Throws unless the caller may view the target (themselves always).
@@ -63,8 +48,6 @@ struct UserAccessPolicy: Sendable {
 
     /// Workspaces (not removed) the user belongs to other than `workspaceID`.
     func otherWorkspaces(of user: UUID, besides workspaceID: UUID) async throws -> Int {
-        try await database.query("""
-            SELECT count(*) FROM memberships WHERE user_id = \(user) AND status <> 'removed' AND workspace_id <> \(workspaceID)
-            """).first { try $0.decode(Int.self) } ?? 0
+        try await UserAccessRepository(database: database).countOtherWorkspaces(of: user, besides: workspaceID)
     }
 }

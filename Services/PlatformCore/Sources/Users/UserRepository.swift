@@ -15,17 +15,17 @@ public struct UserRepository: Sendable {
     }
 
     public func find(id: UUID) async throws -> User? {
-        try await database.query("SELECT \(unescaped: User.columns) FROM users u WHERE u.id = \(id)").first(User.init(row:))
+        try await database.query("SELECT \(unescaped: Self.columns) FROM users u WHERE u.id = \(id)").first(User.init(row:))
     }
 
     public func find(id: UUID, on connection: PostgresConnection) async throws -> User? {
-        try await connection.query("SELECT \(unescaped: User.columns) FROM users u WHERE u.id = \(id)", logger: logger)
+        try await connection.query("SELECT \(unescaped: Self.columns) FROM users u WHERE u.id = \(id)", logger: logger)
             .first(User.init(row:))
     }
 
     public func find(email: String, on connection: PostgresConnection? = nil) async throws -> User? {
         let email = EmailAddress.normalize(email)
-        let query: PostgresQuery = "SELECT \(unescaped: User.columns) FROM users u WHERE lower(u.email) = \(email)"
+        let query: PostgresQuery = "SELECT \(unescaped: Self.columns) FROM users u WHERE lower(u.email) = \(email)"
         if let connection { return try await connection.query(query, logger: logger).first(User.init(row:)) }
         return try await database.query(query).first(User.init(row:))
     }
@@ -89,6 +89,19 @@ public struct UserRepository: Sendable {
         try await connection.query("""
             UPDATE users SET status = CASE WHEN status = 'pending' THEN 'active' ELSE status END,
                 email_verified_at = COALESCE(email_verified_at, now()), updated_at = now()
+            WHERE id = \(userID)
+            """, logger: logger)
+    }
+
+    /// An invitee joining: a pending account becomes active (a disabled one stays disabled), the e-mail is
+    /// marked verified only when `verifyEmail` (an e-mailed link proves the address, a copied one does not),
+    /// and `fullName` is set when given.
+    func activateInvitee(userID: UUID, verifyEmail: Bool, fullName: String?, on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            UPDATE users SET status = CASE WHEN status = 'pending' THEN 'active' ELSE status END,
+                email_verified_at = CASE WHEN \(verifyEmail)
+                                         THEN COALESCE(email_verified_at, now()) ELSE email_verified_at END,
+                full_name = COALESCE(\(fullName), full_name), updated_at = now()
             WHERE id = \(userID)
             """, logger: logger)
     }
@@ -174,7 +187,7 @@ public struct UserRepository: Sendable {
     }
 
     public func find(clerkID: String, on connection: PostgresConnection) async throws -> User? {
-        try await connection.query("SELECT \(unescaped: User.columns) FROM users u WHERE u.clerk_id = \(clerkID)", logger: logger)
+        try await connection.query("SELECT \(unescaped: Self.columns) FROM users u WHERE u.clerk_id = \(clerkID)", logger: logger)
             .first(User.init(row:))
     }
 
@@ -191,4 +204,14 @@ public struct UserRepository: Sendable {
             try await database.query(query)
         }
     }
+}
+
+extension UserRepository {
+    /// The columns `User.init(row:)` reads; `u` is the users alias. `has_password` needs the credentials join
+    /// or an EXISTS, which this list includes.
+    static let columns = """
+        u.id, u.email, u.status, u.full_name, u.display_name, u.title, u.phone, u.bio, u.timezone, u.locale, u.avatar_url,
+        u.email_verified_at, u.last_login_at, u.created_at, u.updated_at,
+        EXISTS (SELECT 1 FROM credentials c WHERE c.user_id = u.id) AS has_password
+        """
 }

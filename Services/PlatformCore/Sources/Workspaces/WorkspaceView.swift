@@ -19,17 +19,6 @@ public struct WorkspaceView: ResponseEncodable, Sendable, Equatable {
     /// Active members.
     public var memberCount: Int
 
-    /// `m` is the caller's membership, `w` the workspace, `u` the caller.
-    static let select = """
-        SELECT \(Workspace.columns), w.settings::text AS settings,
-               m.role, m.id AS member_id, m.status AS membership_status, m.joined_at,
-               COALESCE(u.current_workspace_id = w.id, false) AS is_current,
-               (SELECT count(*) FROM memberships c WHERE c.workspace_id = w.id AND c.status = 'active') AS member_count
-        FROM memberships m
-        JOIN workspaces w ON w.id = m.workspace_id
-        JOIN users u ON u.id = m.user_id
-        """
-
     init(row: PostgresRow) throws {
         workspace = try Workspace(row: row)
         let r = row.makeRandomAccess()
