@@ -101,3 +101,19 @@ public struct MyMember: ResponseEncodable, Sendable {
         try container.encode(modules, forKey: .modules)
     }
 }
+
+/// `PUT /members/{member_id}`: role, status (active / suspended), title, department. `null` clears title or
+/// department; an absent field keeps its value.
+struct MemberPatch: ValidatableBody, Sendable {
+    var role: String?
+    var status: String?
+    var title: Patch<String> = .absent
+    var department: Patch<String> = .absent
+
+    func validate(_ v: inout Validator) {
+        v.oneOf(role, "role", Role.assignable)
+        v.oneOf(status, "status", [MembershipStatus.active, MembershipStatus.suspended])
+        v.text(title.value, "title", required: false, maxLength: 200)
+        v.text(department.value, "department", required: false, maxLength: 200)
+    }
+}

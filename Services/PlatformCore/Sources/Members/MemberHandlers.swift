@@ -38,40 +38,6 @@ struct MemberHandlers {
         return member
     }
 
-    struct UpdateBody: ValidatableBody {
-        var role: String?
-        var status: String?
-        var title: String?
-        var clearTitle = false
-        var department: String?
-        var clearDepartment = false
-
-        enum CodingKeys: String, CodingKey { case role, status, title, department }
-
-        /// `null` clears title / department; an absent field keeps its value.
-        init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            role = try c.decodeIfPresent(String.self, forKey: .role)
-            status = try c.decodeIfPresent(String.self, forKey: .status)
-            title = try c.decodeIfPresent(String.self, forKey: .title)
-            clearTitle = c.contains(.title) && title == nil
-            department = try c.decodeIfPresent(String.self, forKey: .department)
-            clearDepartment = c.contains(.department) && department == nil
-        }
-
-        func validate(_ v: inout Validator) {
-            v.oneOf(role, "role", Role.assignable)
-            v.oneOf(status, "status", [MembershipStatus.active, MembershipStatus.suspended])
-            v.text(title, "title", required: false, maxLength: 200)
-            v.text(department, "department", required: false, maxLength: 200)
-        }
-
-        var patch: MemberRepository.Patch {
-            .init(role: role, status: status, title: title, clearTitle: clearTitle, department: department,
-                  clearDepartment: clearDepartment)
-        }
-    }
-
     /// `PUT /members/{member_id}`: role, status (active / suspended), title, department. Members edit their
     /// own title and department; everything else needs `members.update` and the same or a higher role.
     @Sendable func update(_ request: Request, context: PlatformRequestContext) async throws -> Member {
@@ -80,7 +46,7 @@ struct MemberHandlers {
         let callerRole = context.kisum.access?.role ?? ""
         let mayUpdate = context.kisum.access?.permits(Permission.membersUpdate) ?? false
         let memberID = try context.parameters.uuid("member_id", what: "member")
-        let body = try await request.decodeValid(as: UpdateBody.self, context: context)
+        let body = try await request.decodeValid(as: MemberPatch.self, context: context)
         let members = self.members
         return try await core.database.transaction { connection in
             guard let target = try await members.lock(workspaceID: workspaceID, memberID: memberID, on: connection) else {
@@ -107,7 +73,7 @@ struct MemberHandlers {
                     if target.role == Role.owner.rawValue { throw MemberPolicy.ownerProtected }
                 }
             }
-            var patch = body.patch
+            var patch = body
             if !changesRole { patch.role = nil }
             if !changesStatus { patch.status = nil }
             guard try await members.update(workspaceID: workspaceID, memberID: memberID, patch: patch, on: connection) else {
@@ -123,7 +89,7 @@ struct MemberHandlers {
         try await core.workspaces.isRecordedOwner(workspaceID: member.workspaceId, userID: member.userId, on: connection)
     }
 
-    private func record(target: Member, patch: MemberRepository.Patch, by identity: Identity, on connection: PostgresConnection) async throws {
+    private func record(target: Member, patch: MemberPatch, by identity: Identity, on connection: PostgresConnection) async throws {
         let entity = target.id.uuidString.lowercased()
         func log(_ action: String, _ description: String) async throws {
             try await core.workspaces.recordActivity(workspaceID: target.workspaceId, userID: identity.userID, actor: identity.actor,
@@ -143,7 +109,7 @@ struct MemberHandlers {
                 try await log("member.reactivated", "\(target.email) reactivated")
             }
         }
-        if patch.title != nil || patch.clearTitle || patch.department != nil || patch.clearDepartment {
+        if !patch.title.isAbsent || !patch.department.isAbsent {
             try await log("member.updated", "Profile of \(target.email) updated")
         }
     }

@@ -100,25 +100,16 @@ struct MemberRepository: Sendable {
             """, logger: logger).first(Member.init(row:))
     }
 
-    struct Patch: Sendable {
-        var role: String?
-        var status: String?
-        var title: String?
-        var clearTitle = false
-        var department: String?
-        var clearDepartment = false
-    }
-
     /// One UPDATE for the whole patch. Taking away an owner's role or access is guarded in the statement
     /// itself: it only applies while another active owner remains, so two owners demoting each other at
     /// once cannot leave the workspace without one. Returns false when that guard refused.
-    func update(workspaceID: UUID, memberID: UUID, patch: Patch, on connection: PostgresConnection) async throws -> Bool {
+    func update(workspaceID: UUID, memberID: UUID, patch: MemberPatch, on connection: PostgresConnection) async throws -> Bool {
         try await connection.query("""
             UPDATE memberships m SET
                 role = COALESCE(\(patch.role), m.role),
                 status = COALESCE(\(patch.status), m.status),
-                title = CASE WHEN \(patch.clearTitle) THEN NULL ELSE COALESCE(\(patch.title), m.title) END,
-                department = CASE WHEN \(patch.clearDepartment) THEN NULL ELSE COALESCE(\(patch.department), m.department) END,
+                title = CASE WHEN \(patch.title.clears) THEN NULL ELSE COALESCE(\(patch.title.value), m.title) END,
+                department = CASE WHEN \(patch.department.clears) THEN NULL ELSE COALESCE(\(patch.department.value), m.department) END,
                 joined_at = CASE WHEN \(patch.status)::text = 'active' THEN COALESCE(m.joined_at, now()) ELSE m.joined_at END,
                 updated_at = now()
             WHERE m.workspace_id = \(workspaceID) AND m.id = \(memberID) AND m.status <> 'removed'
