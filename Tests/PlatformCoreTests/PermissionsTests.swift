@@ -124,7 +124,7 @@ struct PermissionsRoleTests {
     /// A route of another group that needs teams.read, as the Teams routes will (they sit in the same tenant group).
     func probe(_ h: Harness) -> some ApplicationProtocol {
         let router = Router<PlatformRequestContext>.kisum()
-        h.core.tenantGroup(router, path: "/api/v1/probe").get("teams") { _, context -> MessageResponse in
+        h.core.routeGroups(router).tenant("/api/v1/probe").get("teams") { _, context -> MessageResponse in
             _ = try context.tenant(permission: Permission.teamsRead)
             return MessageResponse("ok")
         }

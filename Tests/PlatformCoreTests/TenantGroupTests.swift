@@ -20,7 +20,7 @@ struct TenantGroupTests {
 
     func app(_ h: Harness) -> some ApplicationProtocol {
         let router = Router<PlatformRequestContext>.kisum()
-        let group = h.core.tenantGroup(router, path: "/api/v1/probe")
+        let group = h.core.routeGroups(router).tenant("/api/v1/probe")
         group.get("members") { _, context in
             let scope = try context.tenant(permission: Permission.membersRead)
             return Echo(companyId: scope.companyID, userId: scope.userID, role: context.kisum.access?.role)

@@ -37,21 +37,18 @@ public enum PlatformCoreService: KisumService {
     public static func buildRouter(_ runtime: ServiceRuntime<PlatformCoreSettings>) async throws -> Router<Context> {
         let core = PlatformServices(runtime: runtime)
         let router = core.runtime.makeRouter(context: Context.self)
-        WellKnownController(core: core).addRoutes(to: router)
-        AuthController(core: core).addRoutes(to: router)
-        InternalController(core: core).addRoutes(to: core.internalGroup(router))
-        // Each route group registers with `core.userGroup` or `core.tenantGroup` (see NOTES.md).
-        // Workspaces group (and POST /api/v1/members):
-        WorkspacesController(core: core).addRoutes(to: router)
-
-        // Members and Teams groups:
-        MembersController(core: core).addRoutes(to: router)
-        TeamsController(core: core).addRoutes(to: router)
-
-        // Permissions, API Keys and Module Settings groups:
-        PermissionHandlers(core: core).addRoutes(to: core.tenantGroup(router, path: "/api/v1/permissions"))
-        APIKeyHandlers(core: core).addRoutes(to: core.tenantGroup(router, path: "/api/v1/api-keys"))
-        ModuleHandlers(core: core).addRoutes(to: core.tenantGroup(router, path: "/api/v1/modules"))
+        // Each routes file opens its groups with their full paths (see NOTES.md, "Adding a route").
+        let groups = core.routeGroups(router)
+        WellKnownRoutes(keys: core.keys).addRoutes(to: groups)
+        core.authRoutes.addRoutes(to: groups)
+        core.internalRoutes.addRoutes(to: groups)
+        core.workspacesRoutes.addRoutes(to: groups)
+        core.membersRoutes.addRoutes(to: groups)
+        TeamsRoutes(teams: TeamHandlers(database: core.database, workspaces: core.workspaces),
+                    members: TeamMemberHandlers(database: core.database, workspaces: core.workspaces)).addRoutes(to: groups)
+        PermissionsRoutes(permissions: PermissionHandlers(database: core.database, workspaces: core.workspaces)).addRoutes(to: groups)
+        APIKeysRoutes(keys: APIKeyHandlers(database: core.database, workspaces: core.workspaces)).addRoutes(to: groups)
+        ModulesRoutes(modules: ModuleHandlers(database: core.database, workspaces: core.workspaces)).addRoutes(to: groups)
 
         return router
     }

@@ -8,20 +8,9 @@ import PostgresNIO
 /// `api_keys.manage`. The full key appears only in the create and rotate answers; lists and reads show
 /// the prefix. Keys authenticate through `POST /internal/api-keys/authenticate` (`APIKeyAuthenticator`).
 struct APIKeyHandlers {
-    let core: PlatformServices
-    var repository: APIKeyRepository { APIKeyRepository(database: core.database) }
-
-    func addRoutes(to group: RouterGroup<PlatformRequestContext>) {
-        group.get(use: list)
-        group.get("count", use: count)
-        group.post(use: create)
-        group.get("{api_key_id}", use: get)
-        group.put("{api_key_id}", use: update)
-        group.delete("{api_key_id}", use: delete)
-        group.post("{api_key_id}/revoke", use: revoke)
-        group.post("{api_key_id}/rotate", use: rotate)
-        group.post("{api_key_id}/toggle", use: toggle)
-    }
+    let database: Database
+    let workspaces: WorkspaceRepository
+    var repository: APIKeyRepository { APIKeyRepository(database: database) }
 
     // MARK: Reading
 
@@ -77,7 +66,7 @@ struct APIKeyHandlers {
         let newKey = APIKeyRepository.NewKey(name: body.name!.trimmingCharacters(in: .whitespacesAndNewlines),
                                              description: body.description, scopes: scopes, enabled: body.isActive ?? true,
                                              expiresAt: body.expiresAt, rotatedFrom: nil)
-        let created = try await core.database.transaction { connection in
+        let created = try await database.transaction { connection in
             let live = try await repository.liveKeyCount(workspaceID: scope.companyID, lockingOn: connection)
             guard live < APIKeyRepository.maxLiveKeysPerWorkspace else {
                 throw APIError.conflict("api_key_limit_reached",
@@ -102,7 +91,7 @@ struct APIKeyHandlers {
         if let scopes { try policy.validate(scopes) }
         let patch = APIKeyRepository.Patch(name: body.name?.trimmingCharacters(in: .whitespacesAndNewlines), description: body.description,
                                            clearDescription: body.clearDescription, scopes: scopes, enabled: body.isActive)
-        return try await core.database.transaction { connection in
+        return try await database.transaction { connection in
             let current = try await liveKey(scope.companyID, id, connection)
             // Keeping or narrowing what the key already has gives nothing new.
             try policy.requireHeld((scopes ?? []).filter { !current.scopes.contains($0) })
@@ -127,7 +116,7 @@ struct APIKeyHandlers {
         let scope = try context.tenant(permission: Permission.apiKeysManage)
         let identity = try context.requireIdentity()
         let id = try Self.keyID(context)
-        return try await core.database.transaction { connection in
+        return try await database.transaction { connection in
             _ = try await liveKey(scope.companyID, id, connection)
             guard let key = try await repository.revoke(workspaceID: scope.companyID, id: id, by: identity.userID, on: connection) else {
                 throw APIError.notFound("API key")
@@ -146,7 +135,7 @@ struct APIKeyHandlers {
         let identity = try Self.refuseImpersonation(context)
         let id = try Self.keyID(context)
         let policy = try await scopePolicy(context)
-        return try await core.database.transaction { connection in
+        return try await database.transaction { connection in
             let old = try await liveKey(scope.companyID, id, connection)
             guard old.status != "expired" else {
                 throw APIError.conflict("api_key_expired", "The API key has expired; create a new one instead.")
@@ -169,7 +158,7 @@ struct APIKeyHandlers {
         let scope = try context.tenant(permission: Permission.apiKeysManage)
         let identity = try context.requireIdentity()
         let id = try Self.keyID(context)
-        return try await core.database.transaction { connection in
+        return try await database.transaction { connection in
             let current = try await liveKey(scope.companyID, id, connection)
             guard let key = try await repository.update(workspaceID: scope.companyID, id: id,
                                                         patch: .init(enabled: !current.isActive), on: connection)
@@ -186,7 +175,7 @@ struct APIKeyHandlers {
         let scope = try context.tenant(permission: Permission.apiKeysManage)
         let identity = try context.requireIdentity()
         let id = try Self.keyID(context)
-        try await core.database.transaction { connection in
+        try await database.transaction { connection in
             guard let key = try await repository.lockedKey(workspaceID: scope.companyID, id: id, on: connection),
                   try await repository.delete(workspaceID: scope.companyID, id: id, on: connection)
             else { throw APIError.notFound("API key") }
@@ -211,7 +200,7 @@ struct APIKeyHandlers {
     }
 
     func scopePolicy(_ context: PlatformRequestContext) async throws -> APIKeyScopePolicy {
-        APIKeyScopePolicy(access: try context.requireAccess(), catalog: try await PermissionCatalog.load(core.database))
+        APIKeyScopePolicy(access: try context.requireAccess(), catalog: try await PermissionCatalog.load(database))
     }
 
     /// The key locked for this transaction: 404 when it is not this workspace's, 409 when revoked.
@@ -225,7 +214,7 @@ struct APIKeyHandlers {
 
     func record(_ action: String, _ key: APIKey, _ description: String, _ identity: Identity, _ workspaceID: UUID,
                 _ connection: PostgresConnection) async throws {
-        try await core.workspaces.recordActivity(workspaceID: workspaceID, userID: identity.userID, actor: identity.actor, action: action,
+        try await workspaces.recordActivity(workspaceID: workspaceID, userID: identity.userID, actor: identity.actor, action: action,
                                                  entityType: "api_key", entityID: key.id.uuidString.lowercased(), description: description,
                                                  on: connection)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import KisumPersistence
 import Hummingbird
 import KisumKernel
 import NIOCore
@@ -7,7 +8,10 @@ import NIOCore
 /// their first bytes, not by the declared type — up to AVATAR_MAX_BYTES, stored through `ObjectStorage`
 /// under an unguessable name and served back by `GET /api/v1/auth/avatars/{user_id}/{file_name}`.
 struct AvatarHandlers {
-    let core: PlatformServices
+    let database: Database
+    let storage: any ObjectStorage
+    let settings: PlatformCoreSettings
+    let users: UserRepository
 
     struct AvatarUploaded: ResponseEncodable {
         var avatarUrl: String
@@ -28,7 +32,7 @@ struct AvatarHandlers {
         let workspaceID = query.uuid("workspace_id")
         try query.validate()
         if targetID != caller.userID {
-            _ = try await UserAccessPolicy(database: core.database).requireEdit(caller: caller.userID, target: targetID, workspaceID: workspaceID)
+            _ = try await UserAccessPolicy(database: database).requireEdit(caller: caller.userID, target: targetID, workspaceID: workspaceID)
         }
         return try await store(request, for: targetID)
     }
@@ -40,7 +44,7 @@ struct AvatarHandlers {
             throw APIError.notFound("file")
         }
         let key = "avatars/\(userID.uuidString.lowercased())/\(name)"
-        guard let data = try await core.storage.get(key: key) else { throw APIError.notFound("file") }
+        guard let data = try await storage.get(key: key) else { throw APIError.notFound("file") }
         return Response(status: .ok, headers: [
             .contentType: type.contentType,
             .cacheControl: "public, max-age=31536000, immutable",
@@ -52,7 +56,7 @@ struct AvatarHandlers {
     /// Reads, checks and stores the uploaded image as `userID`'s avatar (deleting the previous upload).
     /// Callers decide who may do this; `POST /members/{member_id}/avatar` uses it too.
     func store(_ request: Request, for userID: UUID) async throws -> AvatarUploaded {
-        let limit = core.settings.avatarMaxBytes
+        let limit = settings.avatarMaxBytes
         let file = try await Self.filePart(of: request, limit: limit)
         guard file.count <= limit else { throw Self.tooLarge(limit) }
         guard !file.isEmpty, let type = ImageType.sniff(file) else {
@@ -60,16 +64,16 @@ struct AvatarHandlers {
             throw APIError(.unprocessableContent, code: "unsupported_image_type", message: "Upload a PNG, JPEG or WebP image.",
                            details: [FieldIssue(field: "file", code: "unsupported_image_type", message: "Upload a PNG, JPEG or WebP image.")])
         }
-        guard try await core.users.find(id: userID) != nil else { throw APIError.notFound("user") }
+        guard try await users.find(id: userID) != nil else { throw APIError.notFound("user") }
         let fileName = "\(OpaqueToken.generate(bytes: 16)).\(type.fileExtension)"
         let key = "avatars/\(userID.uuidString.lowercased())/\(fileName)"
-        try await core.storage.put(key: key, data: file, contentType: type.contentType)
-        let url = "\(core.settings.publicAPIURL)/api/v1/auth/avatars/\(userID.uuidString.lowercased())/\(fileName)"
-        guard let (user, previous) = try await core.users.setAvatar(userID: userID, url: url, key: key) else {
-            try? await core.storage.delete(key: key)
+        try await storage.put(key: key, data: file, contentType: type.contentType)
+        let url = "\(settings.publicAPIURL)/api/v1/auth/avatars/\(userID.uuidString.lowercased())/\(fileName)"
+        guard let (user, previous) = try await users.setAvatar(userID: userID, url: url, key: key) else {
+            try? await storage.delete(key: key)
             throw APIError.notFound("user")
         }
-        if let previous, previous != key { try? await core.storage.delete(key: previous) }
+        if let previous, previous != key { try? await storage.delete(key: previous) }
         return AvatarUploaded(avatarUrl: url, user: user)
     }
 

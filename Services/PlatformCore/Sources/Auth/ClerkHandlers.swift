@@ -11,7 +11,13 @@ import KisumPersistence
 /// one Clerk verified for that user — the request body alone is then not trusted. Without it, the shared
 /// secret is the only proof (the frontend server verified the Clerk session).
 struct ClerkHandlers {
-    let core: PlatformServices
+    let settings: PlatformCoreSettings
+    let directory: (any ClerkDirectory)?
+    let clients: ClientInfoReader
+    let database: Database
+    let users: UserRepository
+    let tokens: TokenService
+    let workspaces: WorkspaceRepository
 
     struct CheckRequest: ValidatableBody {
         var clerkId: String?
@@ -43,12 +49,12 @@ struct ClerkHandlers {
     @Sendable func checkUser(_ request: Request, context: PlatformRequestContext) async throws -> CheckResponse {
         // A caller without the secret learns nothing about this deployment's configuration: 401 first.
         guard let presented = request.headers[.xClerkSecret], !presented.isEmpty else { throw Self.secretInvalid }
-        guard let clerk = core.settings.clerk else { throw APIError.providerNotConfigured("clerk") }
+        guard let clerk = settings.clerk else { throw APIError.providerNotConfigured("clerk") }
         guard ConstantTime.equals(presented, clerk.sharedSecret) else { throw Self.secretInvalid }
         let body = try await request.decodeValid(as: CheckRequest.self, context: context)
         let clerkID = body.clerkId!
         let email = EmailAddress.normalize(body.email!)
-        if let directory = core.clerk {
+        if let directory {
             guard let clerkUser = try await directory.user(id: clerkID) else {
                 throw APIError.unauthenticated("clerk_user_unknown", "Clerk does not know this user.")
             }
@@ -56,23 +62,23 @@ struct ClerkHandlers {
                 throw APIError.unauthenticated("clerk_email_unverified", "Clerk has not verified this e-mail for this user.")
             }
         }
-        let client = core.client(request, context)
-        let found = try await core.database.transaction { connection -> (User, StartedSession)? in
-            var user = try await core.users.find(clerkID: clerkID, on: connection)
-            if user == nil { user = try await core.users.find(email: email, on: connection) }
+        let client = clients.read(request, context)
+        let found = try await database.transaction { connection -> (User, StartedSession)? in
+            var user = try await users.find(clerkID: clerkID, on: connection)
+            if user == nil { user = try await users.find(email: email, on: connection) }
             guard var user else { return nil }
             if user.status == User.Status.disabled { throw APIError.forbidden("account_disabled", "This account is disabled.") }
-            try await core.users.linkClerk(userID: user.id, clerkID: clerkID, on: connection)
+            try await users.linkClerk(userID: user.id, clerkID: clerkID, on: connection)
             // Clerk confirmed the address (sign-in through it), so a pending account becomes active.
-            try await core.users.activate(userID: user.id, on: connection)
-            user = try await core.users.find(id: user.id, on: connection)!
-            return (user, try await core.tokens.startSession(userID: user.id, client: client, on: connection))
+            try await users.activate(userID: user.id, on: connection)
+            user = try await users.find(id: user.id, on: connection)!
+            return (user, try await tokens.startSession(userID: user.id, client: client, on: connection))
         }
         guard let (user, session) = found else { return CheckResponse(exists: false) }
-        let pair = try await core.tokens.pair(for: session, userID: user.id, email: user.email)
-        try await core.users.recordLogin(userID: user.id)
+        let pair = try await tokens.pair(for: session, userID: user.id, email: user.email)
+        try await users.recordLogin(userID: user.id)
         return CheckResponse(exists: true, accessToken: pair.accessToken, refreshToken: pair.refreshToken, tokenType: pair.tokenType,
                              expiresIn: pair.expiresIn, sessionId: pair.sessionId, user: user,
-                             workspaces: try await core.workspaces.memberships(userID: user.id))
+                             workspaces: try await workspaces.memberships(userID: user.id))
     }
 }

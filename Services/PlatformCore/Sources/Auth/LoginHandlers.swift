@@ -26,7 +26,13 @@ public struct SignInResponse: ResponseEncodable, Sendable {
 }
 
 struct LoginHandlers {
-    let core: PlatformServices
+    let clients: ClientInfoReader
+    let loginLimiter: RateLimiter
+    let settings: PlatformCoreSettings
+    let users: UserRepository
+    let passwords: PasswordHasher
+    let tokens: TokenService
+    let workspaces: WorkspaceRepository
 
     struct LoginRequest: Decodable {
         var email: String?
@@ -49,24 +55,24 @@ struct LoginHandlers {
     /// `maxFailures` of them ever reach the password check before the account locks. Unknown e-mails and
     /// accounts without a password check a decoy hash so timing does not tell them apart.
     @Sendable func login(_ request: Request, context: PlatformRequestContext) async throws -> SignInResponse {
-        let client = core.client(request, context)
-        try core.loginLimiter.consume(client.ip ?? "unknown")
+        let client = clients.read(request, context)
+        try loginLimiter.consume(client.ip ?? "unknown")
         let body = try await request.decodeJSON(as: LoginRequest.self, context: context)
         var v = Validator()
         v.text(body.email, "email", maxLength: 254)
         v.check((body.password ?? "").isEmpty == false, "password", "required", "This field is required.")
-        v.check((body.password ?? "").unicodeScalars.count <= core.settings.passwords.maxLength, "password", "too_long",
-                "At most \(core.settings.passwords.maxLength) characters.")
+        v.check((body.password ?? "").unicodeScalars.count <= settings.passwords.maxLength, "password", "too_long",
+                "At most \(settings.passwords.maxLength) characters.")
         try v.validate()
         let email = EmailAddress.normalize(body.email!)
         let password = body.password!
-        let lockout = core.settings.lockout
-        let users = core.users
+        let lockout = settings.lockout
+        let users = users
 
         let account = try await users.loginAccount(email: email)
 
         guard let (userID, hasPassword, locked, lockedFor) = account, hasPassword else {
-            try await core.passwords.verifyDecoy(password)
+            try await passwords.verifyDecoy(password)
             throw Self.invalidCredentials
         }
         if locked { throw Self.locked(seconds: lockedFor ?? Int(lockout.duration)) }
@@ -78,40 +84,40 @@ struct LoginHandlers {
             throw Self.locked(seconds: Int(lockout.duration))
         }
 
-        guard try await core.passwords.verify(password, against: hash) else {
+        guard try await passwords.verify(password, against: hash) else {
             try await users.recordFailedLogin(userID: userID)
             if lockedNow {
-                try await core.users.securityEvent("account_locked", userID: userID, ip: client.ip)
+                try await users.securityEvent("account_locked", userID: userID, ip: client.ip)
             }
             throw Self.invalidCredentials
         }
 
         // Success resets the counter; a hash made with older parameters is upgraded while we have the password.
-        let newHash = core.passwords.needsRehash(hash) ? try await core.passwords.hash(password) : nil
+        let newHash = passwords.needsRehash(hash) ? try await passwords.hash(password) : nil
         try await users.recordSuccessfulLogin(userID: userID, upgradedHash: newHash)
-        guard let user = try await core.users.find(id: userID) else { throw Self.invalidCredentials }
+        guard let user = try await users.find(id: userID) else { throw Self.invalidCredentials }
         try Self.requireActive(user)
         return try await signIn(user, client: client)
     }
 
     /// Starts a session for a verified user and returns tokens with the user's workspaces.
     func signIn(_ user: User, client: ClientInfo) async throws -> SignInResponse {
-        let pair = try await core.tokens.signIn(userID: user.id, email: user.email, client: client)
-        try await core.users.recordLogin(userID: user.id)
-        return SignInResponse(pair: pair, user: user, workspaces: try await core.workspaces.memberships(userID: user.id))
+        let pair = try await tokens.signIn(userID: user.id, email: user.email, client: client)
+        try await users.recordLogin(userID: user.id)
+        return SignInResponse(pair: pair, user: user, workspaces: try await workspaces.memberships(userID: user.id))
     }
 
     /// `POST /auth/refresh`: rotates the refresh token (see `TokenService.refresh`).
     @Sendable func refresh(_ request: Request, context: PlatformRequestContext) async throws -> TokenPair {
         let body = try await request.decodeValid(as: RefreshRequest.self, context: context)
-        return try await core.tokens.refresh(body.refreshToken!, client: core.client(request, context))
+        return try await tokens.refresh(body.refreshToken!, client: clients.read(request, context))
     }
 
     /// `POST /auth/logout`: ends the session (the whole refresh-token family) of the presented token.
     @Sendable func logout(_ request: Request, context: PlatformRequestContext) async throws -> MessageResponse {
         let identity = try context.requireIdentity()
         if let sessionID = identity.sessionID {
-            try await core.tokens.revokeSession(sessionID, userID: identity.userID, reason: "logout")
+            try await tokens.revokeSession(sessionID, userID: identity.userID, reason: "logout")
         }
         return MessageResponse("Signed out.")
     }

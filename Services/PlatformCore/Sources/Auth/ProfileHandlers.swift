@@ -25,7 +25,17 @@ struct MeResponse: ResponseEncodable {
 }
 
 struct ProfileHandlers {
-    let core: PlatformServices
+    let users: UserRepository
+    let workspaces: WorkspaceRepository
+    let access: DatabaseAccessResolver
+    let database: Database
+    let settings: PlatformCoreSettings
+    let passwords: PasswordHasher
+    let clients: ClientInfoReader
+    let tokens: TokenService
+    let outbox: EmailOutbox
+    let emails: EmailComposer
+    let singleUseTokens: SingleUseTokenRepository
 
     /// `GET /auth/me[?workspace_id=]`: the user, their workspaces, and with `workspace_id` their member
     /// record there (404 when they are not an active member: another workspace's id reveals nothing).
@@ -34,7 +44,7 @@ struct ProfileHandlers {
         var query = QueryReader(request)
         let workspaceID = query.uuid("workspace_id")
         try query.validate()
-        guard let user = try await core.users.find(id: identity.userID) else {
+        guard let user = try await users.find(id: identity.userID) else {
             throw APIError.unauthenticated("account_inactive", "This account no longer exists.")
         }
         var member: MemberRecord?
@@ -42,12 +52,12 @@ struct ProfileHandlers {
             member = try await memberRecord(userID: user.id, workspaceID: workspaceID)
             guard member != nil else { throw APIError.notFound("workspace") }
         }
-        return MeResponse(user: user, workspaces: try await core.workspaces.memberships(userID: user.id), member: member)
+        return MeResponse(user: user, workspaces: try await workspaces.memberships(userID: user.id), member: member)
     }
 
     func memberRecord(userID: UUID, workspaceID: UUID) async throws -> MemberRecord? {
-        guard let access = try await core.access.resolve(userID: userID, companyID: workspaceID) else { return nil }
-        return try await MemberRepository(database: core.database)
+        guard let access = try await access.resolve(userID: userID, companyID: workspaceID) else { return nil }
+        return try await MemberRepository(database: database)
             .record(workspaceID: workspaceID, userID: userID, permissions: access.permissions, modules: access.modules)
     }
 
@@ -134,45 +144,45 @@ struct ProfileHandlers {
         let body = try await request.decodeJSON(as: ProfileBody.self, context: context)
         var v = Validator()
         body.validateProfile(&v)
-        PasswordPolicy.check(body.newPassword, field: "new_password", settings: core.settings.passwords, into: &v, required: false)
+        PasswordPolicy.check(body.newPassword, field: "new_password", settings: settings.passwords, into: &v, required: false)
         v.check(body.role == nil, "role", "not_allowed", "Your own role is changed by a workspace administrator.")
         try v.validate()
-        guard let user = try await core.users.find(id: identity.userID) else { throw APIError.unauthenticated() }
+        guard let user = try await users.find(id: identity.userID) else { throw APIError.unauthenticated() }
         let changesEmail = body.email.map { EmailAddress.normalize($0) != user.email } ?? false
         let changesPassword = body.newPassword != nil
         if changesEmail || changesPassword {
             if identity.actor != nil {
                 throw APIError.forbidden("impersonation_forbidden", "E-mail and password cannot be changed while impersonating.")
             }
-            if let stored = try await core.users.passwordHash(userID: user.id) {
-                guard let current = body.currentPassword, current.unicodeScalars.count <= core.settings.passwords.maxLength,
-                      try await core.passwords.verify(current, against: stored)
+            if let stored = try await users.passwordHash(userID: user.id) {
+                guard let current = body.currentPassword, current.unicodeScalars.count <= settings.passwords.maxLength,
+                      try await passwords.verify(current, against: stored)
                 else {
                     throw APIError.validation(field: "current_password", code: "incorrect", message: "The current password is not correct.")
                 }
             }
         }
-        let newHash: String? = if let value = body.newPassword { try await core.passwords.hash(value) } else { nil }
-        let ip = core.client(request, context).ip
-        let ttl = core.settings.activationTTL
-        return try await core.database.transaction { connection in
+        let newHash: String? = if let value = body.newPassword { try await passwords.hash(value) } else { nil }
+        let ip = clients.read(request, context).ip
+        let ttl = settings.activationTTL
+        return try await database.transaction { connection in
             var patch = body.patch
             if !changesEmail { patch.email = nil }
-            guard let updated = try await core.users.update(userID: user.id, patch: patch, on: connection) else {
+            guard let updated = try await users.update(userID: user.id, patch: patch, on: connection) else {
                 throw APIError.unauthenticated()
             }
             if let newHash {
-                try await core.users.setPassword(userID: user.id, hash: newHash, on: connection)
-                try await core.tokens.revokeSessions(userID: user.id, except: identity.sessionID, reason: "password_changed", on: connection)
-                try await core.users.securityEvent("password_changed", userID: user.id, ip: ip, on: connection)
-                try await core.outbox.enqueue(core.emails.passwordChanged(to: updated.email, name: updated.fullName), on: connection)
+                try await users.setPassword(userID: user.id, hash: newHash, on: connection)
+                try await tokens.revokeSessions(userID: user.id, except: identity.sessionID, reason: "password_changed", on: connection)
+                try await users.securityEvent("password_changed", userID: user.id, ip: ip, on: connection)
+                try await outbox.enqueue(emails.passwordChanged(to: updated.email, name: updated.fullName), on: connection)
             }
             if changesEmail {
-                let issued = try await core.singleUseTokens.issue(.activation, userID: user.id, email: updated.email, ttl: ttl, on: connection)
-                try await core.outbox.enqueue(core.emails.verification(to: updated.email, name: updated.fullName, token: issued.token,
+                let issued = try await singleUseTokens.issue(.activation, userID: user.id, email: updated.email, ttl: ttl, on: connection)
+                try await outbox.enqueue(emails.verification(to: updated.email, name: updated.fullName, token: issued.token,
                                                                        hours: Int(ttl / 3600)), on: connection)
             }
-            return try await core.users.find(id: user.id, on: connection) ?? updated
+            return try await users.find(id: user.id, on: connection) ?? updated
         }
     }
 
@@ -183,8 +193,8 @@ struct ProfileHandlers {
         var query = QueryReader(request)
         let workspaceID = query.uuid("workspace_id")
         try query.validate()
-        try await UserAccessPolicy(database: core.database).requireView(caller: caller.userID, target: targetID, workspaceID: workspaceID)
-        guard let user = try await core.users.find(id: targetID) else { throw APIError.notFound("user") }
+        try await UserAccessPolicy(database: database).requireView(caller: caller.userID, target: targetID, workspaceID: workspaceID)
+        guard let user = try await users.find(id: targetID) else { throw APIError.notFound("user") }
         return user
     }
 
@@ -206,14 +216,14 @@ struct ProfileHandlers {
         try v.validate()
         if targetID == caller.userID, body.role == nil, body.email == nil {
             // Editing oneself through this route is plain profile editing.
-            return try await core.database.transaction { connection in
-                guard let user = try await core.users.update(userID: targetID, patch: body.patch, on: connection) else {
+            return try await database.transaction { connection in
+                guard let user = try await users.update(userID: targetID, patch: body.patch, on: connection) else {
                     throw APIError.notFound("user")
                 }
                 return user
             }
         }
-        let policy = UserAccessPolicy(database: core.database)
+        let policy = UserAccessPolicy(database: database)
         let scope = try await policy.requireEdit(caller: caller.userID, target: targetID, workspaceID: body.workspaceId)
         if let role = body.role, role != scope.targetRole {
             guard targetID != caller.userID else { throw APIError.forbidden("own_role", "You cannot change your own role.") }
@@ -223,7 +233,7 @@ struct ProfileHandlers {
             try Role.require(scope.callerRole, atLeast: role, "You cannot grant a role above your own.")
         }
         var patch = body.patch
-        if let email = body.email, let target = try await core.users.find(id: targetID), EmailAddress.normalize(email) != target.email {
+        if let email = body.email, let target = try await users.find(id: targetID), EmailAddress.normalize(email) != target.email {
             guard try await policy.otherWorkspaces(of: targetID, besides: scope.workspaceID) == 0 else {
                 throw APIError.forbidden("email_change_not_allowed",
                                          "This user belongs to other workspaces too; only they can change their e-mail.")
@@ -231,14 +241,14 @@ struct ProfileHandlers {
         } else {
             patch.email = nil
         }
-        let members = MemberRepository(database: core.database)
-        return try await core.database.transaction { connection in
-            guard let user = try await core.users.update(userID: targetID, patch: patch, on: connection) else {
+        let members = MemberRepository(database: database)
+        return try await database.transaction { connection in
+            guard let user = try await users.update(userID: targetID, patch: patch, on: connection) else {
                 throw APIError.notFound("user")
             }
             if let role = body.role, role != scope.targetRole {
                 try await members.setRole(workspaceID: scope.workspaceID, userID: targetID, role: role, on: connection)
-                try await core.workspaces.recordActivity(
+                try await workspaces.recordActivity(
                     workspaceID: scope.workspaceID, userID: caller.userID, actor: caller.actor, action: "member.role_changed",
                     entityType: "user", entityID: targetID.uuidString.lowercased(), description: "Role changed to \(role)", on: connection)
             }

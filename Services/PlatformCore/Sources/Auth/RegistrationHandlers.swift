@@ -6,7 +6,16 @@ import KisumPersistence
 /// `POST /auth/register` (legacy: an account that must be activated by e-mail) and `POST /auth/signup`
 /// (account + workspace + trial, signed in at once).
 struct RegistrationHandlers {
-    let core: PlatformServices
+    let publicLimiter: RateLimiter
+    let clients: ClientInfoReader
+    let settings: PlatformCoreSettings
+    let passwords: PasswordHasher
+    let database: Database
+    let users: UserRepository
+    let singleUseTokens: SingleUseTokenRepository
+    let outbox: EmailOutbox
+    let emails: EmailComposer
+    let signups: SignupService
 
     struct RegisterRequest: Decodable {
         var email: String?
@@ -31,21 +40,21 @@ struct RegistrationHandlers {
     /// The account is created `pending` with its password and an activation link is e-mailed (1 hour);
     /// signing in works once the link was followed.
     @Sendable func register(_ request: Request, context: PlatformRequestContext) async throws -> EditedResponse<Registered> {
-        try core.publicLimiter.consume(core.client(request, context).ip ?? "unknown")
+        try publicLimiter.consume(clients.read(request, context).ip ?? "unknown")
         let body = try await request.decodeJSON(as: RegisterRequest.self, context: context)
         var v = Validator()
         v.email(body.email, "email")
-        PasswordPolicy.check(body.password, field: "password", settings: core.settings.passwords, into: &v)
+        PasswordPolicy.check(body.password, field: "password", settings: settings.passwords, into: &v)
         v.text(body.fullName, "full_name", required: false, maxLength: 200)
         try v.validate()
-        try await SignupService(core: core).ensureEmailFree(body.email!)
-        let hash = try await core.passwords.hash(body.password!)
-        let ttl = core.settings.activationTTL
-        let user = try await core.database.transaction { connection in
-            let user = try await core.users.create(email: body.email!, fullName: body.fullName, status: User.Status.pending,
+        try await signups.ensureEmailFree(body.email!)
+        let hash = try await passwords.hash(body.password!)
+        let ttl = settings.activationTTL
+        let user = try await database.transaction { connection in
+            let user = try await users.create(email: body.email!, fullName: body.fullName, status: User.Status.pending,
                                                    passwordHash: hash, on: connection)
-            let issued = try await core.singleUseTokens.issue(.activation, userID: user.id, email: user.email, ttl: ttl, on: connection)
-            try await core.outbox.enqueue(core.emails.activation(to: user.email, name: user.fullName, token: issued.token, workspaceID: nil,
+            let issued = try await singleUseTokens.issue(.activation, userID: user.id, email: user.email, ttl: ttl, on: connection)
+            try await outbox.enqueue(emails.activation(to: user.email, name: user.fullName, token: issued.token, workspaceID: nil,
                                                                  workspaceName: nil, hours: Int(ttl / 3600)), on: connection)
             return user
         }
@@ -53,18 +62,18 @@ struct RegistrationHandlers {
     }
 
     @Sendable func signup(_ request: Request, context: PlatformRequestContext) async throws -> EditedResponse<SignupResult> {
-        let client = core.client(request, context)
-        try core.publicLimiter.consume(client.ip ?? "unknown")
+        let client = clients.read(request, context)
+        try publicLimiter.consume(client.ip ?? "unknown")
         let body = try await request.decodeJSON(as: SignupRequest.self, context: context)
         var v = Validator()
         v.email(body.email, "email")
-        PasswordPolicy.check(body.password, field: "password", settings: core.settings.passwords, into: &v)
+        PasswordPolicy.check(body.password, field: "password", settings: settings.passwords, into: &v)
         v.text(body.fullName, "full_name", maxLength: 200)
         v.text(body.companyName, "company_name", maxLength: 200)
         v.text(body.paymentMethodId, "payment_method_id", required: false, maxLength: 255)
         try v.validate()
         let account = SignupService.Account(email: body.email!, password: body.password, fullName: body.fullName,
                                             companyName: body.companyName!, clerkID: nil)
-        return try await SignupService(core: core).signup(account, paymentMethodID: body.paymentMethodId, client: client).created()
+        return try await signups.signup(account, paymentMethodID: body.paymentMethodId, client: client).created()
     }
 }

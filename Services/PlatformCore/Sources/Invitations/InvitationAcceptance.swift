@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Hummingbird
 import KisumKernel
 import KisumPersistence
@@ -51,8 +52,14 @@ public struct InvitationAccepted: ResponseEncodable, Sendable {
 /// cancellation), used or expired tokens answer like every other single-use link (400 `token_invalid`,
 /// `token_used`, `token_expired`, from `SingleUseTokenRepository`).
 struct InvitationAcceptance: Sendable {
-    let core: PlatformServices
-    var repository: InvitationRepository { InvitationRepository(logger: core.logger) }
+    let logger: Logger
+    let database: Database
+    let passwords: PasswordHasher
+    let singleUseTokens: SingleUseTokenRepository
+    let users: UserRepository
+    let workspaces: WorkspaceRepository
+    let tokens: TokenService
+    var repository: InvitationRepository { InvitationRepository(logger: logger) }
 
     /// Only an account nobody has claimed yet (pending, no password) gets its password from the link;
     /// an existing account — with a password, or signing in through Clerk — keeps its credentials.
@@ -62,7 +69,7 @@ struct InvitationAcceptance: Sendable {
 
     func details(token: String) async throws -> InvitationDetails {
         let (_, invitation, user) = try await open(token)
-        let row = try await InvitationPartiesRepository(database: core.database)
+        let row = try await InvitationPartiesRepository(database: database)
             .workspaceAndSender(workspaceID: invitation.workspaceId, senderID: invitation.invitedBy)
         guard let (name, logo, senderName, senderEmail) = row else { throw SingleUseTokenRepository.invalid }
         return InvitationDetails(
@@ -88,58 +95,58 @@ struct InvitationAcceptance: Sendable {
                                       message: "This account already exists; accept without a password and sign in as usual.")
         }
         // Hashing is slow and bounded: never inside the transaction.
-        let hash: String? = if newAccount, let password { try await core.passwords.hash(password) } else { nil }
+        let hash: String? = if newAccount, let password { try await passwords.hash(password) } else { nil }
         let name = newAccount ? fullName : nil
-        let (invitation, session) = try await core.database.transaction { connection -> (Invitation, StartedSession?) in
-            let spent = try await core.singleUseTokens.consume(.invitation, token: token, on: connection)
+        let (invitation, session) = try await database.transaction { connection -> (Invitation, StartedSession?) in
+            let spent = try await singleUseTokens.consume(.invitation, token: token, on: connection)
             guard spent.id == record.id, let workspaceID = spent.workspaceID,
                   let invitation = try await repository.pending(workspaceID: workspaceID, tokenID: spent.id, lock: true, on: connection),
                   try await repository.accept(invitation, userID: user.id, on: connection)
             else { throw SingleUseTokenRepository.invalid }
             if let hash {
                 // Checked outside the transaction: a password set meanwhile is never overwritten.
-                guard try await core.users.passwordHash(userID: user.id, on: connection) == nil else {
+                guard try await users.passwordHash(userID: user.id, on: connection) == nil else {
                     throw APIError.conflict("account_claimed", "This account already has a password; sign in as usual.")
                 }
-                try await core.users.setPassword(userID: user.id, hash: hash, on: connection)
+                try await users.setPassword(userID: user.id, hash: hash, on: connection)
             }
             // Only an e-mailed link proves the address; a copied one merely activates the account.
-            try await core.users.activateInvitee(userID: user.id, verifyEmail: invitation.delivery == InvitationDelivery.email.rawValue,
+            try await users.activateInvitee(userID: user.id, verifyEmail: invitation.delivery == InvitationDelivery.email.rawValue,
                                                  fullName: name, on: connection)
-            try await core.workspaces.recordActivity(
+            try await workspaces.recordActivity(
                 workspaceID: workspaceID, userID: user.id, action: "member.joined", entityType: "member",
                 entityID: invitation.memberId?.uuidString.lowercased(),
                 description: "\(invitation.email) accepted the invitation and joined as \(invitation.role)", on: connection)
-            let session = hash == nil ? nil : try await core.tokens.startSession(userID: user.id, client: client, on: connection)
+            let session = hash == nil ? nil : try await tokens.startSession(userID: user.id, client: client, on: connection)
             return (invitation, session)
         }
-        let workspaceName = try await core.workspaces.find(id: invitation.workspaceId)
+        let workspaceName = try await workspaces.find(id: invitation.workspaceId)
         let workspace = InvitedWorkspace(id: invitation.workspaceId, name: workspaceName?.name ?? "", logoUrl: workspaceName?.logoUrl)
-        let current = try await core.users.find(id: user.id) ?? user
+        let current = try await users.find(id: user.id) ?? user
         var answer = InvitationAccepted(signedIn: false, workspace: workspace, memberId: invitation.memberId!, role: invitation.role,
                                         user: current)
         if let session {
-            let pair = try await core.tokens.pair(for: session, userID: current.id, email: current.email)
-            try await core.users.recordLogin(userID: current.id)
+            let pair = try await tokens.pair(for: session, userID: current.id, email: current.email)
+            try await users.recordLogin(userID: current.id)
             answer.signedIn = true
             answer.accessToken = pair.accessToken
             answer.refreshToken = pair.refreshToken
             answer.tokenType = pair.tokenType
             answer.expiresIn = pair.expiresIn
             answer.sessionId = pair.sessionId
-            answer.workspaces = try await core.workspaces.memberships(userID: current.id)
+            answer.workspaces = try await workspaces.memberships(userID: current.id)
         }
         return answer
     }
 
     /// The token's open invitation and invitee, or the uniform invalid-link error.
     private func open(_ token: String) async throws -> (SingleUseTokenRecord, Invitation, User) {
-        let record = try await core.singleUseTokens.peek(.invitation, token: token)
+        let record = try await singleUseTokens.peek(.invitation, token: token)
         guard let workspaceID = record.workspaceID, let userID = record.userID else { throw SingleUseTokenRepository.invalid }
-        let invitation = try await core.database.transaction { connection in
+        let invitation = try await database.transaction { connection in
             try await repository.pending(workspaceID: workspaceID, tokenID: record.id, lock: false, on: connection)
         }
-        guard let invitation, let user = try await core.users.find(id: userID) else { throw SingleUseTokenRepository.invalid }
+        guard let invitation, let user = try await users.find(id: userID) else { throw SingleUseTokenRepository.invalid }
         return (record, invitation, user)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KisumPersistence
 import Hummingbird
 import KisumKernel
 
@@ -19,9 +20,13 @@ public struct InvitationResent: ResponseEncodable, Sendable {
 /// (administrators with `members.invite`), and the invitee's details and accept (public: the token is
 /// the authentication).
 struct InvitationHandlers {
-    let core: PlatformServices
-    var service: InvitationService { InvitationService(core: core) }
-    var acceptance: InvitationAcceptance { InvitationAcceptance(core: core) }
+    let database: Database
+    let access: DatabaseAccessResolver
+    let publicLimiter: RateLimiter
+    let clients: ClientInfoReader
+    let settings: PlatformCoreSettings
+    let service: InvitationService
+    let acceptance: InvitationAcceptance
 
     struct InviteBody: ValidatableBody {
         var email: String?
@@ -72,7 +77,7 @@ struct InvitationHandlers {
         let body = try await request.decodeValid(as: InviteBody.self, context: context)
         let issued = try await service.invite(body.request, workspaceID: scope.companyID, inviter: inviter, delivery: .email)
         guard let memberID = issued.invitation.memberId,
-              let member = try await MemberRepository(database: core.database).find(workspaceID: scope.companyID, memberID: memberID)
+              let member = try await MemberRepository(database: database).find(workspaceID: scope.companyID, memberID: memberID)
         else { throw APIError.notFound("member") }
         return member.created()
     }
@@ -123,7 +128,7 @@ struct InvitationHandlers {
         let identity = try context.requireIdentity()
         let body = try await request.decodeValid(as: CancelBody.self, context: context)
         let workspaceID = body.workspaceId!
-        let access = try await core.workspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: Permission.membersInvite)
+        let access = try await access.workspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: Permission.membersInvite)
         let selector: InvitationRepository.InvitationSelector =
             if let id = body.invitationId { .invitation(id) } else if let id = body.memberId { .member(id) } else { .email(body.email!) }
         return try await service.cancel(workspaceID: workspaceID, selector,
@@ -132,7 +137,7 @@ struct InvitationHandlers {
 
     /// `GET /workspaces/invitations/details?token=` (public).
     @Sendable func details(_ request: Request, context: PlatformRequestContext) async throws -> InvitationDetails {
-        try core.publicLimiter.consume(core.client(request, context).ip ?? "unknown")
+        try publicLimiter.consume(clients.read(request, context).ip ?? "unknown")
         let query = QueryReader(request)
         guard let token = query.string("token") else { throw APIError.badRequest("invalid_query", "token is required.") }
         return try await acceptance.details(token: token)
@@ -151,12 +156,12 @@ struct InvitationHandlers {
 
     /// `POST /workspaces/invitations/accept` (public; see `InvitationAcceptance.accept`).
     @Sendable func accept(_ request: Request, context: PlatformRequestContext) async throws -> InvitationAccepted {
-        let client = core.client(request, context)
-        try core.publicLimiter.consume(client.ip ?? "unknown")
+        let client = clients.read(request, context)
+        try publicLimiter.consume(client.ip ?? "unknown")
         let body = try await request.decodeJSON(as: AcceptBody.self, context: context)
         var v = Validator()
         body.validate(&v)
-        PasswordPolicy.check(body.password, field: "password", settings: core.settings.passwords, into: &v, required: false)
+        PasswordPolicy.check(body.password, field: "password", settings: settings.passwords, into: &v, required: false)
         try v.validate()
         return try await acceptance.accept(token: body.token!, password: body.password, fullName: body.fullName, client: client)
     }
@@ -165,7 +170,7 @@ struct InvitationHandlers {
     private func pathInviter(_ context: PlatformRequestContext) async throws -> (UUID, Inviter) {
         let identity = try context.requireIdentity()
         let workspaceID = try context.parameters.uuid("workspace_id", what: "workspace")
-        let access = try await core.workspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: Permission.membersInvite)
+        let access = try await access.workspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: Permission.membersInvite)
         return (workspaceID, Inviter(userID: identity.userID, actor: identity.actor, role: access.role))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import KisumKernel
 import KisumPersistence
 import PostgresNIO
@@ -32,8 +33,15 @@ struct IssuedInvitation: Sendable {
 /// row, an `invited` membership (so member lists show it) and a single-use token of kind `invitation`;
 /// each new link revokes the previous one.
 struct InvitationService: Sendable {
-    let core: PlatformServices
-    var repository: InvitationRepository { InvitationRepository(logger: core.logger) }
+    let logger: Logger
+    let database: Database
+    let users: UserRepository
+    let workspaces: WorkspaceRepository
+    let settings: PlatformCoreSettings
+    let singleUseTokens: SingleUseTokenRepository
+    let outbox: EmailOutbox
+    let emails: EmailComposer
+    var repository: InvitationRepository { InvitationRepository(logger: logger) }
 
     /// Invites an address (an unknown one gets a pending account without a password). Re-inviting an
     /// open invitation updates its role and issues a new link; an active or suspended member is 409.
@@ -41,8 +49,8 @@ struct InvitationService: Sendable {
         -> IssuedInvitation
     {
         try Self.requireRank(request.role, inviter)
-        return try await core.database.transaction { connection in
-            let userID = try await core.users.findOrCreatePending(email: request.email, fullName: request.fullName, on: connection).user.id
+        return try await database.transaction { connection in
+            let userID = try await users.findOrCreatePending(email: request.email, fullName: request.fullName, on: connection).user.id
             var membership = try await repository.membershipForInvite(
                 workspaceID: workspaceID, userID: userID, role: request.role, invitedBy: inviter.userID, title: request.title,
                 department: request.department, on: connection)
@@ -68,7 +76,7 @@ struct InvitationService: Sendable {
     func resend(workspaceID: UUID, member selector: InvitationRepository.MemberSelector, inviter: Inviter) async throws
         -> IssuedInvitation
     {
-        try await core.database.transaction { connection in
+        try await database.transaction { connection in
             guard let membership = try await repository.lockMembership(workspaceID: workspaceID, selector, on: connection),
                   membership.status != MembershipStatus.removed
             else { throw APIError.notFound("member") }
@@ -84,7 +92,7 @@ struct InvitationService: Sendable {
     /// Cancels an open invitation: its link stops working and the `invited` membership is taken back.
     /// Cancelling one that is no longer open is 409 `invitation_not_pending`.
     func cancel(workspaceID: UUID, _ selector: InvitationRepository.InvitationSelector, inviter: Inviter) async throws -> Invitation {
-        try await core.database.transaction { connection in
+        try await database.transaction { connection in
             guard let invitation = try await repository.find(workspaceID: workspaceID, selector, on: connection) else {
                 throw APIError.notFound("invitation")
             }
@@ -93,7 +101,7 @@ struct InvitationService: Sendable {
             }
             try Self.requireRank(invitation.role, inviter)
             let cancelled = try await repository.cancel(invitation, on: connection)
-            try await core.workspaces.recordActivity(
+            try await workspaces.recordActivity(
                 workspaceID: workspaceID, userID: inviter.userID, actor: inviter.actor, action: "member.invitation_cancelled",
                 entityType: "invitation", entityID: invitation.id.uuidString.lowercased(),
                 description: "Invitation of \(invitation.email) cancelled", on: connection)
@@ -104,25 +112,25 @@ struct InvitationService: Sendable {
     /// Issues the token, points the open invitation at it, e-mails the link when asked, records activity.
     private func issue(for membership: InvitationRepository.LockedMembership, workspaceID: UUID, inviter: Inviter,
                        delivery: InvitationDelivery, action: String, on connection: PostgresConnection) async throws -> IssuedInvitation {
-        let ttl = core.settings.invitationTTL
-        let issued = try await core.singleUseTokens.issue(.invitation, userID: membership.userID, workspaceID: workspaceID,
+        let ttl = settings.invitationTTL
+        let issued = try await singleUseTokens.issue(.invitation, userID: membership.userID, workspaceID: workspaceID,
                                                           email: membership.email, createdBy: inviter.userID, ttl: ttl, on: connection)
         let invitation = try await repository.savePending(workspaceID: workspaceID, membership: membership, role: membership.role,
                                                           invitedBy: inviter.userID, tokenID: issued.id, delivery: delivery, on: connection)
         if delivery == .email {
-            let names = try await InvitationPartiesRepository(database: core.database)
+            let names = try await InvitationPartiesRepository(database: database)
                 .workspaceAndInviterNames(workspaceID: workspaceID, inviterID: inviter.userID, on: connection)
             let days = max(1, Int((ttl / 86_400).rounded()))
-            try await core.outbox.enqueue(core.emails.invitation(to: membership.email, inviter: names?.1, workspaceName: names?.0 ?? "Kisum",
+            try await outbox.enqueue(emails.invitation(to: membership.email, inviter: names?.1, workspaceName: names?.0 ?? "Kisum",
                                                                  token: issued.token, days: days),
                                           workspaceID: workspaceID, on: connection)
         }
         let how = delivery == .email ? "by e-mail" : "with a copied link"
-        try await core.workspaces.recordActivity(
+        try await workspaces.recordActivity(
             workspaceID: workspaceID, userID: inviter.userID, actor: inviter.actor, action: action, entityType: "invitation",
             entityID: invitation.id.uuidString.lowercased(), description: "Invited \(membership.email) as \(membership.role) \(how)",
             on: connection)
-        return IssuedInvitation(invitation: invitation, link: core.emails.invitationLink(token: issued.token))
+        return IssuedInvitation(invitation: invitation, link: emails.invitationLink(token: issued.token))
     }
 
     /// Nobody invites (or handles an invitation) above their own role.

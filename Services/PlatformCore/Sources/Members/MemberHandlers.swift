@@ -6,8 +6,10 @@ import PostgresNIO
 
 /// Members of the current workspace: list, directory, one member, edit, avatar.
 struct MemberHandlers {
-    let core: PlatformServices
-    var members: MemberRepository { MemberRepository(database: core.database) }
+    let database: Database
+    let workspaces: WorkspaceRepository
+    let avatars: AvatarHandlers
+    var members: MemberRepository { MemberRepository(database: database) }
 
     /// `GET /members?search=&is_active=&skip=&limit=`.
     @Sendable func list(_ request: Request, context: PlatformRequestContext) async throws -> OffsetPage<Member> {
@@ -48,7 +50,7 @@ struct MemberHandlers {
         let memberID = try context.parameters.uuid("member_id", what: "member")
         let body = try await request.decodeValid(as: MemberPatch.self, context: context)
         let members = self.members
-        return try await core.database.transaction { connection in
+        return try await database.transaction { connection in
             guard let target = try await members.lock(workspaceID: workspaceID, memberID: memberID, on: connection) else {
                 throw APIError.notFound("member")
             }
@@ -86,20 +88,20 @@ struct MemberHandlers {
 
     /// The workspace's recorded owner (`workspaces.owner_id`), whose role only an ownership transfer moves.
     private func isPrimaryOwner(_ member: Member, on connection: PostgresConnection) async throws -> Bool {
-        try await core.workspaces.isRecordedOwner(workspaceID: member.workspaceId, userID: member.userId, on: connection)
+        try await workspaces.isRecordedOwner(workspaceID: member.workspaceId, userID: member.userId, on: connection)
     }
 
     private func record(target: Member, patch: MemberPatch, by identity: Identity, on connection: PostgresConnection) async throws {
         let entity = target.id.uuidString.lowercased()
         func log(_ action: String, _ description: String) async throws {
-            try await core.workspaces.recordActivity(workspaceID: target.workspaceId, userID: identity.userID, actor: identity.actor,
+            try await workspaces.recordActivity(workspaceID: target.workspaceId, userID: identity.userID, actor: identity.actor,
                                                      action: action, entityType: "member", entityID: entity,
                                                      description: description, on: connection)
         }
         if let role = patch.role {
             try await log("member.role_changed", "Role of \(target.email) changed from \(target.role) to \(role)")
             // A pending invitation carries the role the person will get; keep it in step.
-            try await InvitationRepository(logger: core.database.logger)
+            try await InvitationRepository(logger: database.logger)
                 .setPendingRole(workspaceID: target.workspaceId, memberID: target.id, role: role, on: connection)
         }
         if let status = patch.status {
@@ -127,6 +129,6 @@ struct MemberHandlers {
             try context.require(permission: Permission.membersUpdate)
             try MemberPolicy.requireRank(callerRole: context.kisum.access?.role ?? "", over: target.role, "edit")
         }
-        return try await AvatarHandlers(core: core).store(request, for: target.userId)
+        return try await avatars.store(request, for: target.userId)
     }
 }

@@ -37,8 +37,10 @@ public struct RemovalSummary: ResponseEncodable, Sendable {
 /// Never: removing yourself (409 `cannot_remove_self`), an owner (409 `owner_protected`), or someone of a
 /// higher role (403 `insufficient_role`).
 struct MemberRemoval: Sendable {
-    let core: PlatformServices
-    var repository: MemberRemovalRepository { MemberRemovalRepository(database: core.database) }
+    let database: Database
+    let workspaces: WorkspaceRepository
+    let storage: any ObjectStorage
+    var repository: MemberRemovalRepository { MemberRemovalRepository(database: database) }
 
     enum UserDeletion: Sendable {
         /// The account always stays (`DELETE /members/{member_id}`).
@@ -62,7 +64,7 @@ struct MemberRemoval: Sendable {
     }
 
     func remove(workspaceID: UUID, memberID: UUID, caller: Identity, callerRole: String, deletion: UserDeletion) async throws -> RemovalSummary {
-        let (summary, avatarKey) = try await core.database.transaction { connection -> (RemovalSummary, String?) in
+        let (summary, avatarKey) = try await database.transaction { connection -> (RemovalSummary, String?) in
             guard let target = try await repository.lockTarget(workspaceID: workspaceID, memberID: memberID, on: connection) else {
                 throw APIError.notFound("member")
             }
@@ -105,7 +107,7 @@ struct MemberRemoval: Sendable {
                 summary.outcome = "membership_removed"
                 summary.message = "\(target.email) was removed from the workspace."
             }
-            try await core.workspaces.recordActivity(
+            try await workspaces.recordActivity(
                 workspaceID: workspaceID, userID: caller.userID, actor: caller.actor,
                 action: target.status == MembershipStatus.invited ? "member.invitation_cancelled" : "member.removed",
                 entityType: "member", entityID: target.memberID.uuidString.lowercased(), description: summary.message, on: connection)
@@ -113,7 +115,7 @@ struct MemberRemoval: Sendable {
                 try await repository.deleteUser(target.userID, on: connection)
                 summary.userDeleted = true
                 summary.message += " Their account was deleted, as it belonged to no other workspace."
-                try await core.workspaces.recordActivity(
+                try await workspaces.recordActivity(
                     workspaceID: workspaceID, userID: caller.userID, actor: caller.actor, action: "user.deleted",
                     entityType: "user", entityID: target.userID.uuidString.lowercased(),
                     description: "Account of \(target.email) deleted", on: connection)
@@ -121,7 +123,7 @@ struct MemberRemoval: Sendable {
             return (summary, deletesUser ? target.avatarKey : nil)
         }
         // The file of a deleted account's uploaded avatar; best effort once the deletion is committed.
-        if let avatarKey { try? await core.storage.delete(key: avatarKey) }
+        if let avatarKey { try? await storage.delete(key: avatarKey) }
         return summary
     }
 

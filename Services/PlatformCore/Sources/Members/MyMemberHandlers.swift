@@ -1,4 +1,5 @@
 import Foundation
+import KisumPersistence
 import Hummingbird
 import KisumKernel
 import NIOCore
@@ -6,15 +7,15 @@ import NIOCore
 /// The caller's own member record and onboarding tours in the current workspace. Membership is all these
 /// need (no extra permission): everyone may see and change their own onboarding state.
 struct MyMemberHandlers {
-    let core: PlatformServices
-    var tours: TourRepository { TourRepository(database: core.database) }
+    let database: Database
+    var tours: TourRepository { TourRepository(database: database) }
 
     /// `GET /members/me`.
     @Sendable func me(_ request: Request, context: PlatformRequestContext) async throws -> MyMember {
         let identity = try context.requireIdentity()
         let workspaceID = try context.requireCompany()
         let access = context.kisum.access
-        guard let mine = try await MemberRepository(database: core.database).mine(workspaceID: workspaceID, userID: identity.userID) else {
+        guard let mine = try await MemberRepository(database: database).mine(workspaceID: workspaceID, userID: identity.userID) else {
             throw APIError.notFound("member")
         }
         return MyMember(member: mine.member, tours: TourMap(storedJSON: mine.tours).tours,

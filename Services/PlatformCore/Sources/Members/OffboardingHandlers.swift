@@ -7,14 +7,17 @@ import PostgresNIO
 /// Offboarding and removal routes. All need `members.remove`: they show who holds what, move it, and
 /// take people out of the workspace.
 struct OffboardingHandlers {
-    let core: PlatformServices
-    var offboarding: OffboardingRepository { OffboardingRepository(database: core.database) }
+    let database: Database
+    let workspaces: WorkspaceRepository
+    let access: DatabaseAccessResolver
+    let removal: MemberRemoval
+    var offboarding: OffboardingRepository { OffboardingRepository(database: database) }
 
     /// `GET /members/{member_id}/deletion-info`.
     @Sendable func deletionInfo(_ request: Request, context: PlatformRequestContext) async throws -> DeletionInfo {
         let scope = try context.tenant(permission: Permission.membersRemove)
         let memberID = try context.parameters.uuid("member_id", what: "member")
-        guard let member = try await MemberRepository(database: core.database).find(workspaceID: scope.companyID, memberID: memberID) else {
+        guard let member = try await MemberRepository(database: database).find(workspaceID: scope.companyID, memberID: memberID) else {
             throw APIError.notFound("member")
         }
         let facts = try await offboarding.accountFacts(userID: member.userId, besides: scope.companyID)
@@ -64,7 +67,7 @@ struct OffboardingHandlers {
         let body = try await request.decodeValid(as: ReassignBody.self, context: context)
         let toID = body.target!
         let offboarding = self.offboarding
-        return try await core.database.transaction { connection in
+        return try await database.transaction { connection in
             guard let source = try await offboarding.member(workspaceID: scope.companyID, memberID: memberID, on: connection) else {
                 throw APIError.notFound("member")
             }
@@ -80,7 +83,7 @@ struct OffboardingHandlers {
             }
             let result = try await offboarding.reassign(workspaceID: scope.companyID, from: (memberID, source.userID),
                                                         to: (toID, target.userID), by: scope.userID, on: connection)
-            try await core.workspaces.recordActivity(
+            try await workspaces.recordActivity(
                 workspaceID: scope.companyID, userID: scope.userID, actor: identity.actor, action: "member.items_reassigned",
                 entityType: "member", entityID: memberID.uuidString.lowercased(),
                 description: "Items reassigned to member \(toID.uuidString.lowercased()): \(result.teamsLed) team leads, "
@@ -94,7 +97,7 @@ struct OffboardingHandlers {
     @Sendable func remove(_ request: Request, context: PlatformRequestContext) async throws -> Response {
         let scope = try context.tenant(permission: Permission.membersRemove)
         let memberID = try context.parameters.uuid("member_id", what: "member")
-        _ = try await MemberRemoval(core: core).remove(workspaceID: scope.companyID, memberID: memberID, caller: try context.requireIdentity(),
+        _ = try await removal.remove(workspaceID: scope.companyID, memberID: memberID, caller: try context.requireIdentity(),
                                                        callerRole: context.kisum.access?.role ?? "", deletion: .never)
         return Response(status: .noContent)
     }
@@ -104,7 +107,7 @@ struct OffboardingHandlers {
     @Sendable func deletePermanently(_ request: Request, context: PlatformRequestContext) async throws -> Response {
         let scope = try context.tenant(permission: Permission.membersRemove)
         let memberID = try context.parameters.uuid("member_id", what: "member")
-        _ = try await MemberRemoval(core: core).remove(workspaceID: scope.companyID, memberID: memberID, caller: try context.requireIdentity(),
+        _ = try await removal.remove(workspaceID: scope.companyID, memberID: memberID, caller: try context.requireIdentity(),
                                                        callerRole: context.kisum.access?.role ?? "", deletion: .required)
         return Response(status: .noContent)
     }
@@ -114,8 +117,8 @@ struct OffboardingHandlers {
         let identity = try context.requireIdentity()
         let workspaceID = try context.parameters.uuid("workspace_id", what: "workspace")
         let memberID = try context.parameters.uuid("member_id", what: "member")
-        let access = try await core.workspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: Permission.membersRemove)
-        return try await MemberRemoval(core: core).remove(workspaceID: workspaceID, memberID: memberID, caller: identity,
+        let access = try await access.workspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: Permission.membersRemove)
+        return try await removal.remove(workspaceID: workspaceID, memberID: memberID, caller: identity,
                                                           callerRole: access.role, deletion: .whenOrphaned)
     }
 }

@@ -8,22 +8,15 @@ import PostgresNIO
 /// `modules.manage`. The switch is what other services gate on (`GET /internal/access` reports the
 /// enabled modules, read from the database on every call).
 struct ModuleHandlers {
-    let core: PlatformServices
-    var repository: ModuleSettingsRepository { ModuleSettingsRepository(database: core.database) }
+    let database: Database
+    let workspaces: WorkspaceRepository
+    var repository: ModuleSettingsRepository { ModuleSettingsRepository(database: database) }
 
     /// `basic` holds the records every other module refers to (artists, companies, events, contacts),
     /// so it cannot be switched off (409 `module_required`).
     static let requiredModules: Set<String> = ["basic"]
     /// Settings are a small configuration object, not storage.
     static let maxSettingsBytes = 16_384
-
-    func addRoutes(to group: RouterGroup<PlatformRequestContext>) {
-        group.get(use: list)
-        group.post(use: create)
-        group.get("{module}", use: get)
-        group.put("{module}", use: update)
-        group.post("{module}/toggle", use: toggle)
-    }
 
     /// `GET /modules`: every module of the catalog, in display order.
     @Sendable func list(_ request: Request, context: PlatformRequestContext) async throws -> [ModuleSetting] {
@@ -64,7 +57,7 @@ struct ModuleHandlers {
         }
         let enabled = body.enabled ?? current.defaultEnabled
         try Self.requireSwitchable(module, enabled: enabled)
-        let created = try await core.database.transaction { connection in
+        let created = try await database.transaction { connection in
             try await repository.lock(workspaceID: scope.companyID, module: module, on: connection)
             guard try await repository.insert(workspaceID: scope.companyID, module: module, enabled: enabled,
                                                settings: JSONObjectField.text(body.settings) ?? "{}", by: identity.userID, on: connection)
@@ -110,7 +103,7 @@ struct ModuleHandlers {
     func change(_ module: String, _ workspaceID: UUID, _ context: PlatformRequestContext,
                 decide: @Sendable @escaping (ModuleSetting) throws -> (Bool?, String?)) async throws -> ModuleSetting {
         let identity = try context.requireIdentity()
-        return try await core.database.transaction { connection in
+        return try await database.transaction { connection in
             try await repository.lock(workspaceID: workspaceID, module: module, on: connection)
             guard let current = try await repository.find(workspaceID: workspaceID, module: module, on: connection) else {
                 throw APIError.notFound("module")
@@ -146,7 +139,7 @@ struct ModuleHandlers {
 
     func record(_ action: String, _ module: String, _ description: String, _ identity: Identity, _ workspaceID: UUID,
                 _ connection: PostgresConnection) async throws {
-        try await core.workspaces.recordActivity(workspaceID: workspaceID, userID: identity.userID, actor: identity.actor, action: action,
+        try await workspaces.recordActivity(workspaceID: workspaceID, userID: identity.userID, actor: identity.actor, action: action,
                                                  entityType: "module", entityID: module, description: description, on: connection)
     }
 }

@@ -9,21 +9,9 @@ import PostgresNIO
 /// and follow `RoleEditPolicy`. Effective access is read from the database on every request, so a
 /// change applies to the next call of every member.
 struct PermissionHandlers {
-    let core: PlatformServices
-    var repository: RolePermissionRepository { RolePermissionRepository(database: core.database) }
-
-    func addRoutes(to group: RouterGroup<PlatformRequestContext>) {
-        group.get(use: list)
-        group.get("grouped", use: grouped)
-        group.get("check/{permission}", use: check)
-        group.get("me", use: me)
-        group.get("roles", use: roles)
-        group.get("roles/{role}", use: role)
-        group.put("roles/{role}", use: updateRole)
-        group.patch("roles/{role}", use: setPermission)
-        group.post("roles/{role}/reset", use: reset)
-        group.post("seed", use: seed)
-    }
+    let database: Database
+    let workspaces: WorkspaceRepository
+    var repository: RolePermissionRepository { RolePermissionRepository(database: database) }
 
     // MARK: Catalog
 
@@ -186,7 +174,7 @@ struct PermissionHandlers {
         let (role, workspaceID) = try editableRole(context)
         let policy = try RoleEditPolicy(access: context.requireAccess())
         let identity = try context.requireIdentity()
-        return try await core.database.transaction { connection in
+        return try await database.transaction { connection in
             try await repository.lock(workspaceID: workspaceID, role: role, on: connection)
             let difference = try await repository.differenceFromDefaults(workspaceID: workspaceID, role: role, on: connection)
             // Resetting must not hand out (or take away) anything the caller could not change by hand.
@@ -194,7 +182,7 @@ struct PermissionHandlers {
             _ = try await repository.apply(workspaceID: workspaceID, role: role, grant: difference.grant, revoke: difference.revoke,
                                            by: identity.userID, on: connection)
             if !difference.grant.isEmpty || !difference.revoke.isEmpty {
-                try await core.workspaces.recordActivity(
+                try await workspaces.recordActivity(
                     workspaceID: workspaceID, userID: identity.userID, actor: identity.actor, action: "permissions.reset",
                     entityType: "role", entityID: role.rawValue,
                     description: Self.describe(role: role, granted: difference.grant, revoked: difference.revoke, prefix: "reset to defaults"),
@@ -220,15 +208,15 @@ struct PermissionHandlers {
         let policy = RoleEditPolicy(access: access)
         // The owner's rows are only for display, but an owner seeding gets them too (as at creation).
         let roles = access.role == Role.owner.rawValue ? Role.allCases : policy.editableRoles
-        let catalog = try await PermissionCatalog.load(core.database)
+        let catalog = try await PermissionCatalog.load(database)
         let allowed = catalog.permissions.map(\.name).filter(access.permits)
-        let result = try await core.database.transaction { connection in
+        let result = try await database.transaction { connection in
             for role in roles { try await repository.lock(workspaceID: scope.companyID, role: role, on: connection) }
             let counts = try await repository.seedDefaults(workspaceID: scope.companyID, roles: roles, allowed: allowed, on: connection)
             let added = counts.values.reduce(0, +)
             if added > 0 {
                 let summary = counts.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key) +\($0.value)" }.joined(separator: ", ")
-                try await core.workspaces.recordActivity(
+                try await workspaces.recordActivity(
                     workspaceID: scope.companyID, userID: identity.userID, actor: identity.actor, action: "permissions.seeded",
                     entityType: "workspace", entityID: scope.companyID.uuidString.lowercased(),
                     description: "Default permissions restored: \(summary)", on: connection)
@@ -250,8 +238,8 @@ struct PermissionHandlers {
                 field: (String) -> String) async throws -> RolePermissions {
         let policy = try RoleEditPolicy(access: context.requireAccess())
         let identity = try context.requireIdentity()
-        try policy.validate(grant: grant, revoke: revoke, catalog: try await PermissionCatalog.load(core.database), field: field)
-        return try await core.database.transaction { connection in
+        try policy.validate(grant: grant, revoke: revoke, catalog: try await PermissionCatalog.load(database), field: field)
+        return try await database.transaction { connection in
             try await repository.lock(workspaceID: workspaceID, role: role, on: connection)
             let current = Set(try await repository.grants(workspaceID: workspaceID, role: role, on: connection).permissions)
             let toGrant = grant.filter { !current.contains($0) }
@@ -260,7 +248,7 @@ struct PermissionHandlers {
             let changed = try await repository.apply(workspaceID: workspaceID, role: role, grant: toGrant, revoke: toRevoke,
                                                      by: identity.userID, on: connection)
             if !changed.granted.isEmpty || !changed.revoked.isEmpty {
-                try await core.workspaces.recordActivity(
+                try await workspaces.recordActivity(
                     workspaceID: workspaceID, userID: identity.userID, actor: identity.actor, action: "permissions.updated",
                     entityType: "role", entityID: role.rawValue,
                     description: Self.describe(role: role, granted: changed.granted, revoked: changed.revoked, prefix: "updated"),

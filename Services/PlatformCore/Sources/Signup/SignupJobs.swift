@@ -12,9 +12,11 @@ import PostgresNIO
 /// so a stream served by another replica shows the same progress; a job whose instance died stops
 /// updating and the stream reports it as failed (`job_stalled`) after `staleAfter`.
 struct SignupJobs: Sendable {
-    let core: PlatformServices
+    let database: Database
+    let logger: Logger
+    let settings: PlatformCoreSettings
     var staleAfter: TimeInterval = 300
-    var repository: SignupJobRepository { SignupJobRepository(database: core.database) }
+    var repository: SignupJobRepository { SignupJobRepository(database: database) }
 
     struct State: Sendable, Equatable {
         var status: String
@@ -56,7 +58,7 @@ struct SignupJobs: Sendable {
             } catch {
                 let apiError = ErrorMiddleware<PlatformRequestContext>.apiError(for: error)
                 if apiError.status.code >= 500 {
-                    jobs.core.logger.error("async signup failed", metadata: ["job_id": "\(id)", "error": "\(String(reflecting: error))"])
+                    jobs.logger.error("async signup failed", metadata: ["job_id": "\(id)", "error": "\(String(reflecting: error))"])
                 }
                 await jobs.fail(id, code: apiError.code, message: apiError.message)
             }
@@ -67,7 +69,7 @@ struct SignupJobs: Sendable {
         do {
             try await repository.recordProgress(id, status: status, step: step)
         } catch {
-            core.logger.warning("signup job progress not recorded", metadata: ["job_id": "\(id)"])
+            logger.warning("signup job progress not recorded", metadata: ["job_id": "\(id)"])
         }
     }
 
@@ -75,7 +77,7 @@ struct SignupJobs: Sendable {
         let payload = Result(accessToken: result.accessToken, refreshToken: result.refreshToken, tokenType: result.tokenType,
                              expiresIn: result.expiresIn, userId: result.user.id, workspaceId: result.workspace.id,
                              workspaceName: result.workspace.name)
-        let sealed = try Sealer(key: core.settings.signingKeyEncryptionKey)
+        let sealed = try Sealer(key: settings.signingKeyEncryptionKey)
             .seal(try JSONCoding.encoder.encode(payload), context: "signup-job:\(id)")
         try await repository.markCompleted(id, userID: result.user.id, workspaceID: result.workspace.id,
                                            workspaceName: result.workspace.name, sealedResult: sealed)
@@ -93,7 +95,7 @@ struct SignupJobs: Sendable {
     func claimResult(_ id: UUID) async throws -> Result? {
         let sealed = try await repository.claimSealedResult(id)
         guard let sealed else { return nil }
-        let plain = try Sealer(key: core.settings.signingKeyEncryptionKey).open(sealed, context: "signup-job:\(id)")
+        let plain = try Sealer(key: settings.signingKeyEncryptionKey).open(sealed, context: "signup-job:\(id)")
         return try JSONCoding.decoder.decode(Result.self, from: plain)
     }
 }

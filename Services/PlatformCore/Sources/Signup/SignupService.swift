@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Hummingbird
 import KisumKernel
 import KisumPersistence
@@ -67,7 +68,17 @@ typealias SignupProgress = @Sendable (SignupStep) async -> Void
 /// invite signups (the subscription already exists at Stripe). Everything is written in one transaction,
 /// including the verification e-mail in the outbox, so a failure leaves nothing half-created.
 struct SignupService {
-    let core: PlatformServices
+    let passwords: PasswordHasher
+    let database: Database
+    let users: UserRepository
+    let workspaces: WorkspaceRepository
+    let tokens: TokenService
+    let settings: PlatformCoreSettings
+    let billing: any BillingProvider
+    let logger: Logger
+    let singleUseTokens: SingleUseTokenRepository
+    let outbox: EmailOutbox
+    let emails: EmailComposer
 
     struct Account: Sendable {
         var email: String
@@ -81,16 +92,16 @@ struct SignupService {
     /// provider (Stripe: customer + subscription, or a Checkout URL; local: a trial recorded as local).
     func signup(_ account: Account, paymentMethodID: String?, client: ClientInfo) async throws -> SignupResult {
         try await ensureEmailFree(account.email)
-        let hash: String? = if let value = account.password { try await core.passwords.hash(value) } else { nil }
-        let created = try await core.database.transaction { connection -> Created in
-            let user = try await core.users.create(email: account.email, fullName: account.fullName, status: User.Status.active,
+        let hash: String? = if let value = account.password { try await passwords.hash(value) } else { nil }
+        let created = try await database.transaction { connection -> Created in
+            let user = try await users.create(email: account.email, fullName: account.fullName, status: User.Status.active,
                                                    passwordHash: hash, clerkID: account.clerkID, on: connection)
-            let workspace = try await core.workspaces.create(name: account.companyName, ownerID: user.id, createdBy: user.id, on: connection)
+            let workspace = try await workspaces.create(name: account.companyName, ownerID: user.id, createdBy: user.id, on: connection)
             // Inside the transaction on purpose: if the provider refuses, no account is left without billing.
             let subscription = try await startTrial(for: workspace, owner: user, paymentMethodID: paymentMethodID, purpose: "signup",
                                                     on: connection)
             try await sendVerification(user, on: connection)
-            let session = try await core.tokens.startSession(userID: user.id, client: client, on: connection)
+            let session = try await tokens.startSession(userID: user.id, client: client, on: connection)
             return Created(user: user, workspace: workspace, subscription: subscription, session: session)
         }
         return try await finish(created)
@@ -100,13 +111,13 @@ struct SignupService {
     /// recorded; `purpose` keeps the provider's idempotency keys of signup and provisioning apart.
     func startTrial(for workspace: Workspace, owner: User, paymentMethodID: String?, purpose: String,
                     on connection: PostgresConnection) async throws -> SubscriptionSummary {
-        let settings = core.settings
-        let started = try await core.billing.startSubscription(SubscriptionRequest(
+        let settings = settings
+        let started = try await billing.startSubscription(SubscriptionRequest(
             workspaceID: workspace.id, workspaceName: workspace.name, email: owner.email, customerName: owner.fullName,
             paymentMethodID: paymentMethodID, trialDays: settings.trialDays,
             successURL: "\(settings.publicAppURL)/billing/success?session_id={CHECKOUT_SESSION_ID}",
             cancelURL: "\(settings.publicAppURL)/billing/cancelled", idempotencyKey: "\(purpose)-\(workspace.id.uuidString.lowercased())"))
-        return try await SubscriptionRepository(logger: core.logger).record(started, workspaceID: workspace.id, on: connection)
+        return try await SubscriptionRepository(logger: logger).record(started, workspaceID: workspace.id, on: connection)
     }
 
     struct InviteSignup: Sendable {
@@ -117,7 +128,7 @@ struct SignupService {
     /// Signup with a Stripe payment invite (someone paid through Checkout before having an account).
     func signup(invite request: InviteSignup, client: ClientInfo, progress: SignupProgress = { _ in }) async throws -> SignupResult {
         await progress(.validatingInvite)
-        guard let invite = try await core.billing.paymentInvite(code: request.inviteCode) else {
+        guard let invite = try await billing.paymentInvite(code: request.inviteCode) else {
             throw APIError(.notFound, code: "invite_not_found", message: "No paid invite matches this code.")
         }
         if try await isRedeemed(invite.code) {
@@ -133,28 +144,28 @@ struct SignupService {
         var hash: String?
         if let password = account.password {
             await progress(.hashingPassword)
-            hash = try await core.passwords.hash(password)
+            hash = try await passwords.hash(password)
         }
-        let created = try await core.database.transaction { connection -> Created in
+        let created = try await database.transaction { connection -> Created in
             await progress(.creatingUser)
-            let user = try await core.users.create(email: account.email, fullName: account.fullName ?? invite.customerName,
+            let user = try await users.create(email: account.email, fullName: account.fullName ?? invite.customerName,
                                                    status: User.Status.active, passwordHash: hash, clerkID: account.clerkID, on: connection)
             await progress(.creatingWorkspace)
-            let workspace = try await core.workspaces.insert(name: account.companyName, ownerID: user.id, createdBy: user.id, on: connection)
+            let workspace = try await workspaces.insert(name: account.companyName, ownerID: user.id, createdBy: user.id, on: connection)
             await progress(.seedingPermissions)
-            try await core.workspaces.seedDefaults(workspaceID: workspace.id, on: connection)
+            try await workspaces.seedDefaults(workspaceID: workspace.id, on: connection)
             await progress(.linkingSubscription)
-            try await PaymentInviteRepository(database: core.database).recordRedemption(
+            try await PaymentInviteRepository(database: database).recordRedemption(
                 code: invite.code, email: invite.email, workspaceID: workspace.id, userID: user.id, on: connection)
             let started = StartedSubscription(
                 provider: "stripe", status: StripeBillingProvider.status(invite.subscriptionStatus ?? "active"),
                 customerID: invite.customerID, subscriptionID: invite.subscriptionID, checkoutSessionID: invite.code,
                 checkoutURL: nil, trialEndsAt: invite.trialEndsAt, plan: invite.plan)
-            let subscription = try await SubscriptionRepository(logger: core.logger).record(started, workspaceID: workspace.id, on: connection)
+            let subscription = try await SubscriptionRepository(logger: logger).record(started, workspaceID: workspace.id, on: connection)
             await progress(.sendingVerificationEmail)
             try await sendVerification(user, on: connection)
             await progress(.issuingTokens)
-            let session = try await core.tokens.startSession(userID: user.id, client: client, on: connection)
+            let session = try await tokens.startSession(userID: user.id, client: client, on: connection)
             return Created(user: user, workspace: workspace, subscription: subscription, session: session)
         }
         return try await finish(created)
@@ -170,7 +181,7 @@ struct SignupService {
     }
 
     private func finish(_ created: Created) async throws -> SignupResult {
-        let pair = try await core.tokens.pair(for: created.session, userID: created.user.id, email: created.user.email)
+        let pair = try await tokens.pair(for: created.session, userID: created.user.id, email: created.user.email)
         return SignupResult(accessToken: pair.accessToken, refreshToken: pair.refreshToken, tokenType: pair.tokenType,
                             expiresIn: pair.expiresIn, sessionId: pair.sessionId, user: created.user, workspace: created.workspace,
                             subscription: created.subscription, checkoutUrl: created.subscription.checkoutUrl)
@@ -179,20 +190,20 @@ struct SignupService {
     /// Fails fast (before hashing or calling a provider) when the e-mail is taken; the unique index still
     /// decides races.
     func ensureEmailFree(_ email: String) async throws {
-        if try await core.users.find(email: email) != nil {
+        if try await users.find(email: email) != nil {
             throw APIError.conflict("email_taken", "An account with this e-mail already exists.")
         }
     }
 
     func isRedeemed(_ code: String) async throws -> Bool {
-        try await PaymentInviteRepository(database: core.database).isRedeemed(code)
+        try await PaymentInviteRepository(database: database).isRedeemed(code)
     }
 
     /// A confirmation link for the new address (the account works at once; the link verifies the e-mail).
     func sendVerification(_ user: User, on connection: PostgresConnection) async throws {
-        let ttl = core.settings.activationTTL
-        let issued = try await core.singleUseTokens.issue(.activation, userID: user.id, email: user.email, ttl: ttl, on: connection)
-        try await core.outbox.enqueue(core.emails.verification(to: user.email, name: user.fullName, token: issued.token,
+        let ttl = settings.activationTTL
+        let issued = try await singleUseTokens.issue(.activation, userID: user.id, email: user.email, ttl: ttl, on: connection)
+        try await outbox.enqueue(emails.verification(to: user.email, name: user.fullName, token: issued.token,
                                                                hours: Int(ttl / 3600)), on: connection)
     }
 }

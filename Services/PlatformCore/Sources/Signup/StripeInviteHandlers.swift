@@ -8,7 +8,12 @@ import NIOCore
 /// completed Checkout Session id is the invite code in their registration link. The code is the
 /// authentication for these routes (they are public), so they are rate limited per address.
 struct StripeInviteHandlers {
-    let core: PlatformServices
+    let publicLimiter: RateLimiter
+    let clients: ClientInfoReader
+    let billing: any BillingProvider
+    let settings: PlatformCoreSettings
+    let signups: SignupService
+    let jobs: SignupJobs
 
     struct InviteDetails: ResponseEncodable {
         var inviteCode: String
@@ -46,9 +51,9 @@ struct StripeInviteHandlers {
 
     /// `GET /auth/signup/stripe-invite/{invite_code}`.
     @Sendable func details(_ request: Request, context: PlatformRequestContext) async throws -> InviteDetails {
-        try core.publicLimiter.consume(core.client(request, context).ip ?? "unknown")
+        try publicLimiter.consume(clients.read(request, context).ip ?? "unknown")
         guard let code = context.parameters.get("invite_code"), code.count <= 255,
-              let invite = try await core.billing.paymentInvite(code: code)
+              let invite = try await billing.paymentInvite(code: code)
         else { throw Self.notFound }
         return try await describe(invite)
     }
@@ -56,13 +61,12 @@ struct StripeInviteHandlers {
     /// `POST /auth/payment-invite/lookup`: the newest unused paid invite for the e-mail. When the sales flow
     /// stored an access code on the checkout (`metadata.access_code`), the given code must match it.
     @Sendable func lookup(_ request: Request, context: PlatformRequestContext) async throws -> InviteDetails {
-        try core.publicLimiter.consume(core.client(request, context).ip ?? "unknown")
+        try publicLimiter.consume(clients.read(request, context).ip ?? "unknown")
         let body = try await request.decodeValid(as: LookupRequest.self, context: context)
-        let invites = try await core.billing.paymentInvites(email: EmailAddress.normalize(body.email!))
-        let service = SignupService(core: core)
+        let invites = try await billing.paymentInvites(email: EmailAddress.normalize(body.email!))
         for invite in invites {
             if let expected = invite.accessCode, !ConstantTime.equals(expected, body.accessCode ?? "") { continue }
-            if try await service.isRedeemed(invite.code) { continue }
+            if try await signups.isRedeemed(invite.code) { continue }
             return try await describe(invite)
         }
         throw Self.notFound
@@ -70,33 +74,32 @@ struct StripeInviteHandlers {
 
     /// `POST /auth/signup/stripe-invite`: account + workspace linked to the paid subscription, signed in.
     @Sendable func signup(_ request: Request, context: PlatformRequestContext) async throws -> EditedResponse<SignupResult> {
-        let client = core.client(request, context)
-        try core.publicLimiter.consume(client.ip ?? "unknown")
+        let client = clients.read(request, context)
+        try publicLimiter.consume(client.ip ?? "unknown")
         let input = try await validated(request, context: context)
-        return try await SignupService(core: core).signup(invite: input, client: client).created()
+        return try await signups.signup(invite: input, client: client).created()
     }
 
     /// `POST /auth/signup/stripe-invite/async`: validates the body, then provisions in the background; the
     /// client follows `stream_url` (Server-Sent Events) until the tokens arrive.
     @Sendable func signupAsync(_ request: Request, context: PlatformRequestContext) async throws -> JobStarted {
-        let client = core.client(request, context)
-        try core.publicLimiter.consume(client.ip ?? "unknown")
+        let client = clients.read(request, context)
+        try publicLimiter.consume(client.ip ?? "unknown")
         let input = try await validated(request, context: context)
-        let jobs = SignupJobs(core: core)
         let id = try await jobs.create()
-        let core = self.core
+        let signups = self.signups
         jobs.start(id) { progress in
-            try await SignupService(core: core).signup(invite: input, client: client, progress: progress)
+            try await signups.signup(invite: input, client: client, progress: progress)
         }
         return JobStarted(jobId: id, status: "PENDING",
-                          streamUrl: "\(core.settings.publicAPIURL)/api/v1/auth/signup/jobs/\(id.uuidString.lowercased())/stream")
+                          streamUrl: "\(settings.publicAPIURL)/api/v1/auth/signup/jobs/\(id.uuidString.lowercased())/stream")
     }
 
     /// `GET /auth/signup/jobs/{job_id}/stream`: one `progress` event per change, then `completed` (with the
     /// tokens, delivered once) or `failed`. The job id is the secret; unknown ids answer 404.
     @Sendable func stream(_ request: Request, context: PlatformRequestContext) async throws -> Response {
         let id = try context.parameters.uuid("job_id", what: "signup job")
-        let jobs = SignupJobs(core: core)
+        let jobs = self.jobs
         guard try await jobs.state(id) != nil else { throw APIError.notFound("signup job") }
         let logger = context.logger
         let body = ResponseBody { writer in
@@ -142,7 +145,7 @@ struct StripeInviteHandlers {
         v.text(body.inviteCode, "invite_code", maxLength: 255)
         v.email(body.email, "email", required: false)
         // Clerk users sign in through Clerk: no password is stored for them.
-        PasswordPolicy.check(body.password, field: "password", settings: core.settings.passwords, into: &v, required: body.clerkId == nil)
+        PasswordPolicy.check(body.password, field: "password", settings: settings.passwords, into: &v, required: body.clerkId == nil)
         v.text(body.clerkId, "clerk_id", required: false, maxLength: 128)
         v.text(body.fullName, "full_name", required: false, maxLength: 200)
         v.text(body.companyName, "company_name", maxLength: 200)
@@ -154,7 +157,7 @@ struct StripeInviteHandlers {
     private func describe(_ invite: PaymentInvite) async throws -> InviteDetails {
         InviteDetails(inviteCode: invite.code, email: invite.email, customerName: invite.customerName, plan: invite.plan,
                       subscriptionStatus: invite.subscriptionStatus, trialEndsAt: invite.trialEndsAt,
-                      used: try await SignupService(core: core).isRedeemed(invite.code))
+                      used: try await signups.isRedeemed(invite.code))
     }
 
     static let notFound = APIError(.notFound, code: "invite_not_found", message: "No paid invite matches.")

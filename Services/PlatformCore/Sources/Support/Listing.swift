@@ -27,12 +27,12 @@ extension APIError {
     }
 }
 
-extension PlatformServices {
+extension DatabaseAccessResolver {
     /// Access check for `jwt` routes that name the workspace in the path (`/workspaces/{workspace_id}/…`):
     /// not an active member (or an unknown / malformed id) → 404, so workspace ids cannot be probed;
     /// a member without `permission` → 403.
     func workspaceAccess(userID: UUID, workspaceID: UUID, permission: String?) async throws -> EffectiveAccess {
-        guard let access = try await access.resolve(userID: userID, companyID: workspaceID) else {
+        guard let access = try await resolve(userID: userID, companyID: workspaceID) else {
             throw APIError.notFound("workspace")
         }
         if let permission, !access.permits(permission) { throw APIError.permissionDenied(permission) }

@@ -7,9 +7,9 @@ import KisumPersistence
 import KisumRuntime
 import Logging
 
-/// Everything Platform Core's routes share, built once per router from the runtime: repositories,
-/// the key store and token service, the password hasher, providers and the route-group helpers.
-/// Tests build one over the test runtime to seed data and mint tokens.
+/// The wiring: what Platform Core's routes share, built once per router from the runtime (repositories,
+/// the key store and token service, the password hasher, providers, limiters). `buildRouter` hands each
+/// routes type only what it uses; tests build one over the test runtime to seed data and mint tokens.
 public struct PlatformServices: Sendable {
     public let settings: PlatformCoreSettings
     /// The runtime with Platform Core's own verifier (its key store) and access resolver (its database).
@@ -62,31 +62,11 @@ public struct PlatformServices: Sendable {
         publicLimiter = RateLimiter(settings: settings.publicRateLimit)
     }
 
-    // MARK: Route groups
-
-    /// Routes for a signed-in user, no workspace (`jwt` in the catalog): bearer token + live session.
-    public func userGroup(_ router: Router<PlatformRequestContext>, path: RouterPath) -> RouterGroup<PlatformRequestContext> {
-        router.group(path)
-            .add(middleware: AuthMiddleware<PlatformRequestContext>(verifier: runtime.verifier, apiKeys: APIKeysNotAccepted()))
-            .add(middleware: SessionGuardMiddleware<PlatformRequestContext>(tokens: tokens))
+    /// The route groups of `router`, with this runtime's verifier and access resolver.
+    public func routeGroups(_ router: Router<PlatformRequestContext>) -> PlatformRouteGroups {
+        PlatformRouteGroups(router: router, runtime: runtime, tokens: tokens)
     }
 
-    /// Routes of one workspace (`jwt+org`): bearer token, `x-workspace-id` or `x-org`, active membership
-    /// resolved from the database, live session. Handlers then call `context.tenant(permission:)`.
-    public func tenantGroup(_ router: Router<PlatformRequestContext>, path: RouterPath) -> RouterGroup<PlatformRequestContext> {
-        runtime.tenantGroup(router, path: path, module: nil, apiKeys: APIKeysNotAccepted())
-            .add(middleware: SessionGuardMiddleware<PlatformRequestContext>(tokens: tokens))
-    }
-
-    /// `/internal` routes for other services (X-Internal-API-Key).
-    public func internalGroup(_ router: Router<PlatformRequestContext>) -> RouterGroup<PlatformRequestContext> {
-        runtime.internalGroup(router)
-    }
-
-    // MARK: Helpers shared by features
-
-    /// Address and user agent of the caller (for sessions, rate limits and the refresh grace window).
-    func client(_ request: Request, _ context: PlatformRequestContext) -> ClientInfo {
-        ClientInfo(ip: request.clientAddress(context: context, trustedProxies: settings.trustedProxyCount), userAgent: request.userAgent)
-    }
+    /// One reader for every handler, so they all agree on `TRUSTED_PROXY_COUNT`.
+    var clients: ClientInfoReader { ClientInfoReader(trustedProxies: settings.trustedProxyCount) }
 }

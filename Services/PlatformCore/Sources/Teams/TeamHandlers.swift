@@ -6,8 +6,9 @@ import PostgresNIO
 
 /// Teams of the current workspace: read with `teams.read`, change with `teams.manage`.
 struct TeamHandlers {
-    let core: PlatformServices
-    var teams: TeamRepository { TeamRepository(database: core.database) }
+    let database: Database
+    let workspaces: WorkspaceRepository
+    var teams: TeamRepository { TeamRepository(database: database) }
 
     /// `GET /teams?search=&is_active=&parent_team_id=&skip=&limit=`.
     @Sendable func list(_ request: Request, context: PlatformRequestContext) async throws -> OffsetPage<Team> {
@@ -85,13 +86,13 @@ struct TeamHandlers {
         body.validate(&v)
         try v.validate()
         let teams = self.teams
-        let team = try await core.database.transaction { connection in
+        let team = try await database.transaction { connection in
             if let parentID = body.parentID {
                 guard try await teams.exists(workspaceID: scope.companyID, teamID: parentID, on: connection) else { throw Self.parentNotFound }
             }
             let id = try await teams.create(workspaceID: scope.companyID, fields: body.fields, createdBy: scope.userID, on: connection)
             let team = try await teams.find(workspaceID: scope.companyID, teamID: id, on: connection)!
-            try await core.workspaces.recordActivity(workspaceID: scope.companyID, userID: scope.userID, actor: identity.actor,
+            try await workspaces.recordActivity(workspaceID: scope.companyID, userID: scope.userID, actor: identity.actor,
                                                      action: "team.created", entityType: "team", entityID: id.uuidString.lowercased(),
                                                      description: "Team \(team.name) created", on: connection)
             return team
@@ -107,7 +108,7 @@ struct TeamHandlers {
         let teamID = try context.parameters.uuid("team_id", what: "team")
         let body = try await request.decodeValid(as: TeamBody.self, context: context)
         let teams = self.teams
-        return try await core.database.transaction { connection in
+        return try await database.transaction { connection in
             if let parentID = body.parentID {
                 try await teams.lockHierarchy(workspaceID: scope.companyID, on: connection)
                 guard try await teams.exists(workspaceID: scope.companyID, teamID: teamID, on: connection) else {
@@ -123,7 +124,7 @@ struct TeamHandlers {
                 throw APIError.notFound("team")
             }
             let team = try await teams.find(workspaceID: scope.companyID, teamID: teamID, on: connection)!
-            try await core.workspaces.recordActivity(workspaceID: scope.companyID, userID: scope.userID, actor: identity.actor,
+            try await workspaces.recordActivity(workspaceID: scope.companyID, userID: scope.userID, actor: identity.actor,
                                                      action: "team.updated", entityType: "team", entityID: teamID.uuidString.lowercased(),
                                                      description: "Team \(team.name) updated", on: connection)
             return team
@@ -137,13 +138,13 @@ struct TeamHandlers {
         let identity = try context.requireIdentity()
         let teamID = try context.parameters.uuid("team_id", what: "team")
         let teams = self.teams
-        try await core.database.transaction { connection in
+        try await database.transaction { connection in
             // Deleting changes the tree too (children are re-parented), so it waits for re-parentings in flight.
             try await teams.lockHierarchy(workspaceID: scope.companyID, on: connection)
             guard let name = try await teams.delete(workspaceID: scope.companyID, teamID: teamID, on: connection) else {
                 throw APIError.notFound("team")
             }
-            try await core.workspaces.recordActivity(workspaceID: scope.companyID, userID: scope.userID, actor: identity.actor,
+            try await workspaces.recordActivity(workspaceID: scope.companyID, userID: scope.userID, actor: identity.actor,
                                                      action: "team.deleted", entityType: "team", entityID: teamID.uuidString.lowercased(),
                                                      description: "Team \(name) deleted", on: connection)
         }

@@ -6,8 +6,9 @@ import PostgresNIO
 
 /// Who is in a team, and as what (lead / member). `member_id` is the membership id, as in the Members routes.
 struct TeamMemberHandlers {
-    let core: PlatformServices
-    var teams: TeamRepository { TeamRepository(database: core.database) }
+    let database: Database
+    let workspaces: WorkspaceRepository
+    var teams: TeamRepository { TeamRepository(database: database) }
 
     /// `GET /teams/{team_id}/members?skip=&limit=`: leads first, then by name.
     @Sendable func list(_ request: Request, context: PlatformRequestContext) async throws -> OffsetPage<TeamMember> {
@@ -46,8 +47,8 @@ struct TeamMemberHandlers {
         let memberID = body.member!
         let role = body.role ?? TeamRole.member
         let teams = self.teams
-        let members = MemberRepository(database: core.database)
-        let added = try await core.database.transaction { connection in
+        let members = MemberRepository(database: database)
+        let added = try await database.transaction { connection in
             guard let team = try await teams.find(workspaceID: scope.companyID, teamID: teamID, on: connection) else {
                 throw APIError.notFound("team")
             }
@@ -62,7 +63,7 @@ struct TeamMemberHandlers {
                 throw APIError.conflict("already_team_member", "This member is already in the team.")
             }
             let added = try await teams.member(workspaceID: scope.companyID, teamID: teamID, memberID: memberID, on: connection)!
-            try await core.workspaces.recordActivity(
+            try await workspaces.recordActivity(
                 workspaceID: scope.companyID, userID: scope.userID, actor: identity.actor, action: "team.member_added",
                 entityType: "team", entityID: teamID.uuidString.lowercased(),
                 description: "\(added.email) added to \(team.name) as \(role)", on: connection)
@@ -88,11 +89,11 @@ struct TeamMemberHandlers {
         let body = try await request.decodeValid(as: RoleBody.self, context: context)
         let role = body.role!
         let teams = self.teams
-        return try await core.database.transaction { connection in
+        return try await database.transaction { connection in
             guard try await teams.setMemberRole(workspaceID: scope.companyID, teamID: teamID, memberID: memberID, role: role, on: connection),
                   let updated = try await teams.member(workspaceID: scope.companyID, teamID: teamID, memberID: memberID, on: connection)
             else { throw APIError.notFound("team member") }
-            try await core.workspaces.recordActivity(
+            try await workspaces.recordActivity(
                 workspaceID: scope.companyID, userID: scope.userID, actor: identity.actor, action: "team.member_role_changed",
                 entityType: "team", entityID: teamID.uuidString.lowercased(),
                 description: "\(updated.email) is now \(role) of the team", on: connection)
@@ -107,11 +108,11 @@ struct TeamMemberHandlers {
         let teamID = try context.parameters.uuid("team_id", what: "team")
         let memberID = try context.parameters.uuid("member_id", what: "team member")
         let teams = self.teams
-        try await core.database.transaction { connection in
+        try await database.transaction { connection in
             guard let member = try await teams.member(workspaceID: scope.companyID, teamID: teamID, memberID: memberID, on: connection),
                   try await teams.removeMember(workspaceID: scope.companyID, teamID: teamID, memberID: memberID, on: connection)
             else { throw APIError.notFound("team member") }
-            try await core.workspaces.recordActivity(
+            try await workspaces.recordActivity(
                 workspaceID: scope.companyID, userID: scope.userID, actor: identity.actor, action: "team.member_removed",
                 entityType: "team", entityID: teamID.uuidString.lowercased(),
                 description: "\(member.email) removed from the team", on: connection)

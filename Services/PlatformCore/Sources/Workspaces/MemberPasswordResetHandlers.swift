@@ -22,13 +22,18 @@ public struct MemberPasswordResetLink: ResponseEncodable, Sendable {
 /// link revokes the member's earlier reset links. Refused while impersonating (a reset link opens the
 /// account).
 struct MemberPasswordResetHandlers {
-    let core: PlatformServices
+    let settings: PlatformCoreSettings
+    let database: Database
+    let access: DatabaseAccessResolver
+    let users: UserRepository
+    let workspaces: WorkspaceRepository
+    let resets: PasswordResets
 
     @Sendable func send(_ request: Request, context: PlatformRequestContext) async throws -> MemberPasswordResetSent {
         let (user, workspaceID, callerID) = try await target(context)
-        let ttl = core.settings.passwordResetTTL
-        let issued = try await core.database.transaction { connection in
-            let issued = try await PasswordResets(core: core).issue(for: user, createdBy: callerID, ttl: ttl, sendEmail: true,
+        let ttl = settings.passwordResetTTL
+        let issued = try await database.transaction { connection in
+            let issued = try await resets.issue(for: user, createdBy: callerID, ttl: ttl, sendEmail: true,
                                                                     workspaceID: workspaceID, on: connection)
             try await record("member.password_reset_sent", "Password reset e-mailed to \(user.email)", user: user,
                              workspaceID: workspaceID, context: context, on: connection)
@@ -39,9 +44,9 @@ struct MemberPasswordResetHandlers {
 
     @Sendable func link(_ request: Request, context: PlatformRequestContext) async throws -> MemberPasswordResetLink {
         let (user, workspaceID, callerID) = try await target(context)
-        let ttl = core.settings.adminPasswordResetTTL
-        let issued = try await core.database.transaction { connection in
-            let issued = try await PasswordResets(core: core).issue(for: user, createdBy: callerID, ttl: ttl, sendEmail: false,
+        let ttl = settings.adminPasswordResetTTL
+        let issued = try await database.transaction { connection in
+            let issued = try await resets.issue(for: user, createdBy: callerID, ttl: ttl, sendEmail: false,
                                                                     workspaceID: workspaceID, on: connection)
             try await record("member.password_reset_link_created", "Password reset link created for \(user.email)", user: user,
                              workspaceID: workspaceID, context: context, on: connection)
@@ -55,9 +60,9 @@ struct MemberPasswordResetHandlers {
         let identity = try context.requireIdentity()
         let workspaceID = try context.parameters.uuid("workspace_id", what: "workspace")
         let userID = try context.parameters.userID()
-        let access = try await core.workspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: Permission.membersUpdate)
-        let role = try await MemberRepository(database: core.database).role(workspaceID: workspaceID, userID: userID)
-        guard let role, let user = try await core.users.find(id: userID) else { throw APIError.notFound("user") }
+        let access = try await access.workspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: Permission.membersUpdate)
+        let role = try await MemberRepository(database: database).role(workspaceID: workspaceID, userID: userID)
+        guard let role, let user = try await users.find(id: userID) else { throw APIError.notFound("user") }
         try Role.require(access.role, atLeast: role, "You can only reset passwords of members with the same or a lower role.")
         if identity.actor != nil {
             throw APIError.forbidden("impersonation_forbidden", "Password resets cannot be issued while impersonating.")
@@ -71,7 +76,7 @@ struct MemberPasswordResetHandlers {
     private func record(_ action: String, _ description: String, user: User, workspaceID: UUID, context: PlatformRequestContext,
                         on connection: PostgresConnection) async throws {
         let identity = try context.requireIdentity()
-        try await core.workspaces.recordActivity(workspaceID: workspaceID, userID: identity.userID, actor: identity.actor, action: action,
+        try await workspaces.recordActivity(workspaceID: workspaceID, userID: identity.userID, actor: identity.actor, action: action,
                                                  entityType: "user", entityID: user.id.uuidString.lowercased(), description: description,
                                                  on: connection)
     }

@@ -18,7 +18,14 @@ public struct ProvisionedWorkspace: ResponseEncodable, Sendable {
 /// Staff provisioning: a workspace for a customer, with the owner found or created by e-mail. Only
 /// `users.is_superuser` (never granted through the API) may call it, and not while impersonating.
 struct ProvisionHandlers {
-    let core: PlatformServices
+    let users: UserRepository
+    let settings: PlatformCoreSettings
+    let database: Database
+    let workspaces: WorkspaceRepository
+    let singleUseTokens: SingleUseTokenRepository
+    let outbox: EmailOutbox
+    let emails: EmailComposer
+    let signups: SignupService
 
     struct ProvisionBody: ValidatableBody {
         var name: String?
@@ -38,33 +45,33 @@ struct ProvisionHandlers {
     /// (Stripe, or recorded as `local` without one).
     @Sendable func provision(_ request: Request, context: PlatformRequestContext) async throws -> ProvisionedWorkspace {
         let identity = try context.requireIdentity()
-        let isSuperuser = try await core.users.isSuperuser(userID: identity.userID)
+        let isSuperuser = try await users.isSuperuser(userID: identity.userID)
         guard isSuperuser, identity.actor == nil else {
             throw APIError.forbidden("superuser_required", "Only platform staff can provision workspaces.")
         }
         let body = try await request.decodeValid(as: ProvisionBody.self, context: context)
-        let settings = core.settings
-        return try await core.database.transaction { connection in
-            let (owner, created) = try await core.users.findOrCreatePending(email: body.ownerEmail!, fullName: body.ownerFullName,
+        let settings = settings
+        return try await database.transaction { connection in
+            let (owner, created) = try await users.findOrCreatePending(email: body.ownerEmail!, fullName: body.ownerFullName,
                                                                             on: connection)
             if owner.status == User.Status.disabled {
                 throw APIError.conflict("user_disabled", "The owner's account is disabled.")
             }
-            let workspace = try await core.workspaces.create(name: body.name!, ownerID: owner.id, createdBy: identity.userID, on: connection)
-            let subscription = try await SignupService(core: core).startTrial(for: workspace, owner: owner, paymentMethodID: nil,
+            let workspace = try await workspaces.create(name: body.name!, ownerID: owner.id, createdBy: identity.userID, on: connection)
+            let subscription = try await signups.startTrial(for: workspace, owner: owner, paymentMethodID: nil,
                                                                              purpose: "provision", on: connection)
             let needsActivation = owner.status == User.Status.pending
             if needsActivation {
                 // A customer set up by staff may not read the e-mail within the hour of a sign-up link.
                 let ttl = settings.invitationTTL
-                let issued = try await core.singleUseTokens.issue(.activation, userID: owner.id, workspaceID: workspace.id, email: owner.email,
+                let issued = try await singleUseTokens.issue(.activation, userID: owner.id, workspaceID: workspace.id, email: owner.email,
                                                                   createdBy: identity.userID, ttl: ttl, on: connection)
-                try await core.outbox.enqueue(core.emails.activation(to: owner.email, name: owner.fullName, token: issued.token,
+                try await outbox.enqueue(emails.activation(to: owner.email, name: owner.fullName, token: issued.token,
                                                                      workspaceID: workspace.id, workspaceName: workspace.name,
                                                                      hours: max(1, Int(ttl / 3600))),
                                               workspaceID: workspace.id, on: connection)
             }
-            try await core.workspaces.recordActivity(
+            try await workspaces.recordActivity(
                 workspaceID: workspace.id, userID: identity.userID, action: "workspace.provisioned", entityType: "workspace",
                 entityID: workspace.id.uuidString.lowercased(), description: "Provisioned by platform staff for \(owner.email)",
                 on: connection)

@@ -14,7 +14,9 @@ public struct WorkspaceSwitched: ResponseEncodable, Sendable {
 
 /// The caller's own workspaces: list, create, read, update, switch, and the member list.
 struct WorkspaceHandlers {
-    let core: PlatformServices
+    let workspaces: WorkspaceRepository
+    let database: Database
+    let access: DatabaseAccessResolver
 
     static let membershipStatuses = [MembershipStatus.active, MembershipStatus.invited, MembershipStatus.suspended]
 
@@ -27,7 +29,7 @@ struct WorkspaceHandlers {
         let filter = WorkspaceListFilter(search: q.search(), membershipStatus: q.oneOf("status", Self.membershipStatuses),
                                          skip: skip, limit: limit)
         try q.validate()
-        let (items, total) = try await core.workspaces.views(userID: identity.userID, filter: filter)
+        let (items, total) = try await workspaces.views(userID: identity.userID, filter: filter)
         return OffsetPage(items: items, total: total, skip: skip, limit: limit)
     }
 
@@ -45,13 +47,13 @@ struct WorkspaceHandlers {
         body.validate(&v, creating: true)
         try v.validate()
         let patch = body.patch(includeName: false)
-        let view = try await core.database.transaction { connection in
-            let workspace = try await core.workspaces.create(name: body.name!, ownerID: identity.userID, createdBy: identity.userID,
+        let view = try await database.transaction { connection in
+            let workspace = try await workspaces.create(name: body.name!, ownerID: identity.userID, createdBy: identity.userID,
                                                              on: connection)
             if !patch.changedFields.isEmpty {
-                try await core.workspaces.update(workspaceID: workspace.id, patch: patch, on: connection)
+                try await workspaces.update(workspaceID: workspace.id, patch: patch, on: connection)
             }
-            return try await core.workspaces.view(workspaceID: workspace.id, userID: identity.userID, on: connection)!
+            return try await workspaces.view(workspaceID: workspace.id, userID: identity.userID, on: connection)!
         }
         return view.created()
     }
@@ -60,8 +62,8 @@ struct WorkspaceHandlers {
     @Sendable func get(_ request: Request, context: PlatformRequestContext) async throws -> WorkspaceView {
         let identity = try context.requireIdentity()
         let workspaceID = try context.parameters.uuid("workspace_id", what: "workspace")
-        _ = try await core.workspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: nil)
-        guard let view = try await core.workspaces.view(workspaceID: workspaceID, userID: identity.userID) else {
+        _ = try await access.workspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: nil)
+        guard let view = try await workspaces.view(workspaceID: workspaceID, userID: identity.userID) else {
             throw APIError.notFound("workspace")
         }
         return view
@@ -71,21 +73,21 @@ struct WorkspaceHandlers {
     @Sendable func update(_ request: Request, context: PlatformRequestContext) async throws -> WorkspaceView {
         let identity = try context.requireIdentity()
         let workspaceID = try context.parameters.uuid("workspace_id", what: "workspace")
-        _ = try await core.workspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: Permission.workspaceUpdate)
+        _ = try await access.workspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: Permission.workspaceUpdate)
         let body = try await request.decodeJSON(as: WorkspaceBody.self, context: context)
         var v = Validator()
         body.validate(&v, creating: false)
         try v.validate()
         let patch = body.patch()
-        return try await core.database.transaction { connection in
+        return try await database.transaction { connection in
             if !patch.changedFields.isEmpty {
-                try await core.workspaces.update(workspaceID: workspaceID, patch: patch, on: connection)
-                try await core.workspaces.recordActivity(
+                try await workspaces.update(workspaceID: workspaceID, patch: patch, on: connection)
+                try await workspaces.recordActivity(
                     workspaceID: workspaceID, userID: identity.userID, actor: identity.actor, action: "workspace.updated",
                     entityType: "workspace", entityID: workspaceID.uuidString.lowercased(),
                     description: "Changed \(patch.changedFields.joined(separator: ", "))", on: connection)
             }
-            guard let view = try await core.workspaces.view(workspaceID: workspaceID, userID: identity.userID, on: connection) else {
+            guard let view = try await workspaces.view(workspaceID: workspaceID, userID: identity.userID, on: connection) else {
                 throw APIError.notFound("workspace")
             }
             return view
@@ -106,9 +108,9 @@ struct WorkspaceHandlers {
         let identity = try context.requireIdentity()
         let body = try await request.decodeValid(as: SwitchBody.self, context: context)
         let workspaceID = body.workspaceId!
-        let access = try await core.workspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: nil)
-        try await core.workspaces.setCurrent(userID: identity.userID, workspaceID: workspaceID)
-        guard let view = try await core.workspaces.view(workspaceID: workspaceID, userID: identity.userID) else {
+        let access = try await access.workspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: nil)
+        try await workspaces.setCurrent(userID: identity.userID, workspaceID: workspaceID)
+        guard let view = try await workspaces.view(workspaceID: workspaceID, userID: identity.userID) else {
             throw APIError.notFound("workspace")
         }
         return WorkspaceSwitched(workspace: view, role: access.role, permissions: access.permissions, modules: access.modules)
@@ -119,13 +121,13 @@ struct WorkspaceHandlers {
     @Sendable func members(_ request: Request, context: PlatformRequestContext) async throws -> OffsetPage<WorkspaceMemberEntry> {
         let identity = try context.requireIdentity()
         let workspaceID = try context.parameters.uuid("workspace_id", what: "workspace")
-        _ = try await core.workspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: Permission.membersRead)
+        _ = try await access.workspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: Permission.membersRead)
         var q = QueryReader(request)
         let (skip, limit) = q.skipLimit()
         let filter = WorkspaceMemberFilter(search: q.search(), status: q.oneOf("status", Self.membershipStatuses),
                                            role: q.oneOf("role", Role.allCases.map(\.rawValue)), skip: skip, limit: limit)
         try q.validate()
-        let (items, total) = try await core.workspaces.members(workspaceID: workspaceID, filter: filter)
+        let (items, total) = try await workspaces.members(workspaceID: workspaceID, filter: filter)
         return OffsetPage(items: items, total: total, skip: skip, limit: limit)
     }
 }

@@ -8,8 +8,14 @@ import KisumPersistence
 /// `POST /auth/impersonate/exchange` for an access token carrying `act` = the administrator. Such
 /// sessions get no refresh token (they end with the access token) and cannot change the user's
 /// e-mail or password. Both steps leave a security event.
-struct ImpersonationController {
-    let core: PlatformServices
+struct ImpersonationHandlers {
+    let users: UserRepository
+    let settings: PlatformCoreSettings
+    let database: Database
+    let singleUseTokens: SingleUseTokenRepository
+    let clients: ClientInfoReader
+    let tokens: TokenService
+    let workspaces: WorkspaceRepository
 
     struct IssueRequest: ValidatableBody {
         var userId: UUID?
@@ -46,45 +52,42 @@ struct ImpersonationController {
         var workspaces: [WorkspaceMembershipSummary]
     }
 
-    func addInternalRoutes(to group: RouterGroup<PlatformRequestContext>) {
-        group.post("impersonation-tokens", use: issue)
-    }
-
+    /// `POST /internal/impersonation-tokens`.
     @Sendable func issue(_ request: Request, context: PlatformRequestContext) async throws -> EditedResponse<Issued> {
         let body = try await request.decodeValid(as: IssueRequest.self, context: context)
-        guard let user = try await core.users.find(id: body.userId!) else { throw APIError.notFound("user") }
+        guard let user = try await users.find(id: body.userId!) else { throw APIError.notFound("user") }
         guard user.status == User.Status.active else {
             throw APIError.conflict("account_inactive", "Only active accounts can be impersonated.")
         }
-        let ttl = core.settings.impersonationTTL
-        let issued = try await core.database.transaction { connection in
-            try await core.singleUseTokens.issue(.impersonation, userID: user.id, actor: body.actor!, ttl: ttl, revokePrevious: false,
+        let ttl = settings.impersonationTTL
+        let issued = try await database.transaction { connection in
+            try await singleUseTokens.issue(.impersonation, userID: user.id, actor: body.actor!, ttl: ttl, revokePrevious: false,
                                                  on: connection)
         }
         return Issued(token: issued.token, expiresAt: Date().addingTimeInterval(ttl),
-                      exchangeUrl: "\(core.settings.publicAppURL)/impersonate?token=\(issued.token)").created()
+                      exchangeUrl: "\(settings.publicAppURL)/impersonate?token=\(issued.token)").created()
     }
 
     /// `POST /auth/impersonate/exchange`.
     @Sendable func exchange(_ request: Request, context: PlatformRequestContext) async throws -> Exchanged {
         let body = try await request.decodeValid(as: ExchangeRequest.self, context: context)
-        let client = core.client(request, context)
-        let (user, actor, session) = try await core.database.transaction { connection -> (User, String, StartedSession) in
-            let record = try await core.singleUseTokens.consume(.impersonation, token: body.token!, on: connection)
+        let client = clients.read(request, context)
+        let (user, actor, session) = try await database.transaction { connection -> (User, String, StartedSession) in
+            let record = try await singleUseTokens.consume(.impersonation, token: body.token!, on: connection)
             guard let userID = record.userID, let actor = record.actor,
-                  let user = try await core.users.find(id: userID, on: connection)
+                  let user = try await users.find(id: userID, on: connection)
             else { throw SingleUseTokenRepository.invalid }
             guard user.status == User.Status.active else {
                 throw APIError.forbidden("account_inactive", "Only active accounts can be impersonated.")
             }
-            let session = try await core.tokens.startSession(userID: userID, client: client, actor: actor, on: connection)
-            try await core.users.securityEvent("impersonation_started", userID: userID, ip: client.ip, detail: ["actor": actor],
+            let session = try await tokens.startSession(userID: userID, client: client, actor: actor, on: connection)
+            try await users.securityEvent("impersonation_started", userID: userID, ip: client.ip, detail: ["actor": actor],
                                                on: connection)
             return (user, actor, session)
         }
-        let pair = try await core.tokens.pair(for: session, userID: user.id, email: user.email, actor: actor)
+        let pair = try await tokens.pair(for: session, userID: user.id, email: user.email, actor: actor)
         return Exchanged(accessToken: pair.accessToken, refreshToken: nil, tokenType: pair.tokenType, expiresIn: pair.expiresIn,
                          sessionId: pair.sessionId, impersonatedBy: actor, user: user,
-                         workspaces: try await core.workspaces.memberships(userID: user.id))
+                         workspaces: try await workspaces.memberships(userID: user.id))
     }
 }

@@ -2,19 +2,21 @@ import Foundation
 import Hummingbird
 import KisumKernel
 
-/// The Members group (`/api/v1/members`, `jwt+org`; POST /members — inviting — belongs to the Workspaces
-/// routes) and the Workspaces group's member removal (`jwt`, workspace in the path).
-struct MembersController {
-    let core: PlatformServices
+/// The Members group (`/api/v1/members`, `jwt+org`), `POST /api/v1/members` (an invitation for the
+/// header's workspace; the catalog lists it with the Workspaces group) and the Workspaces group's member
+/// removal (`jwt`, workspace in the path).
+struct MembersRoutes {
+    let members: MemberHandlers
+    let mine: MyMemberHandlers
+    let offboarding: OffboardingHandlers
+    let invitations: InvitationHandlers
 
-    func addRoutes(to router: Router<PlatformRequestContext>) {
-        let api = core.tenantGroup(router, path: "/api/v1/members")
-
-        let members = MemberHandlers(core: core)
+    func addRoutes(to groups: PlatformRouteGroups) {
+        let api = groups.tenant("/api/v1/members")
         api.get("", use: members.list)
+        api.post("", use: invitations.createMember)
         api.get("directory", use: members.directory)
 
-        let mine = MyMemberHandlers(core: core)
         api.get("me", use: mine.me)
         api.get("me/tours", use: mine.listTours)
         api.post("me/tours", use: mine.updateTour)
@@ -24,14 +26,13 @@ struct MembersController {
         api.put("{member_id}", use: members.update)
         api.post("{member_id}/avatar", use: members.uploadAvatar)
 
-        let offboarding = OffboardingHandlers(core: core)
         api.get("{member_id}/deletion-info", use: offboarding.deletionInfo)
         api.get("{member_id}/owned-items", use: offboarding.ownedItems)
         api.post("{member_id}/reassign", use: offboarding.reassign)
         api.delete("{member_id}", use: offboarding.remove)
         api.delete("{member_id}/permanent", use: offboarding.deletePermanently)
 
-        core.userGroup(router, path: "/api/v1/workspaces")
-            .delete("{workspace_id}/members/{member_id}", use: offboarding.removeFromWorkspace)
+        let workspaces = groups.user("/api/v1/workspaces")
+        workspaces.delete("{workspace_id}/members/{member_id}", use: offboarding.removeFromWorkspace)
     }
 }
