@@ -15,10 +15,17 @@ public enum PromoterService: KisumService {
 
     public static func buildRouter(_ runtime: ServiceRuntime<PromoterSettings>) async throws -> Router<Context> {
         let router = runtime.makeRouter(context: Context.self)
-        // Features mount here, each with its repository (NOTES.md, "Adding a route"):
-        //   let api = runtime.tenantGroup(router, path: "/api/v1", module: PromoterPermission.module)
-        //   <Feature>Routes(repository: <Feature>Repository(database: runtime.database)).addRoutes(to: api)
-        //   let machine = runtime.internalGroup(router)   // X-Internal-API-Key callers
+        let events = EventsRepository(database: runtime.database)
+
+        // Path-less root groups: each *Routes type creates its groups with their full paths (NOTES.md,
+        // "Adding a route", step 5), so a route's path is readable in one place.
+        // Tenant routes: token, x-org, membership, the promoter module; each handler checks its permission.
+        let tenant = runtime.tenantGroup(router, path: "", module: PromoterPermission.module)
+        EventsRoutes(repository: events).addRoutes(to: tenant)
+
+        // Machine routes behind X-Internal-API-Key.
+        let machine = runtime.internalGroup(router, path: "")
+        InternalEventsRoutes(repository: events).addRoutes(to: machine)
         return router
     }
 }

@@ -3,4 +3,7 @@
 public enum PromoterPermission {
     /// The module gate every tenant route of Promoter sits behind.
     public static let module = "promoter"
+
+    public static let eventsRead = "promoter.events.read"
+    public static let eventsWrite = "promoter.events.write"
 }
