@@ -1,14 +1,14 @@
 -- Promoter service schema (issue 7): canonical promoter events.
 --
--- Conventions (as in Migrations/venue): the table carries company_id and its lookup indexes lead with
--- it; times are timestamptz. Two unique constraints are global on purpose, because each is an identity
--- other services hold without a company:
---   * public_event_id, the canonical event id Venue stores as promoterEventId;
---   * legacy_id, the Mongo _id events had before Kisum. The internal resolver takes either form, and a
---     legacy id naming two events would make its answer depend on which company asked.
+-- Conventions (as in Migrations/venue): the table carries company_id and every index leads with it
+-- (every read names the company: tenant routes by membership, the internal resolver by x-org); times
+-- are timestamptz. One exception, on purpose: legacy_id, the Mongo _id events had before Kisum, is
+-- unique across companies. The resolver takes either id form, and a legacy id naming two events would
+-- make its answer depend on which company asked.
 
 CREATE TABLE promoter_events (
-    public_event_id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    -- The canonical event id (Venue stores it as promoterEventId); random, so unique in practice everywhere.
+    public_event_id uuid NOT NULL DEFAULT gen_random_uuid(),
     company_id uuid NOT NULL,
     -- Stored in lower case (the service normalises), so one Mongo id has one spelling.
     legacy_id text
@@ -30,9 +30,9 @@ CREATE TABLE promoter_events (
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT promoter_events_time_order CHECK (ends_at IS NULL OR ends_at > starts_at),
-    CONSTRAINT promoter_events_legacy_id_key UNIQUE (legacy_id),
-    -- The target of (company_id, public_event_id) foreign keys from the event's future child tables.
-    CONSTRAINT promoter_events_company_id_key UNIQUE (company_id, public_event_id)
+    -- Also the target of (company_id, public_event_id) foreign keys from the event's future child tables.
+    CONSTRAINT promoter_events_pkey PRIMARY KEY (company_id, public_event_id),
+    CONSTRAINT promoter_events_legacy_id_key UNIQUE (legacy_id)
 );
 
 -- The list's order (startAt, then id) and its fromAt/toAt window.
