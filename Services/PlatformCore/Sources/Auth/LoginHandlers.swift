@@ -4,24 +4,28 @@ import KisumKernel
 import KisumPersistence
 import PostgresNIO
 
-/// What a successful sign-in returns (login, activation, Clerk, signups).
+/// What a successful sign-in returns (login, activation, Clerk, invitations): the token pair's fields
+/// at the top level, then who signed in.
 public struct SignInResponse: ResponseEncodable, Sendable {
-    public var accessToken: String
-    public var refreshToken: String?
-    public var tokenType: String
-    public var expiresIn: Int
-    public var sessionId: UUID
+    public var tokens: TokenPair
     public var user: User
     public var workspaces: [WorkspaceMembershipSummary]
 
     init(pair: TokenPair, user: User, workspaces: [WorkspaceMembershipSummary]) {
-        accessToken = pair.accessToken
-        refreshToken = pair.refreshToken
-        tokenType = pair.tokenType
-        expiresIn = pair.expiresIn
-        sessionId = pair.sessionId
+        tokens = pair
         self.user = user
         self.workspaces = workspaces
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case user, workspaces
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try tokens.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(user, forKey: .user)
+        try container.encode(workspaces, forKey: .workspaces)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import KisumPersistence
 import PostgresNIO
 
 /// An invitation to a workspace as administrators see it (never the token).
@@ -28,21 +29,21 @@ public struct Invitation: ResponseEncodable, Sendable, Equatable {
         """
 
     init(row: PostgresRow) throws {
-        let r = row.makeRandomAccess()
-        id = try r["id"].decode(UUID.self)
-        workspaceId = try r["workspace_id"].decode(UUID.self)
-        email = try r["email"].decode(String.self)
-        role = try r["role"].decode(String.self)
-        status = try r["status"].decode(String.self)
-        memberId = try r["membership_id"].decode(UUID?.self)
-        userId = try r["user_id"].decode(UUID?.self)
-        invitedBy = try r["invited_by"].decode(UUID?.self)
-        delivery = try r["delivery"].decode(String.self)
-        expiresAt = try r["expires_at"].decode(Date.self)
-        acceptedAt = try r["accepted_at"].decode(Date?.self)
-        cancelledAt = try r["cancelled_at"].decode(Date?.self)
-        createdAt = try r["created_at"].decode(Date.self)
-        updatedAt = try r["updated_at"].decode(Date.self)
+        let c = Columns(row)
+        id = try c("id")
+        workspaceId = try c("workspace_id")
+        email = try c("email")
+        role = try c("role")
+        status = try c("status")
+        memberId = try c("membership_id")
+        userId = try c("user_id")
+        invitedBy = try c("invited_by")
+        delivery = try c("delivery")
+        expiresAt = try c("expires_at")
+        acceptedAt = try c("accepted_at")
+        cancelledAt = try c("cancelled_at")
+        createdAt = try c("created_at")
+        updatedAt = try c("updated_at")
     }
 
     public enum Status {

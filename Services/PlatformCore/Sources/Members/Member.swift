@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KisumKernel
+import KisumPersistence
 import PostgresNIO
 
 /// A member of a workspace as the Members routes show it: the membership (`id` = member_id) joined with
@@ -37,39 +38,43 @@ public struct Member: ResponseEncodable, Sendable, Equatable {
         """
 
     init(row: PostgresRow) throws {
-        let r = row.makeRandomAccess()
-        id = try r["id"].decode(UUID.self)
-        workspaceId = try r["workspace_id"].decode(UUID.self)
-        userId = try r["user_id"].decode(UUID.self)
-        email = try r["email"].decode(String.self)
-        fullName = try r["full_name"].decode(String?.self)
-        displayName = try r["display_name"].decode(String?.self)
-        avatarUrl = try r["avatar_url"].decode(String?.self)
-        phone = try r["phone"].decode(String?.self)
-        timezone = try r["timezone"].decode(String?.self)
-        role = try r["role"].decode(String.self)
-        status = try r["status"].decode(String.self)
-        title = try r["title"].decode(String?.self)
-        department = try r["department"].decode(String?.self)
-        userStatus = try r["user_status"].decode(String.self)
-        invitedBy = try r["invited_by"].decode(UUID?.self)
-        joinedAt = try r["joined_at"].decode(Date?.self)
-        lastLoginAt = try r["last_login_at"].decode(Date?.self)
-        createdAt = try r["created_at"].decode(Date.self)
-        updatedAt = try r["updated_at"].decode(Date.self)
+        let c = Columns(row)
+        id = try c("id")
+        workspaceId = try c("workspace_id")
+        (userId, email, fullName, displayName, avatarUrl) = try c.person()
+        phone = try c("phone")
+        timezone = try c("timezone")
+        role = try c("role")
+        status = try c("status")
+        title = try c("title")
+        department = try c("department")
+        userStatus = try c("user_status")
+        invitedBy = try c("invited_by")
+        joinedAt = try c("joined_at")
+        lastLoginAt = try c("last_login_at")
+        createdAt = try c("created_at")
+        updatedAt = try c("updated_at")
         isActive = status == MembershipStatus.active
+    }
+}
+
+extension Columns {
+    /// The person behind a member-shaped row (members, the workspace member list, team members): the
+    /// same five `users` columns, read in one place.
+    func person() throws -> (userId: UUID, email: String, fullName: String?, displayName: String?, avatarUrl: String?) {
+        (try self("user_id"), try self("email"), try self("full_name"), try self("display_name"), try self("avatar_url"))
     }
 }
 
 /// One row of `GET /members/directory`: just enough for pickers, mentions and avatars.
 public struct MemberDirectoryEntry: ResponseEncodable, Sendable {
     public var id: UUID
+    public var role: String
     public var userId: UUID
     public var email: String
     public var fullName: String?
     public var displayName: String?
     public var avatarUrl: String?
-    public var role: String
 }
 
 public struct MemberDirectory: ResponseEncodable, Sendable {

@@ -42,9 +42,9 @@ struct MemberRepository: Sendable {
         var total = 0
         var members: [Member] = []
         for try await row in rows {
-            let r = row.makeRandomAccess()
-            total = try r["total"].decode(Int.self)
-            if try r["id"].decode(UUID?.self) != nil { members.append(try Member(row: row)) }
+            let c = Columns(row)
+            total = try c("total")
+            if try c("id", as: UUID?.self) != nil { members.append(try Member(row: row)) }
         }
         return (members, total)
     }
@@ -61,11 +61,11 @@ struct MemberRepository: Sendable {
         var total = 0
         var items: [MemberDirectoryEntry] = []
         for try await row in rows {
-            let (id, userID, email, fullName, displayName, avatar, role, count) =
-                try row.decode((UUID, UUID, String, String?, String?, String?, String, Int).self)
-            total = count
-            items.append(MemberDirectoryEntry(id: id, userId: userID, email: email, fullName: fullName, displayName: displayName,
-                                        avatarUrl: avatar, role: role))
+            let c = Columns(row)
+            let person = try c.person()
+            total = try c("total")
+            items.append(MemberDirectoryEntry(id: try c("id"), role: try c("role"), userId: person.userId, email: person.email,
+                                              fullName: person.fullName, displayName: person.displayName, avatarUrl: person.avatarUrl))
         }
         return MemberDirectory(items: items, total: total, truncated: total > items.count)
     }
@@ -86,8 +86,8 @@ struct MemberRepository: Sendable {
             FROM memberships m JOIN users u ON u.id = m.user_id
             WHERE m.workspace_id = \(workspaceID) AND m.user_id = \(userID) AND m.status <> 'removed'
             """).first { row in
-            let r = row.makeRandomAccess()
-            return (try Member(row: row), try r["tours"].decode(String.self), try r["onboarding_completed_at"].decode(Date?.self))
+            let c = Columns(row)
+            return (try Member(row: row), try c("tours", as: String.self), try c("onboarding_completed_at", as: Date?.self))
         }
     }
 

@@ -31,18 +31,18 @@ public struct ModuleSetting: ResponseEncodable, Sendable {
         """
 
     init(row: PostgresRow) throws {
-        let r = row.makeRandomAccess()
-        module = try r["name"].decode(String.self)
-        displayName = try r["display_name"].decode(String.self)
-        description = try r["description"].decode(String.self)
-        defaultEnabled = try r["default_enabled"].decode(Bool.self)
-        configured = try r["configured"].decode(Bool.self)
-        enabled = try r["enabled"].decode(Bool.self)
-        let text = try r["settings"].decode(String.self)
+        let c = Columns(row)
+        module = try c("name")
+        displayName = try c("display_name")
+        description = try c("description")
+        defaultEnabled = try c("default_enabled")
+        configured = try c("configured")
+        enabled = try c("enabled")
+        let text = try c("settings", as: String.self)
         settings = (try? JSONCoding.decoder.decode(JSONValue.self, from: Data(text.utf8))) ?? .object([:])
-        updatedBy = try r["updated_by"].decode(UUID?.self)
-        createdAt = try r["created_at"].decode(Date?.self)
-        updatedAt = try r["updated_at"].decode(Date?.self)
+        updatedBy = try c("updated_by")
+        createdAt = try c("created_at")
+        updatedAt = try c("updated_at")
     }
 }
 

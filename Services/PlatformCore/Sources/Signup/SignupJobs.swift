@@ -74,8 +74,8 @@ struct SignupJobs: Sendable {
     }
 
     private func complete(_ id: UUID, _ result: SignupResult) async throws {
-        let payload = Result(accessToken: result.accessToken, refreshToken: result.refreshToken, tokenType: result.tokenType,
-                             expiresIn: result.expiresIn, userId: result.user.id, workspaceId: result.workspace.id,
+        let payload = Result(accessToken: result.tokens.accessToken, refreshToken: result.tokens.refreshToken,
+                             tokenType: result.tokens.tokenType, expiresIn: result.tokens.expiresIn, userId: result.user.id, workspaceId: result.workspace.id,
                              workspaceName: result.workspace.name)
         let sealed = try Sealer(key: settings.signingKeyEncryptionKey)
             .seal(try JSONCoding.encoder.encode(payload), context: "signup-job:\(id)")

@@ -5,18 +5,28 @@ import KisumKernel
 import KisumPersistence
 import PostgresNIO
 
-/// What a completed signup returns: tokens, the new user, workspace and subscription.
+/// What a completed signup returns: the token pair's fields at the top level (as a sign-in answers),
+/// then the new user, workspace and subscription.
 public struct SignupResult: ResponseEncodable, Sendable {
-    public var accessToken: String
-    public var refreshToken: String?
-    public var tokenType: String
-    public var expiresIn: Int
-    public var sessionId: UUID
+    public var tokens: TokenPair
     public var user: User
     public var workspace: Workspace
     public var subscription: SubscriptionSummary
     /// Stripe Checkout URL when payment still has to be collected (full signup without a payment method).
     public var checkoutUrl: String?
+
+    enum CodingKeys: String, CodingKey {
+        case user, workspace, subscription, checkoutUrl
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try tokens.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(user, forKey: .user)
+        try container.encode(workspace, forKey: .workspace)
+        try container.encode(subscription, forKey: .subscription)
+        try container.encodeIfPresent(checkoutUrl, forKey: .checkoutUrl)
+    }
 }
 
 /// The provisioning steps, in order, as the async signup stream names them.
@@ -182,9 +192,8 @@ struct SignupService {
 
     private func finish(_ created: Created) async throws -> SignupResult {
         let pair = try await tokens.pair(for: created.session, userID: created.user.id, email: created.user.email)
-        return SignupResult(accessToken: pair.accessToken, refreshToken: pair.refreshToken, tokenType: pair.tokenType,
-                            expiresIn: pair.expiresIn, sessionId: pair.sessionId, user: created.user, workspace: created.workspace,
-                            subscription: created.subscription, checkoutUrl: created.subscription.checkoutUrl)
+        return SignupResult(tokens: pair, user: created.user, workspace: created.workspace, subscription: created.subscription,
+                            checkoutUrl: created.subscription.checkoutUrl)
     }
 
     /// Fails fast (before hashing or calling a provider) when the e-mail is taken; the unique index still

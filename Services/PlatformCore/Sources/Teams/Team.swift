@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KisumKernel
+import KisumPersistence
 import PostgresNIO
 
 /// A team of the current workspace, with its size and leads.
@@ -20,19 +21,19 @@ public struct Team: ResponseEncodable, Sendable, Equatable {
     public var updatedAt: Date
 
     init(row: PostgresRow) throws {
-        let r = row.makeRandomAccess()
-        id = try r["id"].decode(UUID.self)
-        workspaceId = try r["workspace_id"].decode(UUID.self)
-        name = try r["name"].decode(String.self)
-        description = try r["description"].decode(String?.self)
-        parentTeamId = try r["parent_team_id"].decode(UUID?.self)
-        color = try r["color"].decode(String?.self)
-        isActive = try r["is_active"].decode(Bool.self)
-        createdBy = try r["created_by"].decode(UUID?.self)
-        memberCount = try r["member_count"].decode(Int.self)
+        let c = Columns(row)
+        id = try c("id")
+        workspaceId = try c("workspace_id")
+        name = try c("name")
+        description = try c("description")
+        parentTeamId = try c("parent_team_id")
+        color = try c("color")
+        isActive = try c("is_active")
+        createdBy = try c("created_by")
+        memberCount = try c("member_count")
         leads = []
-        createdAt = try r["created_at"].decode(Date.self)
-        updatedAt = try r["updated_at"].decode(Date.self)
+        createdAt = try c("created_at")
+        updatedAt = try c("updated_at")
     }
 }
 
@@ -68,20 +69,16 @@ public struct TeamMember: ResponseEncodable, Sendable, Equatable {
         """
 
     init(row: PostgresRow) throws {
-        let r = row.makeRandomAccess()
-        teamId = try r["team_id"].decode(UUID.self)
-        memberId = try r["membership_id"].decode(UUID.self)
-        userId = try r["user_id"].decode(UUID.self)
-        email = try r["email"].decode(String.self)
-        fullName = try r["full_name"].decode(String?.self)
-        displayName = try r["display_name"].decode(String?.self)
-        avatarUrl = try r["avatar_url"].decode(String?.self)
-        role = try r["role"].decode(String.self)
-        workspaceRole = try r["workspace_role"].decode(String.self)
-        memberStatus = try r["member_status"].decode(String.self)
-        addedBy = try r["added_by"].decode(UUID?.self)
-        createdAt = try r["created_at"].decode(Date.self)
-        updatedAt = try r["updated_at"].decode(Date.self)
+        let c = Columns(row)
+        teamId = try c("team_id")
+        memberId = try c("membership_id")
+        (userId, email, fullName, displayName, avatarUrl) = try c.person()
+        role = try c("role")
+        workspaceRole = try c("workspace_role")
+        memberStatus = try c("member_status")
+        addedBy = try c("added_by")
+        createdAt = try c("created_at")
+        updatedAt = try c("updated_at")
     }
 }
 

@@ -39,9 +39,9 @@ struct TeamRepository: Sendable {
         var total = 0
         var teams: [Team] = []
         for try await row in rows {
-            let r = row.makeRandomAccess()
-            total = try r["total"].decode(Int.self)
-            if try r["id"].decode(UUID?.self) != nil { teams.append(try Team(row: row)) }
+            let c = Columns(row)
+            total = try c("total")
+            if try c("id", as: UUID?.self) != nil { teams.append(try Team(row: row)) }
         }
         return (try await withLeads(teams, workspaceID: workspaceID), total)
     }
@@ -179,7 +179,7 @@ struct TeamRepository: Sendable {
         var total = 0
         var members: [TeamMember] = []
         for try await row in rows {
-            total = try row.makeRandomAccess()["total"].decode(Int.self)
+            total = try Columns(row)("total", as: Int.self)
             members.append(try TeamMember(row: row))
         }
         if members.isEmpty, skip > 0 {

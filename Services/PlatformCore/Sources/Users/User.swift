@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KisumKernel
+import KisumPersistence
 import PostgresNIO
 
 /// A user as the API shows it (snake_case on the wire). Never carries the password hash or counters.
@@ -30,23 +31,23 @@ public struct User: ResponseEncodable, Sendable, Equatable {
     }
 
     init(row: PostgresRow) throws {
-        let r = row.makeRandomAccess()
-        id = try r["id"].decode(UUID.self)
-        email = try r["email"].decode(String.self)
-        status = try r["status"].decode(String.self)
-        fullName = try r["full_name"].decode(String?.self)
-        displayName = try r["display_name"].decode(String?.self)
-        title = try r["title"].decode(String?.self)
-        phone = try r["phone"].decode(String?.self)
-        bio = try r["bio"].decode(String?.self)
-        timezone = try r["timezone"].decode(String?.self)
-        locale = try r["locale"].decode(String?.self)
-        avatarUrl = try r["avatar_url"].decode(String?.self)
-        emailVerified = try r["email_verified_at"].decode(Date?.self) != nil
-        lastLoginAt = try r["last_login_at"].decode(Date?.self)
-        createdAt = try r["created_at"].decode(Date.self)
-        updatedAt = try r["updated_at"].decode(Date.self)
-        hasPassword = try r["has_password"].decode(Bool.self)
+        let c = Columns(row)
+        id = try c("id")
+        email = try c("email")
+        status = try c("status")
+        fullName = try c("full_name")
+        displayName = try c("display_name")
+        title = try c("title")
+        phone = try c("phone")
+        bio = try c("bio")
+        timezone = try c("timezone")
+        locale = try c("locale")
+        avatarUrl = try c("avatar_url")
+        emailVerified = try c("email_verified_at", as: Date?.self) != nil
+        lastLoginAt = try c("last_login_at")
+        createdAt = try c("created_at")
+        updatedAt = try c("updated_at")
+        hasPassword = try c("has_password")
         isActive = status == Status.active
     }
 }

@@ -116,13 +116,8 @@ public struct UserRepository: Sendable {
     }
 
     public struct ProfilePatch: Sendable {
-        public var fullName: String?
-        public var displayName: String?
-        public var title: String?
-        public var phone: String?
-        public var bio: String?
-        public var timezone: String?
-        public var locale: String?
+        /// The editable texts; nil keeps the column (unlike `User`, where nil means empty).
+        public var fullName, displayName, title, phone, bio, timezone, locale: String?
         public var avatarURL: String?
         /// Clears avatar_url (and the stored avatar key) when true.
         public var clearAvatar = false

@@ -9,14 +9,14 @@ import PostgresNIO
 /// membership id (`member_id` in every route).
 public struct WorkspaceMemberEntry: ResponseEncodable, Sendable, Equatable {
     public var id: UUID
+    public var role: String
+    /// Membership status: `active`, `invited` or `suspended`.
+    public var status: String
     public var userId: UUID
     public var email: String
     public var fullName: String?
     public var displayName: String?
     public var avatarUrl: String?
-    public var role: String
-    /// Membership status: `active`, `invited` or `suspended`.
-    public var status: String
     /// The account's status (`pending` until the invitee accepted or activated).
     public var userStatus: String
     public var hasPassword: Bool
@@ -32,27 +32,23 @@ public struct WorkspaceMemberEntry: ResponseEncodable, Sendable, Equatable {
     public var createdAt: Date
 
     init(row: PostgresRow) throws {
-        let r = row.makeRandomAccess()
-        id = try r["id"].decode(UUID.self)
-        userId = try r["user_id"].decode(UUID.self)
-        email = try r["email"].decode(String.self)
-        fullName = try r["full_name"].decode(String?.self)
-        displayName = try r["display_name"].decode(String?.self)
-        avatarUrl = try r["avatar_url"].decode(String?.self)
-        role = try r["role"].decode(String.self)
-        status = try r["status"].decode(String.self)
-        userStatus = try r["user_status"].decode(String.self)
-        hasPassword = try r["has_password"].decode(Bool.self)
-        title = try r["title"].decode(String?.self)
-        department = try r["department"].decode(String?.self)
-        joinedAt = try r["joined_at"].decode(Date?.self)
-        invitedBy = try r["invited_by"].decode(UUID?.self)
-        invitationId = try r["invitation_id"].decode(UUID?.self)
-        invitedAt = try r["invited_at"].decode(Date?.self)
-        invitationExpiresAt = try r["invitation_expires_at"].decode(Date?.self)
-        invitationExpired = try r["invitation_expired"].decode(Bool?.self)
-        lastLoginAt = try r["last_login_at"].decode(Date?.self)
-        createdAt = try r["created_at"].decode(Date.self)
+        let c = Columns(row)
+        id = try c("id")
+        (userId, email, fullName, displayName, avatarUrl) = try c.person()
+        role = try c("role")
+        status = try c("status")
+        userStatus = try c("user_status")
+        hasPassword = try c("has_password")
+        title = try c("title")
+        department = try c("department")
+        joinedAt = try c("joined_at")
+        invitedBy = try c("invited_by")
+        invitationId = try c("invitation_id")
+        invitedAt = try c("invited_at")
+        invitationExpiresAt = try c("invitation_expires_at")
+        invitationExpired = try c("invitation_expired")
+        lastLoginAt = try c("last_login_at")
+        createdAt = try c("created_at")
     }
 }
 

@@ -25,19 +25,19 @@ public struct Workspace: ResponseEncodable, Sendable, Equatable {
         """
 
     init(row: PostgresRow) throws {
-        let r = row.makeRandomAccess()
-        id = try r["id"].decode(UUID.self)
-        name = try r["name"].decode(String.self)
-        slug = try r["slug"].decode(String.self)
-        description = try r["description"].decode(String?.self)
-        logoUrl = try r["logo_url"].decode(String?.self)
-        website = try r["website"].decode(String?.self)
-        timezone = try r["timezone"].decode(String?.self)
-        currency = try r["currency"].decode(String?.self)
-        ownerId = try r["owner_id"].decode(UUID.self)
-        status = try r["status"].decode(String.self)
-        createdAt = try r["created_at"].decode(Date.self)
-        updatedAt = try r["updated_at"].decode(Date.self)
+        let c = Columns(row)
+        id = try c("id")
+        name = try c("name")
+        slug = try c("slug")
+        description = try c("description")
+        logoUrl = try c("logo_url")
+        website = try c("website")
+        timezone = try c("timezone")
+        currency = try c("currency")
+        ownerId = try c("owner_id")
+        status = try c("status")
+        createdAt = try c("created_at")
+        updatedAt = try c("updated_at")
     }
 }
 

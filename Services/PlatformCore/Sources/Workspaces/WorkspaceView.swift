@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KisumKernel
+import KisumPersistence
 import PostgresNIO
 
 /// A workspace as one of its members sees it: the workspace (with its free-form settings) and the
@@ -21,14 +22,14 @@ public struct WorkspaceView: ResponseEncodable, Sendable, Equatable {
 
     init(row: PostgresRow) throws {
         workspace = try Workspace(row: row)
-        let r = row.makeRandomAccess()
-        settings = try JSONCoding.decoder.decode(JSONValue.self, from: Data(try r["settings"].decode(String.self).utf8))
-        role = try r["role"].decode(String.self)
-        memberId = try r["member_id"].decode(UUID.self)
-        membershipStatus = try r["membership_status"].decode(String.self)
-        joinedAt = try r["joined_at"].decode(Date?.self)
-        isCurrent = try r["is_current"].decode(Bool.self)
-        memberCount = try r["member_count"].decode(Int.self)
+        let c = Columns(row)
+        settings = try JSONCoding.decoder.decode(JSONValue.self, from: Data(try c("settings", as: String.self).utf8))
+        role = try c("role")
+        memberId = try c("member_id")
+        membershipStatus = try c("membership_status")
+        joinedAt = try c("joined_at")
+        isCurrent = try c("is_current")
+        memberCount = try c("member_count")
     }
 
     enum CodingKeys: String, CodingKey {
