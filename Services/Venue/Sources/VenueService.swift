@@ -31,20 +31,21 @@ public enum VenueService: KisumService {
                                         provider: signatureProvider(runtime.settings.signature))
 
         // Tenant routes: token, x-org, membership, the venue module; each handler checks its permission.
-        let api = runtime.tenantGroup(router, path: "/api/v1", module: VenuePermission.module)
-        VenuesRoutes(repository: venues).addRoutes(to: api)
-        SpacesRoutes(repository: spaces).addRoutes(to: api)
-        AvailabilityRoutes(repository: availability).addRoutes(to: api)
-        BookingsRoutes(repository: bookings).addRoutes(to: api)
-        EventsRoutes(repository: events).addRoutes(to: api)
-        DealsRoutes(repository: deals).addRoutes(to: api)
-        ContractsRoutes(repository: contracts, workflow: workflow).addRoutes(to: api)
+        // Both root groups are path-less: each routes file names its full prefix (`/api/v1/bookings`).
+        let tenant = runtime.tenantGroup(router, path: "", module: VenuePermission.module)
+        VenuesRoutes(repository: venues).addRoutes(to: tenant)
+        SpacesRoutes(repository: spaces).addRoutes(to: tenant)
+        AvailabilityRoutes(repository: availability).addRoutes(to: tenant)
+        BookingsRoutes(repository: bookings).addRoutes(to: tenant)
+        EventsRoutes(repository: events).addRoutes(to: tenant)
+        DealsRoutes(repository: deals).addRoutes(to: tenant)
+        ContractsRoutes(repository: contracts, workflow: workflow).addRoutes(to: tenant)
         OperationsRoutes(checklists: ChecklistsRepository(database: database), templates: TemplatesRepository(database: database))
-            .addRoutes(to: api)
+            .addRoutes(to: tenant)
 
         // Machine routes behind X-Internal-API-Key: Base-facing reads and the Admin control plane.
         let holding = runtime.settings.holdingCompanyID
-        let machine = runtime.internalGroup(router)
+        let machine = runtime.internalGroup(router, path: "")
         InternalVenuesRoutes(venues: venues, spaces: spaces, holdingCompanyID: holding).addRoutes(to: machine)
         AdminVenuesRoutes(venues: venues, venueTypes: VenueTypesRepository(database: database), holdingCompanyID: holding)
             .addRoutes(to: machine)

@@ -10,14 +10,16 @@ struct AdminVenuesRoutes: Sendable {
     let venueTypes: VenueTypesRepository
     let holdingCompanyID: UUID
 
-    func addRoutes(to group: RouterGroup<Context>) {
-        group.get("admin/venues", use: listManaged)
-        group.get("admin/venues/sleeping", use: listSleeping)
-        group.get("admin/venues/{venueId}", use: get)
-        group.post("admin/venues", use: create)
-        group.patch("admin/venues/{venueId}", use: update)
-        group.delete("admin/venues/{venueId}", use: delete)
-        group.get("admin/venue-types", use: listTypes)
+    func addRoutes(to machine: RouterGroup<Context>) {
+        let venues = machine.group("/internal/admin/venues")
+        let venueTypes = machine.group("/internal/admin/venue-types")
+        venues.get("", use: listManaged)
+        venues.get("sleeping", use: listSleeping)
+        venues.get("{venueId}", use: get)
+        venues.post("", use: create)
+        venues.patch("{venueId}", use: update)
+        venues.delete("{venueId}", use: delete)
+        venueTypes.get("", use: listTypes)
     }
 
     /// Managed (non-sleeping) venues of every company. Filters: page, limit, q, status, city, companyId.

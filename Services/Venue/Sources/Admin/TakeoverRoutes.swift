@@ -8,12 +8,13 @@ struct TakeoverRoutes: Sendable {
     let takeover: TakeoverRepository
     let venues: VenuesRepository
 
-    func addRoutes(to group: RouterGroup<Context>) {
-        group.post("admin/venues/{venueId}/takeover-approvals", use: postApproval)
-        group.get("admin/venues/{venueId}/takeover-approvals", use: listApprovals)
-        group.get("admin/venues/{venueId}/takeover-audit", use: listAudit)
-        group.get("admin/venues/{venueId}/reconciliation", use: reconciliation)
-        group.post("admin/venues/{venueId}/activate", use: activate)
+    func addRoutes(to machine: RouterGroup<Context>) {
+        let venues = machine.group("/internal/admin/venues")
+        venues.post("{venueId}/takeover-approvals", use: postApproval)
+        venues.get("{venueId}/takeover-approvals", use: listApprovals)
+        venues.get("{venueId}/takeover-audit", use: listAudit)
+        venues.get("{venueId}/reconciliation", use: reconciliation)
+        venues.post("{venueId}/activate", use: activate)
     }
 
     /// A new claim (201) or, with `approvalId`, a decision on an existing one (200).

@@ -7,11 +7,12 @@ struct AvailabilityRoutes: Sendable {
     typealias Context = VenueService.Context
     let repository: AvailabilityRepository
 
-    func addRoutes(to api: RouterGroup<Context>) {
-        api.get("availability", use: list)
-        api.post("availability/blocks", use: create)
-        api.patch("availability/blocks/{id}", use: update)
-        api.delete("availability/blocks/{id}", use: delete)
+    func addRoutes(to tenant: RouterGroup<Context>) {
+        let availability = tenant.group("/api/v1/availability")
+        availability.get("", use: list)
+        availability.post("blocks", use: create)
+        availability.patch("blocks/{id}", use: update)
+        availability.delete("blocks/{id}", use: delete)
     }
 
     /// Filters: `spaceId` (one id or a comma-separated list), `venueId`, `kind`, `fromAt`/`toAt`

@@ -7,11 +7,12 @@ struct BookingsRoutes: Sendable {
     typealias Context = VenueService.Context
     let repository: BookingsRepository
 
-    func addRoutes(to api: RouterGroup<Context>) {
-        api.get("bookings", use: list)
-        api.post("bookings", use: create)
-        api.get("bookings/{id}", use: get)
-        api.patch("bookings/{id}", use: update)
+    func addRoutes(to tenant: RouterGroup<Context>) {
+        let bookings = tenant.group("/api/v1/bookings")
+        bookings.get("", use: list)
+        bookings.post("", use: create)
+        bookings.get("{id}", use: get)
+        bookings.patch("{id}", use: update)
     }
 
     /// Filters: status, spaceId, venueId, eventId, promoterEventId, marketCompanyId, marketPersonId,

@@ -9,16 +9,17 @@ struct ContractsRoutes: Sendable {
     let repository: ContractsRepository
     let workflow: ContractWorkflow
 
-    func addRoutes(to api: RouterGroup<Context>) {
-        api.get("contracts", use: list)
-        api.post("contracts", use: create)
-        api.get("contracts/{id}", use: get)
-        api.patch("contracts/{id}", use: update)
-        api.post("contracts/{id}/generate", use: generate)
-        api.get("contracts/{id}/document", use: document)
-        api.post("contracts/{id}/send-for-signature", use: send)
-        api.post("contracts/{id}/resend", use: resend)
-        api.get("contracts/{id}/signature-status", use: signatureStatus)
+    func addRoutes(to tenant: RouterGroup<Context>) {
+        let contracts = tenant.group("/api/v1/contracts")
+        contracts.get("", use: list)
+        contracts.post("", use: create)
+        contracts.get("{id}", use: get)
+        contracts.patch("{id}", use: update)
+        contracts.post("{id}/generate", use: generate)
+        contracts.get("{id}/document", use: document)
+        contracts.post("{id}/send-for-signature", use: send)
+        contracts.post("{id}/resend", use: resend)
+        contracts.get("{id}/signature-status", use: signatureStatus)
     }
 
     /// Filters: status, bookingId, dealId, q (title), page, limit.

@@ -7,11 +7,12 @@ struct DealsRoutes: Sendable {
     typealias Context = VenueService.Context
     let repository: DealsRepository
 
-    func addRoutes(to api: RouterGroup<Context>) {
-        api.get("deals", use: list)
-        api.post("deals", use: create)
-        api.get("deals/{id}", use: get)
-        api.patch("deals/{id}", use: update)
+    func addRoutes(to tenant: RouterGroup<Context>) {
+        let deals = tenant.group("/api/v1/deals")
+        deals.get("", use: list)
+        deals.post("", use: create)
+        deals.get("{id}", use: get)
+        deals.patch("{id}", use: update)
     }
 
     /// Filters: bookingId, status, dealType, q (name or notes), page, limit.

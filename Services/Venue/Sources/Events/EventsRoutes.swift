@@ -7,12 +7,13 @@ struct EventsRoutes: Sendable {
     typealias Context = VenueService.Context
     let repository: EventsRepository
 
-    func addRoutes(to api: RouterGroup<Context>) {
-        api.get("events", use: list)
-        api.post("events", use: create)
-        api.get("events/{id}", use: get)
-        api.patch("events/{id}", use: update)
-        api.post("events/{id}/link-promoter", use: linkPromoter)
+    func addRoutes(to tenant: RouterGroup<Context>) {
+        let events = tenant.group("/api/v1/events")
+        events.get("", use: list)
+        events.post("", use: create)
+        events.get("{id}", use: get)
+        events.patch("{id}", use: update)
+        events.post("{id}/link-promoter", use: linkPromoter)
     }
 
     /// Filters: status, venueId, bookingId, promoterEventId, placeholder (only|exclude), fromAt, toAt, page, limit.

@@ -10,10 +10,11 @@ struct InternalVenuesRoutes: Sendable {
     let spaces: SpacesRepository
     let holdingCompanyID: UUID
 
-    func addRoutes(to group: RouterGroup<Context>) {
-        group.get("venues", use: list)
-        group.get("venues/{id}", use: get)
-        group.get("venues/{id}/inquiry", use: inquiry)
+    func addRoutes(to machine: RouterGroup<Context>) {
+        let venues = machine.group("/internal/venues")
+        venues.get("", use: list)
+        venues.get("{id}", use: get)
+        venues.get("{id}/inquiry", use: inquiry)
     }
 
     /// Filters: page, limit, q, status, city, companyId. Soft-deleted venues are left out.

@@ -8,15 +8,17 @@ struct OperationsRoutes: Sendable {
     let checklists: ChecklistsRepository
     let templates: TemplatesRepository
 
-    func addRoutes(to api: RouterGroup<Context>) {
-        api.get("operations/checklists", use: listChecklists)
-        api.post("operations/checklists", use: createChecklist)
-        api.get("operations/checklists/{id}", use: getChecklist)
-        api.patch("operations/checklists/{id}", use: updateChecklist)
-        api.get("operations/templates", use: listTemplates)
-        api.post("operations/templates", use: createTemplate)
-        api.get("operations/templates/{id}", use: getTemplate)
-        api.patch("operations/templates/{id}", use: updateTemplate)
+    func addRoutes(to tenant: RouterGroup<Context>) {
+        let checklists = tenant.group("/api/v1/operations/checklists")
+        let templates = tenant.group("/api/v1/operations/templates")
+        checklists.get("", use: listChecklists)
+        checklists.post("", use: createChecklist)
+        checklists.get("{id}", use: getChecklist)
+        checklists.patch("{id}", use: updateChecklist)
+        templates.get("", use: listTemplates)
+        templates.post("", use: createTemplate)
+        templates.get("{id}", use: getTemplate)
+        templates.patch("{id}", use: updateTemplate)
     }
 
     // MARK: Checklists

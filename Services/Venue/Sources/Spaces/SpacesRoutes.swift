@@ -7,12 +7,13 @@ struct SpacesRoutes: Sendable {
     typealias Context = VenueService.Context
     let repository: SpacesRepository
 
-    func addRoutes(to api: RouterGroup<Context>) {
-        api.get("spaces", use: list)
-        api.post("spaces", use: create)
-        api.get("spaces/{id}", use: get)
-        api.patch("spaces/{id}", use: update)
-        api.delete("spaces/{id}", use: delete)
+    func addRoutes(to tenant: RouterGroup<Context>) {
+        let spaces = tenant.group("/api/v1/spaces")
+        spaces.get("", use: list)
+        spaces.post("", use: create)
+        spaces.get("{id}", use: get)
+        spaces.patch("{id}", use: update)
+        spaces.delete("{id}", use: delete)
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Page<Space> {

@@ -7,12 +7,13 @@ struct VenuesRoutes: Sendable {
     typealias Context = VenueService.Context
     let repository: VenuesRepository
 
-    func addRoutes(to api: RouterGroup<Context>) {
-        api.get("venues", use: list)
-        api.post("venues", use: create)
-        api.get("venues/{id}", use: get)
-        api.patch("venues/{id}", use: update)
-        api.delete("venues/{id}", use: delete)
+    func addRoutes(to tenant: RouterGroup<Context>) {
+        let venues = tenant.group("/api/v1/venues")
+        venues.get("", use: list)
+        venues.post("", use: create)
+        venues.get("{id}", use: get)
+        venues.patch("{id}", use: update)
+        venues.delete("{id}", use: delete)
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Page<Venue> {
