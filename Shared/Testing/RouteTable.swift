@@ -120,7 +120,7 @@ public enum RouteTable {
 
         Every route this service registers and the file that registers it (health, metrics and
         `/openapi.yaml` come from the kernel). The table is read from the source by `RouteTable` and checked
-        by the contract test; `UPDATE_ROUTE_TABLES=1 swift test --filter RouteTable` rewrites it.
+        by the route-table test; `UPDATE_ROUTE_TABLES=1 swift test --filter RouteTable` rewrites it.
         """
         return text.trimmingCharacters(in: .newlines) + "\n\n" + heading + "\n\n" + block + "\n"
     }

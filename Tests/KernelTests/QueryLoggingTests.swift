@@ -19,10 +19,9 @@ struct QueryLoggingTests {
             get { metadata[key] }
             set { metadata[key] = newValue }
         }
-        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-                 function: String, line: UInt) {
-            let merged = self.metadata.merging(metadata ?? [:]) { $1 }
-            lines.withLockedValue { $0.append((message.description, merged)) }
+        func log(event: LogEvent) {
+            let merged = self.metadata.merging(event.metadata ?? [:]) { $1 }
+            lines.withLockedValue { $0.append((event.message.description, merged)) }
         }
     }
 

@@ -22,8 +22,10 @@ struct InternalEventsTests {
                 #expect(resolved.status == .ok, "\(reference): \(resolved.text)")
                 #expect(resolved.json["publicEventId"] == .string(id))
             }
+            // The answer is the event as the tenant routes show it.
             let resolved = try await api.get("/internal/events/\(id)").json
-            #expect(resolved == [
+            #expect(resolved == event)
+            #expect(resolved.objectValue?.filter { !["createdAt", "updatedAt", "venueName"].contains($0.key) } == [
                 "publicEventId": .string(id), "companyId": .string(clients.companyA.uuidString.lowercased()),
                 "legacyId": "64b7f0c2a1b2c3d4e5f60718", "title": "Album release", "startAt": at(20), "endAt": at(23),
                 "timezone": "Europe/Amsterdam", "status": "draft", "venueId": .string(venue.uuidString.lowercased()),

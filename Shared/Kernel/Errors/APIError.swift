@@ -89,3 +89,12 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
 public protocol APIErrorConvertible: Error {
     var apiError: APIError { get }
 }
+
+extension Optional {
+    /// The value a lookup found, or 404 `not_found` naming `what`: repositories answer `nil` for a row
+    /// that is absent or belongs to another company, and both must look the same to the caller.
+    public func orNotFound(_ what: String) throws(APIError) -> Wrapped {
+        guard let value = self else { throw APIError.notFound(what) }
+        return value
+    }
+}

@@ -10,8 +10,8 @@ struct EventsRoutes: Sendable {
     /// `tenant` is the path-less tenant group; the group below names its full path (NOTES.md, step 5).
     func addRoutes(to tenant: RouterGroup<Context>) {
         let events = tenant.group("/api/v1/events")
-        events.get("", use: list)
         events.post("", use: create)
+        events.get("", use: list)
         events.get("{id}", use: get)
         events.patch("{id}", use: update)
         events.post("{id}/cancel", use: cancel)
@@ -39,23 +39,20 @@ struct EventsRoutes: Sendable {
     @Sendable func get(_ request: Request, context: Context) async throws -> PromoterEvent {
         let scope = try context.tenant(permission: PromoterPermission.eventsRead)
         let id = try context.parameters.uuid("id", what: "event")
-        guard let event = try await repository.get(companyID: scope.companyID, id: id) else { throw APIError.notFound("event") }
-        return event
+        return try await repository.get(companyID: scope.companyID, id: id).orNotFound("event")
     }
 
     @Sendable func update(_ request: Request, context: Context) async throws -> PromoterEvent {
         let scope = try context.tenant(permission: PromoterPermission.eventsWrite)
         let id = try context.parameters.uuid("id", what: "event")
         let patch = try await request.decodeValid(as: EventPatch.self, context: context)
-        guard let event = try await repository.update(companyID: scope.companyID, id: id, patch) else { throw APIError.notFound("event") }
-        return event
+        return try await repository.update(companyID: scope.companyID, id: id, patch).orNotFound("event")
     }
 
     /// No body: cancelling needs nothing but the event.
     @Sendable func cancel(_ request: Request, context: Context) async throws -> PromoterEvent {
         let scope = try context.tenant(permission: PromoterPermission.eventsWrite)
         let id = try context.parameters.uuid("id", what: "event")
-        guard let event = try await repository.cancel(companyID: scope.companyID, id: id) else { throw APIError.notFound("event") }
-        return event
+        return try await repository.cancel(companyID: scope.companyID, id: id).orNotFound("event")
     }
 }

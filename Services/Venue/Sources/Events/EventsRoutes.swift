@@ -39,24 +39,20 @@ struct EventsRoutes: Sendable {
     @Sendable func get(_ request: Request, context: Context) async throws -> VenueEvent {
         let scope = try context.tenant(permission: VenuePermission.eventsRead)
         let id = try context.parameters.uuid("id", what: "event")
-        guard let event = try await repository.get(companyID: scope.companyID, id: id) else { throw APIError.notFound("event") }
-        return event
+        return try await repository.get(companyID: scope.companyID, id: id).orNotFound("event")
     }
 
     @Sendable func update(_ request: Request, context: Context) async throws -> VenueEvent {
         let scope = try context.tenant(permission: VenuePermission.eventsWrite)
         let id = try context.parameters.uuid("id", what: "event")
         let patch = try await request.decodeValid(as: EventPatch.self, context: context)
-        guard let event = try await repository.update(companyID: scope.companyID, id: id, patch) else { throw APIError.notFound("event") }
-        return event
+        return try await repository.update(companyID: scope.companyID, id: id, patch).orNotFound("event")
     }
 
     @Sendable func linkPromoter(_ request: Request, context: Context) async throws -> VenueEvent {
         let scope = try context.tenant(permission: VenuePermission.eventsWrite)
         let id = try context.parameters.uuid("id", what: "event")
         let body = try await request.decodeValid(as: LinkPromoter.self, context: context)
-        guard let event = try await repository.linkPromoter(companyID: scope.companyID, id: id, promoterEventID: body.promoterEventId ?? "")
-        else { throw APIError.notFound("event") }
-        return event
+        return try await repository.linkPromoter(companyID: scope.companyID, id: id, promoterEventID: body.promoterEventId ?? "").orNotFound("event")
     }
 }

@@ -157,16 +157,10 @@ struct LegacyVenue: Sendable {
     var country: String?
     var city: String?
     var countryIso2: String?
-    var addressLine1: String?
-    var addressLine2: String?
-    var postalCode: String?
-    var region: String?
-    var latitude: Double?
-    var longitude: Double?
+    var addressLine1, addressLine2, postalCode, region: String?
+    var latitude, longitude: Double?
     var capacity: Int?
-    var contactName: String?
-    var contactEmail: String?
-    var contactPhone: String?
+    var contactName, contactEmail, contactPhone: String?
     var website: String?
     var timezone: String?
     var operatingHours: JSONValue?
