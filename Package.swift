@@ -151,7 +151,7 @@ let package = Package(
         serviceTests("PlatformCoreTests", dependencies: ["PlatformCore", "PlatformCoreAPI", crypto]),
         serviceTests("BaseTests", dependencies: ["Base"]),
         serviceTests("VenueTests", dependencies: ["Venue"]),
-        serviceTests("FinanceTests", dependencies: ["Finance"]),
+        serviceTests("FinanceTests", dependencies: ["Finance", "KisumServiceClient"]),
         serviceTests("PromoterTests", dependencies: ["Promoter"]),
         serviceTests("SystemTests", dependencies: ["PlatformCore", "Venue", "Finance", "Promoter", "Base",
                                                    "KisumServiceClient", "PlatformCoreAPI", crypto]),

@@ -105,6 +105,16 @@ public struct ServiceRuntime<Settings: Sendable>: Sendable {
             .add(middleware: AccessMiddleware<Context>(resolver: accessResolver, module: module))
     }
 
+    /// Tenant routes that machine callers holding an internal API key may also use, naming the company
+    /// with `x-org` (`MachineOrTenantMiddleware`): Finance's invoices, posted to by Venue.
+    public func machineOrTenantGroup<Context: KisumRequestContext>(
+        _ router: Router<Context>, path: RouterPath, module: String
+    ) -> RouterGroup<Context> {
+        router.group(path).add(middleware: MachineOrTenantMiddleware<Context>(
+            internalKeys: kernel.internalAPIKeys, auth: AuthMiddleware<Context>(verifier: verifier, apiKeys: apiKeyVerifier),
+            resolver: accessResolver, module: module))
+    }
+
     /// Routes for machine callers holding an internal API key.
     public func internalGroup<Context: KisumRequestContext>(_ router: Router<Context>, path: RouterPath = "/internal") -> RouterGroup<Context> {
         router.group(path).add(middleware: InternalKeyMiddleware<Context>(keys: kernel.internalAPIKeys))

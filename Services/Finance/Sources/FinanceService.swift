@@ -15,10 +15,21 @@ public enum FinanceService: KisumService {
 
     public static func buildRouter(_ runtime: ServiceRuntime<FinanceSettings>) async throws -> Router<Context> {
         let router = runtime.makeRouter(context: Context.self)
-        // Features mount here, each with its repository (NOTES.md, "Adding a route"):
-        //   let tenant = runtime.tenantGroup(router, path: "", module: FinancePermission.module)
-        //   <Feature>Routes(repository: <Feature>Repository(database: runtime.database)).addRoutes(to: tenant)
-        //   let machine = runtime.internalGroup(router, path: "")   // X-Internal-API-Key callers
+        let database = runtime.database
+        // Tenants (token, x-org, membership, the finance module) and services holding an internal key
+        // (x-org names the company) share these routes; each routes file names its full prefix.
+        let api = runtime.machineOrTenantGroup(router, path: "", module: FinancePermission.module)
+        let documents = DocumentsRepository(database: database)
+        let payments = PaymentsRepository(database: database)
+        let summary = SummaryRepository(database: database)
+        for kind in DocumentKind.allCases {
+            let handlers = DocumentHandlers(kind: kind, documents: documents, payments: payments)
+            let totals = SummaryHandler(kind: kind, repository: summary)
+            switch kind {
+            case .income: IncomeRoutes(handlers: handlers, summary: totals).addRoutes(to: api)
+            case .bill: BillsRoutes(handlers: handlers, summary: totals).addRoutes(to: api)
+            }
+        }
         return router
     }
 }

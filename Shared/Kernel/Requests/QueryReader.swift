@@ -56,6 +56,16 @@ public struct QueryReader {
         return value
     }
 
+    /// A `YYYY-MM-DD` calendar day (`CalendarDate`), kept as text.
+    public mutating func calendarDate(_ name: String) -> String? {
+        guard let text = present(name) else { return nil }
+        guard CalendarDate.isValid(text) else {
+            issues.append(FieldIssue(field: name, code: "invalid_date", message: "Must be a calendar date, YYYY-MM-DD."))
+            return nil
+        }
+        return text
+    }
+
     public mutating func bool(_ name: String) -> Bool? {
         guard let text = present(name)?.lowercased() else { return nil }
         switch text {

@@ -60,3 +60,32 @@ extension Parameters {
         return id
     }
 }
+
+extension Request {
+    /// Decodes a JSON body (malformed → 400) and validates it right away with `rules`
+    /// (semantic problems → 422 `validation_failed` listing every field). For bodies whose rules
+    /// depend on the caller (tenant vs Admin), which `decodeValid` cannot express.
+    public func decode<T: Decodable>(
+        as type: T.Type, context: some KisumRequestContext, validate rules: (T, inout Validator) -> Void
+    ) async throws -> T {
+        let body = try await decodeJSON(as: type, context: context)
+        var validator = Validator()
+        rules(body, &validator)
+        try validator.validate()
+        return body
+    }
+}
+
+extension Request {
+    /// Like `decode(as:context:validate:)` for operations whose body may be omitted: an empty body
+    /// means `defaultValue`; a present one must be valid JSON (400) and pass `rules` (422).
+    public func decodeOptional<T: Decodable>(
+        as type: T.Type, context: some KisumRequestContext, default defaultValue: T, validate rules: (T, inout Validator) -> Void
+    ) async throws -> T {
+        let value = try await decodeJSONIfPresent(as: type, context: context) ?? defaultValue
+        var validator = Validator()
+        rules(value, &validator)
+        try validator.validate()
+        return value
+    }
+}

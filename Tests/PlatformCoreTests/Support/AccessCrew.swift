@@ -37,11 +37,6 @@ struct AccessCrew {
 }
 
 extension TestResponse {
-    /// `error.details[].field` of an error response.
-    var errorFields: [String] {
-        json["error"]?["details"]?.arrayValue?.compactMap { $0["field"]?.stringValue } ?? []
-    }
-
     /// `error.details[].code` of an error response.
     var errorDetailCodes: [String] {
         json["error"]?["details"]?.arrayValue?.compactMap { $0["code"]?.stringValue } ?? []

@@ -8,41 +8,17 @@ import Promoter
 /// Every tenant permission of the Promoter module.
 let allPromoterPermissions = [PromoterPermission.eventsRead, PromoterPermission.eventsWrite]
 
-/// One test's Promoter on the shared harness: two companies with a full-permission member each.
-struct PromoterClients: Sendable {
-    let harness: ServiceTestHarness<PromoterService>
-    let raw: any TestClientProtocol
-    let companyA: UUID
-    let companyB: UUID
-    let a: APITestClient
-    let b: APITestClient
+typealias PromoterClients = TwoCompanies<PromoterService>
 
-    /// An internal caller with a valid key and no company yet (`.with(org:)` names one).
-    var `internal`: APITestClient { APITestClient(raw).with(header: "X-Internal-API-Key", TestDefaults.internalKeys[0]) }
-
-    /// A member of company A with exactly these grants.
-    func a(permissions: [String], modules: [String] = [PromoterPermission.module]) -> APITestClient {
-        APITestClient(raw, token: harness.member(of: companyA, permissions: permissions, modules: modules).token, org: companyA)
-    }
+extension TwoCompanies {
+    /// Promoter's tests call the machine caller `internal`.
+    var `internal`: APITestClient { machine }
 }
 
-/// Runs `body` against a fresh Promoter over its own migrated database.
+/// Runs `body` against a fresh Promoter over its own migrated database, with two companies.
 func withPromoterApp(_ body: @escaping @Sendable (PromoterClients) async throws -> Void) async throws {
     let harness = try await ServiceTestHarness(PromoterService.self, settings: PromoterSettings())
-    let companyA = UUID()
-    let companyB = UUID()
-    let memberA = harness.member(of: companyA, permissions: allPromoterPermissions, modules: [PromoterPermission.module])
-    let memberB = harness.member(of: companyB, permissions: allPromoterPermissions, modules: [PromoterPermission.module])
-    try await harness.run { client in
-        try await body(PromoterClients(
-            harness: harness, raw: client, companyA: companyA, companyB: companyB,
-            a: APITestClient(client, token: memberA.token, org: companyA), b: APITestClient(client, token: memberB.token, org: companyB)))
-    }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+    try await harness.withTwoCompanies(permissions: allPromoterPermissions, module: PromoterPermission.module, body)
 }
 
 /// A fixed point a month ahead, so event times never depend on "now".
@@ -73,12 +49,5 @@ extension APITestClient {
             throw TestFailure("no publicEventId")
         }
         return id
-    }
-}
-
-extension TestResponse {
-    /// Field names in an error's details.
-    var errorFields: [String] {
-        (json["error"]?["details"]?.arrayValue ?? []).compactMap { $0["field"]?.stringValue }
     }
 }

@@ -99,22 +99,10 @@ extension APITestClient {
     }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// The UUID in a JSON string value, or a test failure.
 func requireUUID(_ value: JSONValue?, _ what: String = "id") throws -> UUID {
     guard let uuid = value?.uuid else { throw TestFailure("expected a UUID for \(what), got \(String(describing: value))") }
     return uuid
-}
-
-/// Field names in an error's details.
-extension TestResponse {
-    var errorFields: [String] {
-        (json["error"]?["details"]?.arrayValue ?? []).compactMap { $0["field"]?.stringValue }
-    }
 }
 
 /// RFC 3339 time `hours` after a fixed point a month ahead (so tests never collide with "now").

@@ -39,15 +39,6 @@ enum DealRules {
         }
     }
 
-    static func currency(_ value: String?, _ field: String, into v: inout Validator) {
-        guard let value else { return }
-        if value.range(of: "^[A-Z]{3}$", options: .regularExpression) == nil {
-            v.add(field, "invalid_format", "An ISO 4217 code in upper case, e.g. EUR.")
-        } else if !Currency.isValid(value) {
-            v.add(field, "unknown_currency", "\(value) is not an ISO 4217 currency.")
-        }
-    }
-
     static func terms(_ value: JSONValue?, _ field: String, into v: inout Validator) {
         guard let value, !value.isNull else { return }
         if value.objectValue == nil { v.add(field, "invalid_type", "Must be an object.") }

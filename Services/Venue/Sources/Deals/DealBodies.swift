@@ -21,8 +21,7 @@ struct CreateDeal: Decodable, Sendable, ValidatableBody {
     func validate(_ v: inout Validator) {
         v.oneOf(dealType, "dealType", DealRules.types, required: true)
         v.oneOf(status, "status", DealStatus.initial)
-        if currency == nil { v.add("currency", "required", "This field is required.") }
-        DealRules.currency(currency, "currency", into: &v)
+        v.currency(currency, "currency", required: true)
         v.text(name, "name", required: false, maxLength: 200)
         v.text(notes, "notes", required: false, maxLength: 5000)
         for (field, value) in [("guaranteeMinor", guaranteeMinor), ("rentalFeeMinor", rentalFeeMinor),
@@ -59,7 +58,7 @@ struct DealPatch: Decodable, Sendable, ValidatableBody {
         }
         v.oneOf(dealType.value, "dealType", DealRules.types)
         v.oneOf(status.value, "status", DealStatus.all)
-        DealRules.currency(currency.value, "currency", into: &v)
+        v.currency(currency.value, "currency")
         v.text(name.value, "name", required: false, maxLength: 200)
         v.text(notes.value, "notes", required: false, maxLength: 5000)
         for (field, value) in [("guaranteeMinor", guaranteeMinor.value), ("rentalFeeMinor", rentalFeeMinor.value),

@@ -3,7 +3,7 @@ import Foundation
 /// ISO 4217 currencies with their minor-unit exponent. Amounts travel as integers in minor units, so
 /// the exponent is what turns `150000` into `1,500.00 EUR` (or `150,000 JPY`) on a contract. The
 /// database only checks the three-letter shape; this list rejects codes that name no currency.
-enum Currency {
+public enum Currency {
     /// Currencies whose minor unit is not 1/100.
     private static let exponents: [String: Int] = [
         "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0, "PYG": 0, "RWF": 0,
@@ -13,7 +13,7 @@ enum Currency {
     ]
 
     /// Active ISO 4217 codes (funds and precious metals left out: nobody books a venue in XAU).
-    static let codes: Set<String> = [
+    public static let codes: Set<String> = [
         "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD", "BIF",
         "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHF", "CLF", "CLP", "CNY", "COP",
         "CRC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL",
@@ -26,13 +26,13 @@ enum Currency {
         "UYW", "UZS", "VED", "VES", "VND", "VUV", "WST", "XAF", "XCD", "XCG", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWG",
     ]
 
-    static func isValid(_ code: String) -> Bool { codes.contains(code) }
+    public static func isValid(_ code: String) -> Bool { codes.contains(code) }
 
-    static func exponent(_ code: String) -> Int { exponents[code] ?? 2 }
+    public static func exponent(_ code: String) -> Int { exponents[code] ?? 2 }
 
     /// `1,500.00 EUR`: grouped major units, the currency's minor digits, then the code (the code
     /// after the number reads the same in every language a contract may be written in).
-    static func format(minor: Int64, currency: String) -> String {
+    public static func format(minor: Int64, currency: String) -> String {
         let exponent = exponent(currency)
         let negative = minor < 0
         let magnitude = minor.magnitude
@@ -53,5 +53,20 @@ enum Currency {
             text += "." + String(repeating: "0", count: exponent - padded.count) + padded
         }
         return "\(text) \(currency)"
+    }
+}
+
+extension Validator {
+    /// An ISO 4217 code in upper case that names a currency (`EUR`); `nil` passes unless `required`.
+    public mutating func currency(_ value: String?, _ field: String, required: Bool = false) {
+        guard let value else {
+            if required { add(field, "required", "This field is required.") }
+            return
+        }
+        if value.utf8.count != 3 || !value.utf8.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) {
+            add(field, "invalid_format", "An ISO 4217 code in upper case, e.g. EUR.")
+        } else if !Currency.isValid(value) {
+            add(field, "unknown_currency", "\(value) is not an ISO 4217 currency.")
+        }
     }
 }
