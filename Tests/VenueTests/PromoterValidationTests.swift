@@ -146,6 +146,20 @@ struct PromoterValidationTests {
         }
     }
 
+    @Test func aPromoterThatDoesNotAnswerTimesOutAs503() async throws {
+        try await withSilentPort { port async throws in
+            let silent = PromoterDirectorySettings(baseURL: "http://127.0.0.1:\(port)", apiKey: TestDefaults.internalKeys[0], timeout: .seconds(1))
+            try await withVenueApp(settings: VenueSettings(promoters: silent)) { clients in
+                let (events, started) = (try await clients.rows("venue_events"), ContinuousClock.now)
+                let answer = try await clients.a.post("/api/v1/events", ["promoterEventId": .string(UUID().uuidString)])
+                #expect(answer.status == .serviceUnavailable)
+                #expect(answer.errorCode == "promoter_unavailable")
+                #expect(ContinuousClock.now - started < .seconds(4), "one attempt, bounded by the configured timeout")
+                #expect(try await clients.rows("venue_events") == events)
+            }
+        }
+    }
+
     @Test func notConfiguredFailsClosedAndPlaceholdersStillWork() async throws {
         try await withVenueApp { clients in
             let api = clients.a

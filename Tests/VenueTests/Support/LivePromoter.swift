@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import KisumKernel
 import KisumPersistence
 import KisumServiceClient
@@ -71,4 +76,25 @@ extension VenueClients {
     func storeUncheckedPromoterEvent(_ promoterEventID: String, onBooking booking: UUID) async throws {
         try await env.database.query("UPDATE bookings SET promoter_event_id = \(promoterEventID) WHERE id = \(booking)")
     }
+}
+
+/// A loopback port that accepts connections (the kernel completes them into the listen backlog) and never
+/// answers: what a hung Promoter looks like to Venue, without standing in for Promoter's behaviour.
+func withSilentPort<Value: Sendable>(_ body: (_ port: Int) async throws -> Value) async throws -> Value {
+    #if canImport(Glibc)
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    #else
+    let fd = socket(AF_INET, SOCK_STREAM, 0)
+    #endif
+    guard fd >= 0 else { throw TestFailure("socket() failed") }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard bound, listen(fd, 16) == 0 else { throw TestFailure("cannot listen on a loopback port") }
+    return try await body(Int(UInt16(bigEndian: address.sin_port)))
 }
