@@ -150,7 +150,8 @@ let package = Package(
         serviceTests("DeployTests", dependencies: [.product(name: "Yams", package: "Yams")]),
         serviceTests("PlatformCoreTests", dependencies: ["PlatformCore", "PlatformCoreAPI", crypto]),
         serviceTests("BaseTests", dependencies: ["Base"]),
-        serviceTests("VenueTests", dependencies: ["Venue"]),
+        // Venue's promoter event checks are tested against the real Promoter service, started live.
+        serviceTests("VenueTests", dependencies: ["Venue", "Promoter", "KisumServiceClient"]),
         serviceTests("FinanceTests", dependencies: ["Finance", "KisumServiceClient"]),
         serviceTests("PromoterTests", dependencies: ["Promoter"]),
         serviceTests("SystemTests", dependencies: ["PlatformCore", "Venue", "Finance", "Promoter", "Base",

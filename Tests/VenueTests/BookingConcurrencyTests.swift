@@ -30,7 +30,7 @@ struct BookingConcurrencyTests {
                         let input = CreateBooking(spaceIds: [space.id], marketCompanyId: UUID(), startAt: start,
                                                   endAt: start.addingTimeInterval(7200))
                         do {
-                            _ = try await repository.create(companyID: company, userID: user, input)
+                            _ = try await repository.create(companyID: company, userID: user, input, promoterEventID: nil)
                             return (index, true)
                         } catch let error as APIError where error.code == "space_conflict" {
                             return (index, false)

@@ -9,9 +9,9 @@ import Testing
 @Suite("Events")
 struct EventsTests {
     @Test func createRequiresExactlyOneIdentity() async throws {
-        try await withVenueApp { clients in
+        try await withVenueAndPromoter { clients, promoter in
             let api = clients.a
-            let promoterEvent = UUID().uuidString.lowercased()
+            let promoterEvent = try await promoter.event(of: clients.env.companyA)
             let linked = try await api.post("/api/v1/events", ["promoterEventId": .string(promoterEvent), "title": "Tour stop",
                                                                "startAt": slot(10), "endAt": slot(14), "payload": ["doors": "19:00"]])
             #expect(linked.status == .created)
@@ -38,10 +38,11 @@ struct EventsTests {
             #expect(stray.errorFields == ["placeholderNotes"])
             let badID = try await api.post("/api/v1/events", ["promoterEventId": "123"])
             #expect(badID.errorFields == ["promoterEventId"])
+            #expect(badID.errorCode == "unknown_promoter_event")
             let badBody = try await api.post("/api/v1/events", ["promoterEventId": .string(UUID().uuidString), "status": "party",
                                                                 "endAt": slot(1), "payload": [1, 2], "spaceIds": .array([.string(UUID().uuidString)])])
             #expect(Set(badBody.errorFields) == ["status", "startAt", "payload"])
-            let foreignSpace = try await api.post("/api/v1/events", ["promoterEventId": .string(UUID().uuidString),
+            let foreignSpace = try await api.post("/api/v1/events", ["promoterEventId": .string(try await promoter.event(of: clients.env.companyA)),
                                                                      "spaceIds": .array([.string(UUID().uuidString)])])
             #expect(foreignSpace.errorFields == ["spaceIds"])
             #expect(try await api.request(.post, "/api/v1/events", rawBody: "{oops}").status == .badRequest)
@@ -50,21 +51,24 @@ struct EventsTests {
             #expect(duplicate.status == .conflict)
             #expect(duplicate.errorCode == "promoter_event_already_linked")
             #expect(duplicate.json["error"]?["info"]?["eventId"] == linked.json["id"])
-            // Another company may reference the same promoter event.
-            #expect(try await clients.b.post("/api/v1/events", ["promoterEventId": .string(promoterEvent)]).status == .created)
+            // A promoter event belongs to one company: another company cannot reference it, while its own promoter
+            // event is linked there even though company A linked one first (uniqueness is per company).
+            #expect(try await clients.b.post("/api/v1/events", ["promoterEventId": .string(promoterEvent)]).errorCode == "unknown_promoter_event")
+            #expect(try await clients.b.post("/api/v1/events", ["promoterEventId": .string(try await promoter.event(of: clients.env.companyB))])
+                .status == .created)
         }
     }
 
     @Test func listFilters() async throws {
-        try await withVenueApp { clients in
+        try await withVenueAndPromoter { clients, promoter in
             let api = clients.a
             let (venue, space) = try await api.makeSpace()
             let booking = try requireUUID(try await api.book([space], 40, 42).json["id"])
-            try await api.post("/api/v1/events", ["promoterEventId": .string(UUID().uuidString), "status": "scheduled",
+            try await api.post("/api/v1/events", ["promoterEventId": .string(try await promoter.event(of: clients.env.companyA)), "status": "scheduled",
                                                   "startAt": slot(10), "endAt": slot(12), "spaceIds": .array([.string(space.uuidString)])])
             try await api.post("/api/v1/events", ["placeholder": true, "placeholderPromoterName": "P", "startAt": slot(20),
                                                   "bookingId": .string(booking.uuidString)])
-            let promoterEvent = UUID().uuidString.lowercased()
+            let promoterEvent = try await promoter.event(of: clients.env.companyA)
             try await api.post("/api/v1/events", ["promoterEventId": .string(promoterEvent)])
 
             #expect(try await api.get("/api/v1/events").json["total"] == 3)
@@ -82,10 +86,11 @@ struct EventsTests {
     }
 
     @Test func patchOnlyTheListedFields() async throws {
-        try await withVenueApp { clients in
+        try await withVenueAndPromoter { clients, promoter in
             let api = clients.a
             let (_, space) = try await api.makeSpace()
-            let linked = try requireUUID(try await api.post("/api/v1/events", ["promoterEventId": .string(UUID().uuidString)]).json["id"])
+            let promoterEvent = try await promoter.event(of: clients.env.companyA)
+            let linked = try requireUUID(try await api.post("/api/v1/events", ["promoterEventId": .string(promoterEvent)]).json["id"])
             let placeholder = try requireUUID(try await api.post("/api/v1/events", ["placeholder": true, "placeholderPromoterName": "P"]).json["id"])
 
             let patched = try await api.patch("/api/v1/events/\(linked)", [
@@ -120,10 +125,10 @@ struct EventsTests {
     }
 
     @Test func linkPromoterPromotesAPlaceholder() async throws {
-        try await withVenueApp { clients in
+        try await withVenueAndPromoter { clients, promoter in
             let api = clients.a
             let placeholder = try requireUUID(try await api.post("/api/v1/events", ["placeholder": true, "placeholderPromoterName": "P"]).json["id"])
-            let taken = UUID().uuidString.lowercased()
+            let taken = try await promoter.event(of: clients.env.companyA)
             let other = try requireUUID(try await api.post("/api/v1/events", ["promoterEventId": .string(taken)]).json["id"])
 
             let clash = try await api.post("/api/v1/events/\(placeholder)/link-promoter", ["promoterEventId": .string(taken)])
@@ -132,16 +137,20 @@ struct EventsTests {
             #expect(clash.json["error"]?["info"]?["eventId"]?.uuid == other)
 
             let fresh = "65a1b2c3d4e5f6a7b8c9d0e1"
+            let freshCanonical = try await promoter.event(of: clients.env.companyA, legacyId: fresh)
             let promoted = try await api.post("/api/v1/events/\(placeholder)/link-promoter", ["promoterEventId": .string(fresh)])
             #expect(promoted.status == .ok)
             #expect(promoted.json["isPlaceholder"] == false)
-            #expect(promoted.json["promoterEventId"] == .string(fresh))
+            #expect(promoted.json["promoterEventId"] == .string(freshCanonical), "the legacy id is stored as its publicEventId")
             #expect(promoted.json["placeholderPromoterName"] == "P", "the placeholder context is kept as history")
 
             let again = try await api.post("/api/v1/events/\(placeholder)/link-promoter", ["promoterEventId": .string(UUID().uuidString)])
             #expect(again.errorCode == "not_placeholder")
             #expect(try await api.post("/api/v1/events/\(other)/link-promoter", ["promoterEventId": .string(UUID().uuidString)]).errorCode == "not_placeholder")
-            #expect(try await api.post("/api/v1/events/\(placeholder)/link-promoter", ["promoterEventId": "x"]).errorFields == ["promoterEventId"])
+            let second = try requireUUID(try await api.post("/api/v1/events", ["placeholder": true, "placeholderPromoterName": "Q"]).json["id"])
+            let malformed = try await api.post("/api/v1/events/\(second)/link-promoter", ["promoterEventId": "x"])
+            #expect(malformed.errorFields == ["promoterEventId"])
+            #expect(malformed.errorCode == "unknown_promoter_event")
             #expect(try await api.post("/api/v1/events/\(placeholder)/link-promoter", [:]).errorFields == ["promoterEventId"])
             #expect(try await api.post("/api/v1/events/\(UUID())/link-promoter", ["promoterEventId": .string(UUID().uuidString)]).status == .notFound)
         }

@@ -165,11 +165,12 @@ struct OperationsTests {
     }
 
     @Test func listFiltersAndTasksForAWholePage() async throws {
-        try await withVenueApp { clients in
+        try await withVenueAndPromoter { clients, promoter in
             let api = clients.a
             let (_, space) = try await api.makeSpace()
             let booking = try requireUUID(try await api.book([space], 10, 12).json["id"])
-            let event = try requireUUID(try await api.post("/api/v1/events", ["promoterEventId": .string(UUID().uuidString)]).json["id"])
+            let promoterEvent = try await promoter.event(of: clients.env.companyA)
+            let event = try requireUUID(try await api.post("/api/v1/events", ["promoterEventId": .string(promoterEvent)]).json["id"])
             try await api.post("/api/v1/operations/checklists", ["name": "Space prep", "spaceId": .string(space.uuidString), "tasks": [["title": "Mop"]]])
             try await api.post("/api/v1/operations/checklists", ["name": "Booking prep", "bookingId": .string(booking.uuidString), "readinessState": "blocked"])
             try await api.post("/api/v1/operations/checklists", [
@@ -224,7 +225,7 @@ struct OperationsTests {
     }
 
     @Test func permissionsModuleAndOtherCompanies() async throws {
-        try await withVenueApp { clients in
+        try await withVenueAndPromoter { clients, promoter in
             let a = clients.a
             let b = clients.b
             let checklist = try requireUUID(try await a.post("/api/v1/operations/checklists", ["name": "Show", "tasks": [["title": "x"]]]).json["id"])
@@ -251,7 +252,8 @@ struct OperationsTests {
             // A's event, space, booking and template referenced by B: each field is refused, all at once.
             let (_, space) = try await a.makeSpace()
             let booking = try requireUUID(try await a.book([space], 1, 2).json["id"])
-            let event = try requireUUID(try await a.post("/api/v1/events", ["promoterEventId": .string(UUID().uuidString)]).json["id"])
+            let promoterEvent = try await promoter.event(of: clients.env.companyA)
+            let event = try requireUUID(try await a.post("/api/v1/events", ["promoterEventId": .string(promoterEvent)]).json["id"])
             let refused = try await b.post("/api/v1/operations/checklists", [
                 "name": "x", "eventId": .string(event.uuidString), "spaceId": .string(space.uuidString),
                 "bookingId": .string(booking.uuidString), "templateId": .string(template.uuidString),

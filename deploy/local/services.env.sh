@@ -56,4 +56,6 @@ others            PLATFORM_CORE_API_KEY         $PLATFORM_CORE_INTERNAL_KEY
 platform-core     SIGNING_KEY_ENCRYPTION_KEY    $SIGNING_KEY_ENCRYPTION_KEY
 platform-core     PUBLIC_RATE_LIMIT_BURST       60
 platform-core     PUBLIC_RATE_LIMIT_PER_MINUTE  60
+venue             PROMOTERS_BASE_URL            $PROMOTER_LOCAL_URL
+venue             PROMOTERS_API_KEY             $PROMOTER_INTERNAL_KEY
 '

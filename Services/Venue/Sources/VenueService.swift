@@ -27,6 +27,9 @@ public enum VenueService: KisumService {
         let events = EventsRepository(database: database)
         let deals = DealsRepository(database: database)
         let contracts = ContractsRepository(database: database)
+        // Promoter event ids are resolved through Promoter before anything is written; without
+        // PROMOTERS_BASE_URL a request carrying one answers 503 provider_not_configured.
+        let promoters = PromoterEventResolver(directory: runtime.settings.promoters.map { HTTPPromoterDirectory(settings: $0) })
         let workflow = ContractWorkflow(repository: contracts, storage: LocalDiskStorage(root: runtime.settings.storageDirectory),
                                         provider: signatureProvider(runtime.settings.signature))
 
@@ -36,8 +39,8 @@ public enum VenueService: KisumService {
         VenuesRoutes(repository: venues).addRoutes(to: tenant)
         SpacesRoutes(repository: spaces).addRoutes(to: tenant)
         AvailabilityRoutes(repository: availability).addRoutes(to: tenant)
-        BookingsRoutes(repository: bookings).addRoutes(to: tenant)
-        EventsRoutes(repository: events).addRoutes(to: tenant)
+        BookingsRoutes(repository: bookings, promoters: promoters).addRoutes(to: tenant)
+        EventsRoutes(repository: events, promoters: promoters).addRoutes(to: tenant)
         DealsRoutes(repository: deals).addRoutes(to: tenant)
         ContractsRoutes(repository: contracts, workflow: workflow).addRoutes(to: tenant)
         OperationsRoutes(checklists: ChecklistsRepository(database: database), templates: TemplatesRepository(database: database))

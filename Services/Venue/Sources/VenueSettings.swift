@@ -11,18 +11,22 @@ public struct VenueSettings: Sendable {
     public var holdingCompanyID: UUID
     /// Which e-signature adapter sends contracts out.
     public var signature: SignatureSettings
+    /// Where promoter event ids are checked; nil (no `PROMOTERS_BASE_URL`) refuses requests carrying one.
+    public var promoters: PromoterDirectorySettings?
 
     public init(storageDirectory: String = "./.data/storage/venue", holdingCompanyID: UUID = VenueSettings.defaultHoldingCompanyID,
-                signature: SignatureSettings = .local) {
+                signature: SignatureSettings = .local, promoters: PromoterDirectorySettings? = nil) {
         self.storageDirectory = storageDirectory
         self.holdingCompanyID = holdingCompanyID
         self.signature = signature
+        self.promoters = promoters
     }
 
     /// `STORAGE_DIR` (default `./.data/storage/venue`), `VENUE_HOLDING_COMPANY_ID` (default
     /// `5ee1c0de-0000-4000-8000-000000000001`), `SIGNATURE_PROVIDER` (`local` | `adobe_sign`, default
     /// `local`) and, for `adobe_sign`, `ADOBE_SIGN_BASE_URL` and `ADOBE_SIGN_ACCESS_TOKEN`
-    /// (`ADOBE_SIGN_TIMEOUT_SECONDS` optional, default 20).
+    /// (`ADOBE_SIGN_TIMEOUT_SECONDS` optional, default 20); `PROMOTERS_BASE_URL` with `PROMOTERS_API_KEY`
+    /// (`PROMOTERS_TIMEOUT_SECONDS` optional, default 3).
     public static func load(from env: inout EnvironmentReader) -> VenueSettings {
         let storage = env.string("STORAGE_DIR", default: "./.data/storage/venue")
         let holdingText = env.string("VENUE_HOLDING_COMPANY_ID", default: defaultHoldingCompanyID.uuidString.lowercased())
@@ -31,7 +35,7 @@ public struct VenueSettings: Sendable {
             env.report("VENUE_HOLDING_COMPANY_ID must be a UUID, got \"\(holdingText)\"")
         }
         return VenueSettings(storageDirectory: storage, holdingCompanyID: holding ?? defaultHoldingCompanyID,
-                             signature: SignatureSettings.load(from: &env))
+                             signature: SignatureSettings.load(from: &env), promoters: PromoterDirectorySettings.load(from: &env))
     }
 }
 

@@ -25,30 +25,14 @@ public struct Booking: Codable, Sendable, ResponseEncodable {
     public var updatedAt: Date
 }
 
-/// Canonical promoter event ids: a `publicEventId` UUID or a legacy 24-hex Mongo id.
-enum PromoterEventID {
-    static func isValid(_ text: String) -> Bool {
-        UUID(uuidString: text) != nil || text.range(of: "^[0-9a-fA-F]{24}$", options: .regularExpression) != nil
-    }
-
-    /// Stored lower-cased so the same id never appears twice under different casing.
-    static func normalized(_ text: String?) -> String? {
-        text?.lowercased()
-    }
-
-    static func validate(_ value: String?, _ field: String, into v: inout Validator) {
-        if let value, !isValid(value) {
-            v.add(field, "invalid_format", "Must be a promoter event UUID or a 24-character hex id.")
-        }
-    }
-}
-
 /// `POST /api/v1/bookings`.
 struct CreateBooking: Decodable, Sendable, ValidatableBody {
     var spaceIds: [UUID]?
     var marketCompanyId: UUID?
     var marketPersonId: UUID?
     var eventId: UUID?
+    /// Checked through Promoter by the handler (`PromoterEventResolver`), not here: whether it names an
+    /// event is Promoter's answer, and its form is checked there too so both failures answer alike.
     var promoterEventId: String?
     var title: String?
     var notes: String?
@@ -67,7 +51,6 @@ struct CreateBooking: Decodable, Sendable, ValidatableBody {
         if marketCompanyId == nil, marketPersonId == nil {
             v.add("marketCompanyId", "market_party_required", "Give marketCompanyId, marketPersonId or both.")
         }
-        PromoterEventID.validate(promoterEventId, "promoterEventId", into: &v)
         if startAt == nil { v.add("startAt", "required", "This field is required.") }
         if endAt == nil { v.add("endAt", "required", "This field is required.") }
         v.interval(startAt, endAt, startField: "startAt", endField: "endAt")
@@ -102,6 +85,12 @@ struct BookingPatch: Decodable, Sendable, ValidatableBody {
             v.add(field, "immutable", "\(field) cannot change; cancel and book again.")
         }
     }
+}
+
+/// A booking's stored promoterEventId and the canonical id Promoter answered for it.
+struct ResolvedPromoterEvent: Sendable, Equatable {
+    var stored: String
+    var canonical: String
 }
 
 struct BookingFilter: Sendable {

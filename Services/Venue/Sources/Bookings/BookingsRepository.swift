@@ -94,13 +94,13 @@ struct BookingsRepository: Sendable {
 
     /// Creates the booking and its space links in one transaction. The spaces must be live, active
     /// spaces of the company (422 on `spaceIds`); an overlap with another occupying item → 409.
-    func create(companyID: UUID, userID: UUID, _ input: CreateBooking) async throws -> Booking {
+    /// `promoterEventID` is the canonical id Promoter answered for `input.promoterEventId`.
+    func create(companyID: UUID, userID: UUID, _ input: CreateBooking, promoterEventID: String?) async throws -> Booking {
         let logger = database.logger
         let spaceIDs = input.spaceIds ?? []
         guard let start = input.startAt, let end = input.endAt else {
             throw APIError.validation(field: "startAt", code: "required", message: "startAt and endAt are required.")
         }
-        let promoterEventID = PromoterEventID.normalized(input.promoterEventId)
         return try await occupancy.run(companyID: companyID, spaceIDs: spaceIDs, startAt: start, endAt: end, excluding: nil) {
             try await Self.constraints.map {
                 try await database.transaction { connection in
@@ -131,7 +131,9 @@ struct BookingsRepository: Sendable {
 
     /// Applies a status change (checked against the transition table) and descriptive fields; on
     /// confirmation runs SyncBookingEvent in the same transaction. Nil when there is no such booking.
-    func update(companyID: UUID, userID: UUID, id: UUID, _ p: BookingPatch) async throws -> Booking? {
+    /// `promoterEvent` is the booking's promoter event as Promoter resolved it for a confirmation: the
+    /// canonical id replaces the stored spelling, so the synced venue event and the booking agree.
+    func update(companyID: UUID, userID: UUID, id: UUID, _ p: BookingPatch, promoterEvent: ResolvedPromoterEvent?) async throws -> Booking? {
         let logger = database.logger
         let updated: Booking? = try await database.transaction { connection in
             guard let current = try await connection.query("""
@@ -139,9 +141,18 @@ struct BookingsRepository: Sendable {
                 """, logger: logger).first(Self.decode) else { return nil }
             let target = p.status.value ?? current.status
             if let problem = BookingStatus.check(from: current.status, to: target, endsAt: current.endAt) { throw problem }
+            // Confirming syncs the booking's promoter event, resolved through Promoter before this transaction.
+            // A booking's promoterEventId changes only here, so the locked row holds the id that was resolved;
+            // anything else means the row changed meanwhile, and an unchecked id must not reach venue_events.
+            let syncs = target == "confirmed" && !p.status.isAbsent
+            if syncs, let stored = current.promoterEventId, stored != promoterEvent?.stored {
+                throw APIError.conflict("concurrent_update", "The booking changed while it was being confirmed; try again.")
+            }
+            let canonical = syncs ? promoterEvent?.canonical : nil
             var booking = try await connection.query("""
                 UPDATE bookings b SET
                     status = \(target),
+                    promoter_event_id = COALESCE(\(canonical)::text, promoter_event_id),
                     status_reason = CASE WHEN \(p.statusReason.clears) THEN NULL ELSE COALESCE(\(p.statusReason.value), status_reason) END,
                     title = CASE WHEN \(p.title.clears) THEN NULL ELSE COALESCE(\(p.title.value), title) END,
                     notes = CASE WHEN \(p.notes.clears) THEN NULL ELSE COALESCE(\(p.notes.value), notes) END,
@@ -151,7 +162,7 @@ struct BookingsRepository: Sendable {
                 WHERE b.company_id = \(companyID) AND b.id = \(id)
                 RETURNING \(unescaped: Self.columns)
                 """, logger: logger).first(Self.decode)!
-            if target == "confirmed", !p.status.isAbsent {
+            if syncs {
                 let spaceIDs = try await connection.query("""
                     SELECT space_id FROM booking_spaces WHERE company_id = \(companyID) AND booking_id = \(id) ORDER BY space_id
                     """, logger: logger).collect { try $0.decode(UUID.self) }

@@ -6,6 +6,7 @@ import KisumKernel
 struct BookingsRoutes: Sendable {
     typealias Context = VenueService.Context
     let repository: BookingsRepository
+    let promoters: PromoterEventResolver
 
     func addRoutes(to tenant: RouterGroup<Context>) {
         let bookings = tenant.group("/api/v1/bookings")
@@ -34,7 +35,9 @@ struct BookingsRoutes: Sendable {
     @Sendable func create(_ request: Request, context: Context) async throws -> EditedResponse<Booking> {
         let scope = try context.tenant(permission: VenuePermission.bookingsWrite)
         let body = try await request.decodeValid(as: CreateBooking.self, context: context)
-        let booking = try await repository.create(companyID: scope.companyID, userID: scope.userID, body)
+        // Promoter is asked before the transaction opens: no row lock or pooled connection waits on it.
+        let promoterEventID = try await promoters.canonical(body.promoterEventId, companyID: scope.companyID)
+        let booking = try await repository.create(companyID: scope.companyID, userID: scope.userID, body, promoterEventID: promoterEventID)
         return EditedResponse(status: .created, response: booking)
     }
 
@@ -49,9 +52,24 @@ struct BookingsRoutes: Sendable {
         let scope = try context.tenant(permission: VenuePermission.bookingsWrite)
         let id = try context.parameters.uuid("id", what: "booking")
         let patch = try await request.decodeValid(as: BookingPatch.self, context: context)
-        guard let booking = try await repository.update(companyID: scope.companyID, userID: scope.userID, id: id, patch) else {
+        let confirmed = try await confirmedPromoterEvent(companyID: scope.companyID, id: id, patch)
+        guard let booking = try await repository.update(companyID: scope.companyID, userID: scope.userID, id: id, patch,
+                                                        promoterEvent: confirmed) else {
             throw APIError.notFound("booking")
         }
         return booking
+    }
+
+    /// Confirming runs SyncBookingEvent, which writes the booking's promoter event into `venue_events`; the id is
+    /// resolved through Promoter first (bookings stored before strict validation may hold a legacy id or one
+    /// Promoter does not know). A booking that does not exist or cannot move to confirmed is answered without
+    /// asking Promoter; the transaction checks both again under the row lock. Nil when nothing is to resolve.
+    private func confirmedPromoterEvent(companyID: UUID, id: UUID, _ patch: BookingPatch) async throws -> ResolvedPromoterEvent? {
+        guard patch.status.value == "confirmed" else { return nil }
+        let current = try await repository.get(companyID: companyID, id: id).orNotFound("booking")
+        if let problem = BookingStatus.check(from: current.status, to: "confirmed", endsAt: current.endAt) { throw problem }
+        guard let stored = current.promoterEventId,
+              let canonical = try await promoters.canonical(stored, companyID: companyID) else { return nil }
+        return ResolvedPromoterEvent(stored: stored, canonical: canonical)
     }
 }

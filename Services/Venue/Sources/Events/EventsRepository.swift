@@ -72,9 +72,9 @@ struct EventsRepository: Sendable {
 
     // MARK: Writes
 
-    func create(companyID: UUID, userID: UUID, _ input: CreateEvent) async throws -> VenueEvent {
+    /// `promoterEventID` is the canonical id Promoter answered for `input.promoterEventId` (nil for a placeholder).
+    func create(companyID: UUID, userID: UUID, _ input: CreateEvent, promoterEventID: String?) async throws -> VenueEvent {
         let logger = database.logger
-        let promoterEventID = PromoterEventID.normalized(input.promoterEventId)
         let payload = try SQLText.json(input.payload.flatMap { $0.isNull ? nil : $0 }) ?? "{}"
         let spaceIDs = input.spaceIds ?? []
         return try await Self.constraints.map {
@@ -138,18 +138,16 @@ struct EventsRepository: Sendable {
         }
     }
 
-    /// Promotes a placeholder to a canonical promoter-event reference. Nil when there is no such event.
-    func linkPromoter(companyID: UUID, id: UUID, promoterEventID rawID: String) async throws -> VenueEvent? {
+    /// Promotes a placeholder to a canonical promoter-event reference (`promoterEventID` as Promoter answered
+    /// it). Nil when there is no such event.
+    func linkPromoter(companyID: UUID, id: UUID, promoterEventID: String) async throws -> VenueEvent? {
         let logger = database.logger
-        let promoterEventID = rawID.lowercased()
         return try await Self.constraints.map {
             try await database.transaction { connection in
                 guard let isPlaceholder = try await connection.query("""
                     SELECT is_placeholder FROM venue_events WHERE company_id = \(companyID) AND id = \(id) FOR UPDATE
                     """, logger: logger).first({ try $0.decode(Bool.self) }) else { return nil }
-                guard isPlaceholder else {
-                    throw APIError.conflict("not_placeholder", "Only placeholder events can be linked to a promoter event.")
-                }
+                guard isPlaceholder else { throw Self.notPlaceholder }
                 try await Self.checkPromoterEventFree(promoterEventID, companyID: companyID, except: id, on: connection, logger: logger)
                 return try await connection.query("""
                     UPDATE venue_events e SET promoter_event_id = \(promoterEventID), is_placeholder = false, updated_at = now()
@@ -161,6 +159,8 @@ struct EventsRepository: Sendable {
     }
 
     // MARK: Checks
+
+    static let notPlaceholder = APIError.conflict("not_placeholder", "Only placeholder events can be linked to a promoter event.")
 
     /// 409 naming the other event when the promoter event is already linked in this company. The
     /// unique constraint covers the race between this check and the write.

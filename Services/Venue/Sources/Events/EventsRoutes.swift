@@ -6,6 +6,7 @@ import KisumKernel
 struct EventsRoutes: Sendable {
     typealias Context = VenueService.Context
     let repository: EventsRepository
+    let promoters: PromoterEventResolver
 
     func addRoutes(to tenant: RouterGroup<Context>) {
         let events = tenant.group("/api/v1/events")
@@ -33,7 +34,10 @@ struct EventsRoutes: Sendable {
     @Sendable func create(_ request: Request, context: Context) async throws -> EditedResponse<VenueEvent> {
         let scope = try context.tenant(permission: VenuePermission.eventsWrite)
         let body = try await request.decodeValid(as: CreateEvent.self, context: context)
-        return EditedResponse(status: .created, response: try await repository.create(companyID: scope.companyID, userID: scope.userID, body))
+        // Promoter is asked before the transaction opens: no row lock or pooled connection waits on it.
+        let promoterEventID = try await promoters.canonical(body.promoterEventId, companyID: scope.companyID)
+        let event = try await repository.create(companyID: scope.companyID, userID: scope.userID, body, promoterEventID: promoterEventID)
+        return EditedResponse(status: .created, response: event)
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> VenueEvent {
@@ -53,6 +57,13 @@ struct EventsRoutes: Sendable {
         let scope = try context.tenant(permission: VenuePermission.eventsWrite)
         let id = try context.parameters.uuid("id", what: "event")
         let body = try await request.decodeValid(as: LinkPromoter.self, context: context)
-        return try await repository.linkPromoter(companyID: scope.companyID, id: id, promoterEventID: body.promoterEventId ?? "").orNotFound("event")
+        // An unknown or non-placeholder event is answered without asking Promoter (the transaction checks both
+        // again under the row lock); only then is the promoter event resolved, before anything is written.
+        let event = try await repository.get(companyID: scope.companyID, id: id).orNotFound("event")
+        guard event.isPlaceholder else { throw EventsRepository.notPlaceholder }
+        guard let promoterEventID = try await promoters.canonical(body.promoterEventId, companyID: scope.companyID) else {
+            throw APIError.validation(field: "promoterEventId", code: "required", message: "This field is required.")
+        }
+        return try await repository.linkPromoter(companyID: scope.companyID, id: id, promoterEventID: promoterEventID).orNotFound("event")
     }
 }

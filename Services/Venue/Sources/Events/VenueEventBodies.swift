@@ -5,6 +5,7 @@ import KisumKernel
 /// `POST /api/v1/events`: exactly one of `promoterEventId` or `placeholder: true` with
 /// `placeholderPromoterName`.
 struct CreateEvent: Decodable, Sendable, ValidatableBody {
+    /// Checked through Promoter by the handler (`PromoterEventResolver`), which also refuses a malformed id.
     var promoterEventId: String?
     var placeholder: Bool?
     var placeholderPromoterName: String?
@@ -39,7 +40,6 @@ struct CreateEvent: Decodable, Sendable, ValidatableBody {
                 v.add(field, "only_for_placeholders", "\(field) applies to placeholder events only.")
             }
         }
-        PromoterEventID.validate(promoterEventId, "promoterEventId", into: &v)
         EventRules.placeholder(name: placeholderPromoterName, email: placeholderPromoterEmail, notes: placeholderNotes, into: &v)
         EventRules.common(title: title, description: description, eventType: eventType, status: status, startAt: startAt,
                           endAt: endAt, spaceIds: spaceIds, payload: payload, into: &v)
@@ -96,7 +96,6 @@ struct LinkPromoter: Decodable, Sendable, ValidatableBody {
 
     func validate(_ v: inout Validator) {
         if promoterEventId == nil { v.add("promoterEventId", "required", "This field is required.") }
-        PromoterEventID.validate(promoterEventId, "promoterEventId", into: &v)
     }
 }
 
