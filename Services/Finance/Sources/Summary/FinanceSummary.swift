@@ -60,7 +60,7 @@ struct SummaryQuery: Sendable {
     static let groupings = ["currency", "bucket", "party", "sourceRef"]
     static let buckets = ["day", "week", "month"]
     static let maxRows = 1000
-    static let maxSourceRefs = 200
+    static let maxSourceRefs = 50
 
     /// `currency`, `bucket`, `party` (the counterparty) or `sourceRef`; currency is always a dimension.
     var groupBy: String
@@ -80,10 +80,14 @@ struct SummaryQuery: Sendable {
         issuedTo = q.calendarDate("issuedTo")
         source = q.search("source", maxLength: 40)
         currency = q.search("currency", maxLength: 3)
-        if let refs = q.search("sourceRef", maxLength: 100 * Self.maxSourceRefs + Self.maxSourceRefs) {
+        // Read as sent: an empty `sourceRef=` is an empty list, refused like any malformed one.
+        if let refs = request.uri.queryParameters.get("sourceRef") {
             let parts = refs.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            if parts.count > Self.maxSourceRefs || parts.contains(where: { $0.isEmpty || $0.unicodeScalars.count > 100 }) {
-                q.add("sourceRef", "invalid_list", "At most \(Self.maxSourceRefs) comma-separated references of 1 to 100 characters.")
+            // Bounded so the URL stays far below the HTTP parser's request-line limit.
+            if refs.unicodeScalars.count > 2000 || parts.count > Self.maxSourceRefs
+                || parts.contains(where: { $0.isEmpty || $0.unicodeScalars.count > 100 }) {
+                q.add("sourceRef", "invalid_list",
+                      "At most \(Self.maxSourceRefs) comma-separated references of 1 to 100 characters, 2000 in all.")
             } else {
                 sourceRefs = parts
             }
