@@ -60,7 +60,8 @@ let services = [
     service("Base", folder: "Base", executable: "base"),
     // NIOFileSystem: the local document storage writes off the event loops.
     service("Venue", folder: "Venue", executable: "venue", dependencies: [crypto,
-        .product(name: "_NIOFileSystem", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio")]),
+        .product(name: "_NIOFileSystem", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
     service("Finance", folder: "Finance", executable: "finance"),
     service("Promoter", folder: "Promoter", executable: "promoter"),
 ]
@@ -150,8 +151,8 @@ let package = Package(
         serviceTests("DeployTests", dependencies: [.product(name: "Yams", package: "Yams")]),
         serviceTests("PlatformCoreTests", dependencies: ["PlatformCore", "PlatformCoreAPI", crypto]),
         serviceTests("BaseTests", dependencies: ["Base"]),
-        // Venue's promoter event checks are tested against the real Promoter service, started live.
-        serviceTests("VenueTests", dependencies: ["Venue", "Promoter", "KisumServiceClient"]),
+        // Venue's promoter checks and deposits are tested against the real Promoter and Finance services, started live.
+        serviceTests("VenueTests", dependencies: ["Venue", "Promoter", "Finance", "KisumServiceClient"]),
         serviceTests("FinanceTests", dependencies: ["Finance", "KisumServiceClient"]),
         serviceTests("PromoterTests", dependencies: ["Promoter"]),
         serviceTests("SystemTests", dependencies: ["PlatformCore", "Venue", "Finance", "Promoter", "Base",

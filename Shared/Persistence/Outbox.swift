@@ -149,8 +149,9 @@ public struct OutboxRelay: Service {
         } catch {
             let attempts = message.attempts + 1
             let permanent = error is PermanentDeliveryFailure || attempts >= maxAttempts
-            // Exponential backoff capped at 10 minutes: 2s, 4s, 8s, …
-            let delay = min(pow(2.0, Double(attempts)), 600)
+            // Exponential backoff capped at 10 minutes (2s, 4s, 8s, …), each wait drawn between half and the
+            // whole of it, so messages that failed together (a receiver restarting) do not retry together.
+            let delay = min(pow(2.0, Double(min(attempts, 30))), 600) * Double.random(in: 0.5...1.0)
             let reason = String(String(describing: error).prefix(500))
             database.logger.warning("outbox delivery failed", metadata: [
                 "topic": "\(message.topic)", "message_id": "\(message.id)", "attempts": "\(attempts)", "permanent": "\(permanent)",

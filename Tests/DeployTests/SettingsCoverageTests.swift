@@ -99,29 +99,32 @@ struct SettingsCoverageTests {
         }
     }
 
-    /// Issue 7: without PROMOTERS_BASE_URL Venue refuses every promoterEventId (503), so each deployment
-    /// points it at Promoter and gives it the key Promoter accepts.
-    @Test("every deployment wires Venue to Promoter")
-    func venueReachesPromoter() async throws {
+    /// Issue 7: Venue resolves promoter event ids at Promoter (without it every promoterEventId is a 503)
+    /// and hands deposits to Finance (without it they wait), so each deployment points Venue at both with
+    /// the keys they accept.
+    @Test("every deployment wires Venue to Promoter and Finance", arguments: [
+        ("PROMOTERS", "promoter", "8083"), ("FINANCE", "finance", "8082"),
+    ])
+    func venueReachesItsCallees(prefix: String, callee: String, port: String) async throws {
         let local = try await LocalRun.environment(of: "venue")
-        let promoter = try await LocalRun.environment(of: "promoter")
-        #expect(local["PROMOTERS_BASE_URL"] == "http://127.0.0.1:\(promoter["PORT"] ?? "")")
-        #expect(local["PROMOTERS_API_KEY"] != nil && local["PROMOTERS_API_KEY"] == promoter["INTERNAL_API_KEYS"],
-                "venue must present the key Promoter accepts")
+        let target = try await LocalRun.environment(of: callee)
+        #expect(local["\(prefix)_BASE_URL"] == "http://127.0.0.1:\(target["PORT"] ?? "")")
+        #expect(local["\(prefix)_API_KEY"] != nil && local["\(prefix)_API_KEY"] == target["INTERNAL_API_KEYS"],
+                "venue must present the key \(callee) accepts")
 
         let compose = try ComposeFile.load().services.values.filter { $0.executable == "venue" }
         #expect(!compose.isEmpty)
         for container in compose {
-            #expect(container.environment["PROMOTERS_BASE_URL"] == "http://promoter:8083")
-            #expect(container.environment["PROMOTERS_API_KEY"]?.contains("PROMOTER_INTERNAL_KEY") == true)
+            #expect(container.environment["\(prefix)_BASE_URL"] == "http://\(callee):\(port)")
+            #expect(container.environment["\(prefix)_API_KEY"]?.contains("\(callee.uppercased())_INTERNAL_KEY") == true)
         }
 
         let kubernetes = try KubernetesManifests.load().containers.filter { $0.executable == "venue" }
         #expect(!kubernetes.isEmpty)
         for container in kubernetes {
-            let key = container.envValue("PROMOTERS_API_KEY")?["valueFrom"] as? [String: Any]
-            #expect((key?["secretKeyRef"] as? [String: Any])?["key"] as? String == "promoter-internal-key")
-            #expect(container.environmentNames.contains("PROMOTERS_BASE_URL"))
+            let key = container.envValue("\(prefix)_API_KEY")?["valueFrom"] as? [String: Any]
+            #expect((key?["secretKeyRef"] as? [String: Any])?["key"] as? String == "\(callee)-internal-key")
+            #expect(container.environmentNames.contains("\(prefix)_BASE_URL"))
         }
     }
 

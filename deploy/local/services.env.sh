@@ -58,4 +58,6 @@ platform-core     PUBLIC_RATE_LIMIT_BURST       60
 platform-core     PUBLIC_RATE_LIMIT_PER_MINUTE  60
 venue             PROMOTERS_BASE_URL            $PROMOTER_LOCAL_URL
 venue             PROMOTERS_API_KEY             $PROMOTER_INTERNAL_KEY
+venue             FINANCE_BASE_URL              $FINANCE_LOCAL_URL
+venue             FINANCE_API_KEY               $FINANCE_INTERNAL_KEY
 '

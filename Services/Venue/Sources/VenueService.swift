@@ -1,6 +1,8 @@
 import Hummingbird
 import KisumKernel
+import KisumPersistence
 import KisumRuntime
+import ServiceLifecycle
 
 /// The Venue service: configuration and routes.
 public enum VenueService: KisumService {
@@ -45,6 +47,11 @@ public enum VenueService: KisumService {
         ContractsRoutes(repository: contracts, workflow: workflow).addRoutes(to: tenant)
         OperationsRoutes(checklists: ChecklistsRepository(database: database), templates: TemplatesRepository(database: database))
             .addRoutes(to: tenant)
+        // Deposits reach Finance through the outbox (`backgroundServices`); reads ask Finance when it answers.
+        let deposits = DepositsRepository(database: database)
+        let ledger = financeLedger(runtime.settings)
+        DepositsRoutes(repository: deposits, finance: DepositFinanceReader(ledger: ledger)).addRoutes(to: tenant)
+        EventFinanceStatusRoutes(repository: deposits, ledger: ledger).addRoutes(to: tenant)
 
         // Machine routes behind X-Internal-API-Key: Base-facing reads and the Admin control plane.
         let holding = runtime.settings.holdingCompanyID
@@ -55,6 +62,19 @@ public enum VenueService: KisumService {
         TakeoverRoutes(takeover: TakeoverRepository(database: database, holdingCompanyID: holding), venues: venues)
             .addRoutes(to: machine)
         return router
+    }
+
+    /// The outbox relay that takes deposits to Finance, when Finance is configured; without it deposits
+    /// wait in the outbox (their messages are kept until a Finance is configured). Transient failures are
+    /// retried indefinitely with capped, jittered backoff: a deposit is never given up while Finance is down.
+    public static func backgroundServices(_ runtime: ServiceRuntime<VenueSettings>) async throws -> [any Service] {
+        guard runtime.settings.runsFinanceRelay, let ledger = financeLedger(runtime.settings) else { return [] }
+        let sync = DepositFinanceSync(deposits: DepositsRepository(database: runtime.database), ledger: ledger)
+        return [OutboxRelay(database: runtime.database, handlers: [DepositsRepository.topic: sync], maxAttempts: .max)]
+    }
+
+    static func financeLedger(_ settings: VenueSettings) -> (any FinanceLedger)? {
+        settings.finance.map { HTTPFinanceLedger(settings: $0) }
     }
 
     /// The adapter `SIGNATURE_PROVIDER` chose (settings loading already refused adobe_sign without

@@ -13,20 +13,26 @@ public struct VenueSettings: Sendable {
     public var signature: SignatureSettings
     /// Where promoter event ids are checked; nil (no `PROMOTERS_BASE_URL`) refuses requests carrying one.
     public var promoters: PromoterDirectorySettings?
+    /// Where deposits become income invoices; nil (no `FINANCE_BASE_URL`) keeps them waiting in the outbox.
+    public var finance: CalleeSettings?
+    /// Whether this process runs the relay that delivers deposits to Finance (tests drive it themselves).
+    public var runsFinanceRelay = true
 
     public init(storageDirectory: String = "./.data/storage/venue", holdingCompanyID: UUID = VenueSettings.defaultHoldingCompanyID,
-                signature: SignatureSettings = .local, promoters: PromoterDirectorySettings? = nil) {
+                signature: SignatureSettings = .local, promoters: PromoterDirectorySettings? = nil, finance: CalleeSettings? = nil) {
         self.storageDirectory = storageDirectory
         self.holdingCompanyID = holdingCompanyID
         self.signature = signature
         self.promoters = promoters
+        self.finance = finance
     }
 
     /// `STORAGE_DIR` (default `./.data/storage/venue`), `VENUE_HOLDING_COMPANY_ID` (default
     /// `5ee1c0de-0000-4000-8000-000000000001`), `SIGNATURE_PROVIDER` (`local` | `adobe_sign`, default
     /// `local`) and, for `adobe_sign`, `ADOBE_SIGN_BASE_URL` and `ADOBE_SIGN_ACCESS_TOKEN`
     /// (`ADOBE_SIGN_TIMEOUT_SECONDS` optional, default 20); `PROMOTERS_BASE_URL` with `PROMOTERS_API_KEY`
-    /// (`PROMOTERS_TIMEOUT_SECONDS` optional, default 3).
+    /// (`PROMOTERS_TIMEOUT_SECONDS` optional, default 3); `FINANCE_BASE_URL` with `FINANCE_API_KEY`
+    /// (`FINANCE_TIMEOUT_SECONDS` optional, default 3).
     public static func load(from env: inout EnvironmentReader) -> VenueSettings {
         let storage = env.string("STORAGE_DIR", default: "./.data/storage/venue")
         let holdingText = env.string("VENUE_HOLDING_COMPANY_ID", default: defaultHoldingCompanyID.uuidString.lowercased())
@@ -35,7 +41,8 @@ public struct VenueSettings: Sendable {
             env.report("VENUE_HOLDING_COMPANY_ID must be a UUID, got \"\(holdingText)\"")
         }
         return VenueSettings(storageDirectory: storage, holdingCompanyID: holding ?? defaultHoldingCompanyID,
-                             signature: SignatureSettings.load(from: &env), promoters: PromoterDirectorySettings.load(from: &env))
+                             signature: SignatureSettings.load(from: &env), promoters: .promoters(from: &env),
+                             finance: .finance(from: &env))
     }
 }
 

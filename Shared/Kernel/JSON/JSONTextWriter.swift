@@ -35,7 +35,9 @@ enum JSONTextWriter {
     /// Whole numbers without a fraction ("3", as Foundation writes them); others in Swift's shortest
     /// round-tripping form ("72.5", "1e+16").
     static func number(_ value: Double) -> String {
-        if value.rounded() == value, value.magnitude < 1e15 {
+        // Whole numbers up to 2^53 (every integer a Double holds exactly, amounts up to 10^15 included) are
+        // written as integers: a decoder reading Int64 refuses `1e+15`.
+        if value.rounded() == value, value.magnitude <= 9_007_199_254_740_992 {
             return String(Int64(value))
         }
         return value.description

@@ -89,3 +89,20 @@ extension Request {
         return value
     }
 }
+
+extension QueryReader {
+    /// A comma-separated list of 1…`max` UUIDs (`spaceId=a,b`); nil when absent. Typed like `uuid`: sent
+    /// empty (`?spaceId=`), with an empty item (`a,,b`, `a,`) or with anything but UUIDs it is refused
+    /// (400 `invalid_query`) rather than read as "no filter".
+    public mutating func uuidList(_ name: String, in request: Request, max: Int) -> [UUID]? {
+        guard let text = request.uri.queryParameters.get(name) else { return nil }
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        let ids = parts.compactMap { UUID(uuidString: String($0)) }
+        guard ids.count == parts.count, ids.count <= max else {
+            // Report through the reader's own issue list so all bad parameters come back together.
+            add(name, "invalid_uuid", "Must be a UUID or a comma-separated list of at most \(max) UUIDs.")
+            return nil
+        }
+        return ids
+    }
+}

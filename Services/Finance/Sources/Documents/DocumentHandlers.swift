@@ -12,14 +12,14 @@ struct DocumentHandlers: Sendable {
     let documents: DocumentsRepository
     let payments: PaymentsRepository
 
-    /// Filters: status, customer (income) / supplier (bills): its exact ref or part of its name, source,
+    /// Filters: ids (comma-separated, at most 100), status, customer (income) / supplier (bills): its exact ref or part of its name, source,
     /// sourceRef, currency, overdue, issuedFrom/issuedTo, dueFrom/dueTo (calendar days), page, limit.
     @Sendable func list(_ request: Request, context: Context) async throws -> Page<FinanceDocument> {
         let scope = try context.tenant(permission: kind.readPermission)
         var q = QueryReader(request)
         let page = q.page()
         let filter = DocumentFilter(
-            status: q.oneOf("status", DocumentStatus.all), party: q.search(kind.party, maxLength: 200),
+            ids: q.uuidList("ids", in: request, max: 100), status: q.oneOf("status", DocumentStatus.all), party: q.search(kind.party, maxLength: 200),
             source: q.search("source", maxLength: 40), sourceRef: q.search("sourceRef", maxLength: 100),
             currency: q.search("currency", maxLength: 3), overdue: q.bool("overdue"),
             issuedFrom: q.calendarDate("issuedFrom"), issuedTo: q.calendarDate("issuedTo"),

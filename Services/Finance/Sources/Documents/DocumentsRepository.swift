@@ -6,6 +6,8 @@ import PostgresNIO
 
 /// Filters of `GET /api/income` and `GET /api/bills`.
 struct DocumentFilter: Sendable {
+    /// Exactly these documents (at most a page of them): how Venue refreshes a page of deposits at once.
+    var ids: [UUID]?
     var status: String?
     /// The counterparty: its exact reference, or a part of its name.
     var party: String?
@@ -56,6 +58,7 @@ struct DocumentsRepository: Sendable {
             """
             SELECT \(unescaped: select) FROM finance_documents d
             WHERE d.company_id = \(companyID) AND d.kind = \(kind.rawValue)
+              AND (\(f.ids)::uuid[] IS NULL OR d.id = ANY(\(f.ids)::uuid[]))
               AND (\(f.status)::text IS NULL OR d.status = \(f.status))
               AND (\(f.party)::text IS NULL OR d.party_ref = \(f.party) OR d.party_name ILIKE \(pattern))
               AND (\(f.source)::text IS NULL OR d.source = \(f.source))

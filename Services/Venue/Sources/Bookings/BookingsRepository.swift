@@ -170,6 +170,9 @@ struct BookingsRepository: Sendable {
                     companyID: companyID, bookingID: id, eventID: booking.eventId, promoterEventID: booking.promoterEventId,
                     title: booking.title, startAt: booking.startAt, endAt: booking.endAt, spaceIDs: spaceIDs, userID: userID),
                     on: connection, logger: logger)
+                // The Finance handoff: accepted deals' deposits become deposits, each with its outbox message.
+                try await DepositsRepository.createForConfirmedBooking(companyID: companyID, bookingID: id, userID: userID,
+                                                                       on: connection, logger: logger)
             }
             return booking
         }

@@ -16,6 +16,8 @@ public enum VenuePermission {
     public static let contractsWrite = "venue.contracts.write"
     public static let operationsRead = "venue.operations.read"
     public static let operationsWrite = "venue.operations.write"
+    public static let depositsRead = "venue.deposits.read"
+    public static let depositsWrite = "venue.deposits.write"
 
     /// The module gate every tenant route sits behind.
     public static let module = "venue"
