@@ -51,8 +51,9 @@ public final class ServiceTestHarness<Service: KisumService>: Sendable {
 
     /// The service's application (its router, kernel middleware and background services) over the
     /// harness's database.
-    public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
+    public func application(port: Int = 0, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
         var runtime = self.runtime
+        runtime.kernel.port = port
         runtime.onServerRunning = onRunning
         return runtime.makeApplication(router: try await Service.buildRouter(runtime),
                                        services: try await Service.backgroundServices(runtime), runsDatabase: false)
@@ -64,9 +65,10 @@ public final class ServiceTestHarness<Service: KisumService>: Sendable {
         try await application().test(.router) { client in try await body(client) }
     }
 
-    /// Starts the service on a free loopback port for `body` (cross-service tests).
+    /// Starts the service on a loopback port (a free one unless `port` names it) for `body` (cross-service
+    /// tests). Live again on the same port, it is the same service restarted: same database, same address.
     @discardableResult
-    public func live<Value: Sendable>(_ body: (_ port: Int) async throws -> Value) async throws -> Value {
-        try await withRunningApplication({ onRunning in try await self.application(onRunning: onRunning) }, body)
+    public func live<Value: Sendable>(port: Int = 0, _ body: (_ port: Int) async throws -> Value) async throws -> Value {
+        try await withRunningApplication({ onRunning in try await self.application(port: port, onRunning: onRunning) }, body)
     }
 }

@@ -37,37 +37,12 @@ ST="$KISUM_FUZZ_VENV/bin/schemathesis"
 kisum_load_secrets
 mkdir -p "$REPORTS"
 
-direct_url() { printf 'http://127.0.0.1:%s' "${KISUM_PORT[$1]}"; }
 
 for svc in "${SERVICES[@]}"; do
-    curl -fsS -m 5 -o /dev/null "$(direct_url "$svc")/health/ready" \
+    curl -fsS -m 5 -o /dev/null "$(kisum_direct_url "$svc")/health/ready" \
         || kisum_die "$svc is not ready on port ${KISUM_PORT[$svc]}: start the platform with \`make up\` first"
 done
 
-# A new account and workspace (Platform Core's sign-up): prints "<access token> <workspace id>". The
-# fuzzing itself may have used up the sign-up rate limit: a 429 is waited out as its Retry-After says.
-throwaway_user() {
-    local email body status attempt wait
-    for attempt in 1 2 3 4 5 6; do
-        email="fuzz-$(kisum_random_hex 6)@example.com"
-        body=$(mktemp)
-        status=$(curl -sS -m 30 -o "$body" -D "$body.headers" -w '%{http_code}' "$(direct_url platform-core)/api/v1/auth/signup" \
-            -H 'content-type: application/json' \
-            -d "{\"email\":\"$email\",\"password\":\"fuzzing password $(kisum_random_hex 4)\",\"full_name\":\"Fuzz\",\"company_name\":\"Fuzz $(kisum_random_hex 3)\"}" || true)
-        if [[ "$status" == 200 || "$status" == 201 ]]; then
-            python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["access_token"], d["workspace"]["id"])' <"$body"
-            rm -f "$body" "$body.headers"
-            return 0
-        fi
-        wait=$(grep -i '^retry-after:' "$body.headers" | tr -dc '0-9')
-        rm -f "$body" "$body.headers"
-        [[ "$status" == 429 ]] || break
-        echo "sign-up rate-limited; retrying in ${wait:-15}s (attempt $attempt)" >&2
-        sleep "${wait:-15}"
-    done
-    echo "sign-up of a throw-away user failed (HTTP $status)" >&2
-    return 1
-}
 
 declare -A RESTARTS_BEFORE LOG_LINES_BEFORE
 for svc in "${KISUM_SERVICES[@]}"; do
@@ -80,12 +55,12 @@ failed=()
 fuzz() {
     local svc="$1" label="$2" token workspace key_var
     shift 2
-    read -r token workspace < <(throwaway_user) || true
+    read -r token workspace < <(kisum_throwaway_user fuzz) || true
     [[ -n "${workspace:-}" ]] || kisum_die "could not sign up a throw-away user for $svc ($label)"
     key_var="$(kisum_upper "$svc")_INTERNAL_KEY"
     printf '\n\033[1m----- fuzz %s (%s): seed %s, %s examples per operation -----\033[0m\n' "$svc" "$label" "$SEED" "$EXAMPLES"
-    if ! "$ST" --config-file "$KISUM_ROOT/deploy/fuzz/schemathesis.toml" run "$(direct_url "$svc")/openapi.yaml" \
-        --url "$(direct_url "$svc")" --seed "$SEED" --max-examples "$EXAMPLES" --workers "$WORKERS" \
+    if ! "$ST" --config-file "$KISUM_ROOT/deploy/fuzz/schemathesis.toml" run "$(kisum_direct_url "$svc")/openapi.yaml" \
+        --url "$(kisum_direct_url "$svc")" --seed "$SEED" --max-examples "$EXAMPLES" --workers "$WORKERS" \
         --header "Authorization: Bearer $token" --header "x-org: $workspace" --header "x-workspace-id: $workspace" \
         --header "X-Internal-API-Key: ${!key_var}" \
         --report junit --report-dir "$REPORTS/$svc-$label" --no-color "$@"; then

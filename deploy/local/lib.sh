@@ -304,3 +304,32 @@ kisum_pg_create_databases() {
         fi
     done
 }
+
+# A service's own address (not through the gateway).
+kisum_direct_url() { printf 'http://127.0.0.1:%s' "${KISUM_PORT[$1]}"; }
+
+# A new account and workspace (Platform Core's sign-up): prints "<access token> <workspace id>". The
+# fuzzing itself may have used up the sign-up rate limit: a 429 is waited out as its Retry-After says.
+kisum_throwaway_user() {
+    local email body status attempt wait
+    for attempt in 1 2 3 4 5 6; do
+        email="${1:-throwaway}-$(kisum_random_hex 6)@example.com"
+        body=$(mktemp)
+        status=$(curl -sS -m 30 -o "$body" -D "$body.headers" -w '%{http_code}' "$(kisum_direct_url platform-core)/api/v1/auth/signup" \
+            -H 'content-type: application/json' \
+            -d "{\"email\":\"$email\",\"password\":\"fuzzing password $(kisum_random_hex 4)\",\"full_name\":\"Fuzz\",\"company_name\":\"Fuzz $(kisum_random_hex 3)\"}" || true)
+        if [[ "$status" == 200 || "$status" == 201 ]]; then
+            python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["access_token"], d["workspace"]["id"])' <"$body"
+            rm -f "$body" "$body.headers"
+            return 0
+        fi
+        wait=$(grep -i '^retry-after:' "$body.headers" | tr -dc '0-9')
+        rm -f "$body" "$body.headers"
+        [[ "$status" == 429 ]] || break
+        echo "sign-up rate-limited; retrying in ${wait:-15}s (attempt $attempt)" >&2
+        sleep "${wait:-15}"
+    done
+    echo "sign-up of a throw-away user failed (HTTP $status)" >&2
+    return 1
+}
+

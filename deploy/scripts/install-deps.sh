@@ -4,11 +4,14 @@
 # touched. The Swift toolchain itself is not a Debian package: install it from swift.org.
 #   install-deps.sh --fuzz   also the fuzzer of `make fuzz`: schemathesis, pinned, in a virtual
 #                            environment ($KISUM_FUZZ_VENV, default .data/fuzz-venv)
+#   install-deps.sh --bench  also wrk, the load generator of the benchmark scripts
 set -euo pipefail
 
 SCHEMATHESIS_VERSION=4.32.5
 FUZZ=0
+BENCH=0
 [[ "${1:-}" == --fuzz ]] && FUZZ=1
+[[ "${1:-}" == --bench ]] && BENCH=1
 
 PACKAGES=(
     # build: libcurl (inter-service client), libargon2 (password hashing), git (SwiftPM)
@@ -27,6 +30,7 @@ if ! command -v dpkg-query >/dev/null; then
 fi
 
 missing=()
+((BENCH)) && PACKAGES+=(wrk)
 for package in "${PACKAGES[@]}"; do
     installed "$package" || missing+=("$package")
 done
