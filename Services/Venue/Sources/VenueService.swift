@@ -45,6 +45,7 @@ public enum VenueService: KisumService {
         ContractsRoutes(repository: contracts, workflow: workflow).addRoutes(to: tenant)
         OperationsRoutes(checklists: ChecklistsRepository(database: database), templates: TemplatesRepository(database: database))
             .addRoutes(to: tenant)
+        ReportsRoutes(repository: ReportsRepository(database: database)).addRoutes(to: tenant)
 
         // Machine routes behind X-Internal-API-Key: Base-facing reads and the Admin control plane.
         let holding = runtime.settings.holdingCompanyID

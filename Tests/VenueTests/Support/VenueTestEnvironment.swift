@@ -14,6 +14,7 @@ let allVenuePermissions = [
     "venue.availability.read", "venue.availability.write", "venue.bookings.read", "venue.bookings.write",
     "venue.events.read", "venue.events.write", "venue.deals.read", "venue.deals.write",
     "venue.contracts.read", "venue.contracts.write", "venue.operations.read", "venue.operations.write",
+    "venue.reports.read",
 ]
 
 /// One test's world on the shared harness: two companies with a full-permission member each, and

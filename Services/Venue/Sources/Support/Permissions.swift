@@ -16,6 +16,7 @@ public enum VenuePermission {
     public static let contractsWrite = "venue.contracts.write"
     public static let operationsRead = "venue.operations.read"
     public static let operationsWrite = "venue.operations.write"
+    public static let reportsRead = "venue.reports.read"
 
     /// The module gate every tenant route sits behind.
     public static let module = "venue"
