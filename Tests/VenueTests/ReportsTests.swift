@@ -26,7 +26,7 @@ struct ReportsTests {
             ])
             #expect(amsterdam.timezone == "Europe/Amsterdam" && amsterdam.bucket == "day")
             let raw = try await api.get("/api/v1/reports/utilization?\(window)&timezone=Europe/Amsterdam").text
-            #expect(raw.contains(#""usedMinutes":180,"utilization":0.1304}"#), "a plain number with 4 decimals: \(raw)")
+            #expect(raw.contains(#""usedMinutes":180,"utilization":0.1304,"#), "a plain number with 4 decimals: \(raw)")
             // One space in scope; the window is 1440 + 1380 minutes; 300 / 2820 = 0.10638….
             #expect(amsterdam.totals == UtilizationTotals(spaces: 1, bookedMinutes: 300, blockedMinutes: 0, usedMinutes: 300,
                                                           availableMinutes: 2820, utilization: 0.1064))
