@@ -18,6 +18,7 @@ public enum VenuePermission {
     public static let operationsWrite = "venue.operations.write"
     public static let depositsRead = "venue.deposits.read"
     public static let depositsWrite = "venue.deposits.write"
+    public static let reportsRead = "venue.reports.read"
 
     /// The module gate every tenant route sits behind.
     public static let module = "venue"
