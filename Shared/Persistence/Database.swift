@@ -8,6 +8,9 @@ public struct Database: Sendable {
     public let client: PostgresClient
     /// The service's logger, for work outside a request.
     public let serviceLogger: Logger
+    /// Rung after a transaction that enqueued outbox messages commits, so this process's relay delivers
+    /// them at once instead of at its next poll (other replicas still find them by polling).
+    public let outboxDoorbell = OutboxDoorbell()
 
     public init(client: PostgresClient, logger: Logger) {
         self.client = client

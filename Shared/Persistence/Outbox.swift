@@ -49,6 +49,35 @@ public enum Outbox {
     }
 }
 
+/// Wakes the process's outbox relay when a message was just committed. One relay listens; a ring while
+/// it is busy is kept (one at most) so the next wait returns at once.
+public final class OutboxDoorbell: Sendable {
+    let rings: AsyncStream<Void>
+    private let continuation: AsyncStream<Void>.Continuation
+
+    public init() {
+        (rings, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    public func ring() {
+        continuation.yield()
+    }
+
+    /// Returns at the next ring or after `timeout`, whichever comes first.
+    func wait(upTo timeout: Duration) async {
+        let rings = self.rings
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await Task.sleep(for: timeout) }
+            group.addTask {
+                var iterator = rings.makeAsyncIterator()
+                _ = await iterator.next()
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+}
+
 public struct OutboxMessage: Sendable {
     public var id: UUID
     public var companyID: UUID?
@@ -99,7 +128,10 @@ public struct OutboxRelay: Service {
             while !Task.isCancelled {
                 do {
                     let processed = try await runOnce()
-                    if processed == 0 { try await Task.sleep(for: pollInterval) }
+                    if processed == 0 {
+                        await database.outboxDoorbell.wait(upTo: pollInterval)
+                        try Task.checkCancellation()
+                    }
                 } catch is CancellationError {
                     return
                 } catch {

@@ -177,6 +177,8 @@ struct BookingsRepository: Sendable {
             return booking
         }
         guard let updated else { return nil }
+        // A confirmation may have enqueued deposits for Finance.
+        if updated.status == "confirmed" { database.outboxDoorbell.ring() }
         return try await attachSpaces(companyID: companyID, [updated]).first
     }
 

@@ -88,6 +88,7 @@ struct DepositsRepository: Sendable {
 
     func create(companyID: UUID, userID: UUID, _ input: CreateDeposit) async throws -> Deposit {
         let logger = database.logger
+        defer { database.outboxDoorbell.ring() }
         return try await Self.constraints.map {
             try await database.transaction { connection in
                 guard let deposit = try await connection.query("""
@@ -110,6 +111,7 @@ struct DepositsRepository: Sendable {
     /// enqueues the new version for Finance. Nil when there is no such deposit.
     func update(companyID: UUID, id: UUID, _ p: DepositPatch) async throws -> Deposit? {
         let logger = database.logger
+        defer { database.outboxDoorbell.ring() }
         return try await database.transaction { connection in
             guard let current = try await connection.query("""
                 SELECT \(unescaped: Self.columns) FROM deposits d WHERE d.company_id = \(companyID) AND d.id = \(id) FOR UPDATE
