@@ -179,4 +179,18 @@ struct ReportsFinanceTests {
             }
         }
     }
+
+    @Test func financeDaysSplitInHalvesAndFindTheirBucket() throws {
+        #expect(HTTPFinanceLedger.halves("2027-01-01", "2027-01-04")! == ("2027-01-02", "2027-01-03"))
+        #expect(HTTPFinanceLedger.halves("2027-02-28", "2027-03-01")! == ("2027-02-28", "2027-03-01"))
+        #expect(HTTPFinanceLedger.halves("2027-01-01", "2027-01-01") == nil)
+        let day = Date(timeIntervalSince1970: 0)
+        let calendar = ReportCalendar(firstDay: "2027-04-28", lastDay: "2027-05-16", buckets: [
+            .init(start: day, end: day, firstDay: "2027-04-26", lastDay: "2027-05-02"),
+            .init(start: day, end: day, firstDay: "2027-05-03", lastDay: "2027-05-09"),
+            .init(start: day, end: day, firstDay: "2027-05-10", lastDay: "2027-05-16"),
+        ])
+        #expect(["2027-04-25", "2027-04-26", "2027-05-02", "2027-05-03", "2027-05-16", "2027-05-17"].map(calendar.index(containing:))
+                == [nil, 0, 0, 1, 2, nil])
+    }
 }
