@@ -52,7 +52,8 @@ public enum VenueService: KisumService {
         let ledger = financeLedger(runtime.settings)
         DepositsRoutes(repository: deposits, finance: DepositFinanceReader(ledger: ledger)).addRoutes(to: tenant)
         EventFinanceStatusRoutes(repository: deposits, ledger: ledger).addRoutes(to: tenant)
-        ReportsRoutes(repository: ReportsRepository(database: database)).addRoutes(to: tenant)
+        ReportsRoutes(repository: ReportsRepository(database: database), money: MoneyReportsRepository(database: database), ledger: ledger)
+            .addRoutes(to: tenant)
 
         // Machine routes behind X-Internal-API-Key: Base-facing reads and the Admin control plane.
         let holding = runtime.settings.holdingCompanyID

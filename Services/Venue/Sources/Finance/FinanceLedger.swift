@@ -12,6 +12,25 @@ public protocol FinanceLedger: Sendable {
     func invoices(ids: [UUID], companyID: UUID) async throws -> [UUID: LedgerInvoice]
     /// Invoiced, paid and outstanding per currency over the invoices of these deposits (`source=venue_deposit`).
     func depositTotals(depositIDs: [UUID], companyID: UUID) async throws -> [LedgerTotals]
+    /// Issued documents of `kind` (every source; drafts and void ones excluded) per (issue-date bucket,
+    /// currency), issue dates `from`...`to` (`YYYY-MM-DD`, inclusive), bucketed by `bucket` (day | week | month,
+    /// Finance's calendar: weeks from Monday, months from the 1st). Company-wide: Finance knows no venues.
+    func issuedTotals(_ kind: LedgerKind, bucket: String, from: String, to: String, companyID: UUID) async throws -> [LedgerBucketTotals]
+}
+
+/// Finance's two document kinds: income invoices (`/api/income`) and bills (`/api/bills`).
+public enum LedgerKind: String, Sendable {
+    case income, bills
+}
+
+/// One row of Finance's summary grouped by bucket.
+public struct LedgerBucketTotals: Sendable, Decodable, Equatable {
+    /// The bucket's first day (`YYYY-MM-DD`).
+    public var bucket: String
+    public var currency: String
+    public var documents: Int
+    public var totalMinor: Int64
+    public var paidMinor: Int64
 }
 
 /// What Venue needs of a Finance invoice.

@@ -57,7 +57,36 @@ public struct HTTPFinanceLedger: FinanceLedger {
         return byCurrency.values.sorted { $0.currency < $1.currency }
     }
 
+    public func issuedTotals(_ kind: LedgerKind, bucket: String, from: String, to: String, companyID: UUID) async throws
+        -> [LedgerBucketTotals] {
+        let query = [("groupBy", "bucket"), ("bucket", bucket), ("issuedFrom", from), ("issuedTo", to)]
+        let response = try await send("GET", "/api/\(kind.rawValue)/summary", query: query, companyID: companyID)
+        guard response.status == 200 else { throw FinanceUnavailable("GET /api/\(kind.rawValue)/summary answered \(response.status)") }
+        let summary = try Self.decode(BucketSummary.self, response)
+        guard summary.truncated else { return summary.rows }
+        // Finance answers at most 1000 rows: halve the dates and ask for each half. Halves split on day
+        // boundaries, and a bucket cut in two comes back as two rows with the same label, which the caller adds.
+        guard let halves = Self.halves(from, to) else { throw FinanceUnavailable("summary truncated for one day") }
+        return try await issuedTotals(kind, bucket: bucket, from: from, to: halves.0, companyID: companyID)
+            + issuedTotals(kind, bucket: bucket, from: halves.1, to: to, companyID: companyID)
+    }
+
+    /// `from...to` split into two day ranges (the first ends on `.0`, the second starts on `.1`), nil for one day.
+    static func halves(_ from: String, _ to: String) -> (String, String)? {
+        let format = Date.ISO8601FormatStyle().year().month().day().dateSeparator(.dash)
+        guard let start = try? format.parse(from), let end = try? format.parse(to) else { return nil }
+        let days = Int(end.timeIntervalSince(start) / 86_400)
+        guard days >= 1 else { return nil }
+        let firstEnd = start.addingTimeInterval(Double(days / 2) * 86_400)
+        return (firstEnd.formatted(format), firstEnd.addingTimeInterval(86_400).formatted(format))
+    }
+
     // MARK: Wire
+
+    private struct BucketSummary: Decodable {
+        var rows: [LedgerBucketTotals]
+        var truncated: Bool
+    }
 
     private struct Page: Decodable { var items: [LedgerInvoice] }
     private struct Summary: Decodable { var rows: [LedgerTotals] }

@@ -10,10 +10,8 @@ struct ReportsRepository: Sendable {
 
     /// Booked and blocked minutes per (bucket, space), in one statement:
     /// - `win`: the [fromAt, toAt) window, the zone and the bucket step;
-    /// - `buckets`: local midnights of the zone (`date_trunc` on local time: ISO weeks from Monday, months from
-    ///   the 1st), one step apart in local time and turned back into instants, so a DST day is 23 or 25 hours
-    ///   long. The series starts a step early and ends a step late, then keeps the buckets meeting the
-    ///   window: a zone that moves its clocks at midnight cannot make the first or last bucket go missing;
+    /// - `buckets`: `venue_report_buckets` (migration 0004), the edges every report shares: local midnights of
+    ///   the zone, so a DST day is 23 or 25 hours long;
     /// - `scope`: the company's spaces matching venueId/spaceId (not deleted before the window);
     /// - `booked` / `blocked`: per space, `range_agg` of the live intervals clipped to the window: a multirange,
     ///   so overlapping items are one interval (the union, not the sum). Bookings in an occupying status
@@ -31,15 +29,10 @@ struct ReportsRepository: Sendable {
         }
         let statement: PostgresQuery = """
             WITH win AS (
-                SELECT tstzrange(\(query.fromAt), \(query.toAt), '[)') AS r, \(query.timezone)::text AS tz,
-                       \(query.bucket.rawValue)::text AS unit, ('1 ' || \(query.bucket.rawValue))::interval AS step
+                SELECT tstzrange(\(query.fromAt), \(query.toAt), '[)') AS r, \(query.timezone)::text AS tz
             ),
             buckets AS (
-                SELECT t.starts, t.ends FROM win,
-                    generate_series(date_trunc(win.unit, lower(win.r) AT TIME ZONE win.tz) - win.step,
-                                    upper(win.r) AT TIME ZONE win.tz + win.step, win.step) AS local,
-                    LATERAL (SELECT local AT TIME ZONE win.tz AS starts, (local + win.step) AT TIME ZONE win.tz AS ends) t
-                WHERE t.starts < upper(win.r) AND t.ends > lower(win.r)
+                SELECT k.starts, k.ends FROM win, venue_report_buckets(win.r, win.tz, \(query.bucket.rawValue)) k
             ),
             scope AS (
                 SELECT s.id, s.name, s.venue_id FROM win, spaces s
@@ -97,8 +90,8 @@ struct ReportsRepository: Sendable {
             FROM (SELECT 1) one LEFT JOIN measured m ON true
             ORDER BY m.starts, m.space_name, m.space_id
             """
-        var figures = UtilizationFigures(spaceCount: 0, windowMinutes: 0, rows: [])
-        do {
+        return try await Self.zoneChecked {
+            var figures = UtilizationFigures(spaceCount: 0, windowMinutes: 0, rows: [])
             for try await row in try await database.query(statement) {
                 let c = Columns(row)
                 figures.spaceCount = try c("space_count")
@@ -110,11 +103,17 @@ struct ReportsRepository: Sendable {
                     venueId: try c("venue_id"), bookedMinutes: try c("booked_minutes"), blockedMinutes: try c("blocked_minutes"),
                     usedMinutes: used, availableMinutes: available, utilization: Utilization.ratio(used, of: available)))
             }
+            return figures
+        }
+    }
+
+    /// The zone list the service accepts comes from the platform's tz database; PostgreSQL has its own copy, and
+    /// a name only one of them knows (SQLSTATE 22023) is the caller's input, not a server fault.
+    static func zoneChecked<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
         } catch let error where error.postgresViolation?.sqlState == "22023" {
-            // The zone list the service accepts comes from the platform's tz database; PostgreSQL has its own
-            // copy, and a name only one of them knows is the caller's input, not a server fault.
             throw APIError.validation([ReportQuery.unknownTimezone])
         }
-        return figures
     }
 }
