@@ -16,7 +16,7 @@ struct DepositsThroughFinanceTests {
         let finance = try await ServiceTestHarness(FinanceService.self, settings: FinanceSettings())
         // Finance's address for the whole test: found by starting it once, then reused for every restart.
         let port = try await finance.live { port in port }
-        let callee = CalleeSettings(baseURL: "http://127.0.0.1:\(port)", apiKey: TestDefaults.internalKeys[0], timeout: .seconds(2))
+        let callee = CalleeSettings(baseURL: "http://127.0.0.1:\(port)", apiKey: TestDefaults.internalKeys[0], timeout: .seconds(10))
         let venue = try await ServiceTestHarness(VenueService.self, settings: VenueSettings(finance: callee))
         let company = UUID()
         let member = venue.member(of: company, permissions: ["venue.deposits.read", "venue.deposits.write"], modules: ["venue"])

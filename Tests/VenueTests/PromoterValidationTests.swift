@@ -154,7 +154,9 @@ struct PromoterValidationTests {
                 let answer = try await clients.a.post("/api/v1/events", ["promoterEventId": .string(UUID().uuidString)])
                 #expect(answer.status == .serviceUnavailable)
                 #expect(answer.errorCode == "promoter_unavailable")
-                #expect(ContinuousClock.now - started < .seconds(4), "one attempt, bounded by the configured timeout")
+                // A silent peer never answers: the request ends because the configured timeout applies. The bound
+                // is generous so a loaded CI machine scheduling the curl threads late does not fail it.
+                #expect(ContinuousClock.now - started < .seconds(20), "one attempt, bounded by the configured timeout")
                 #expect(try await clients.rows("venue_events") == events)
             }
         }

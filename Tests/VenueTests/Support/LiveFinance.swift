@@ -14,7 +14,11 @@ struct LiveFinance: Sendable {
     let harness: ServiceTestHarness<FinanceService>
     let port: Int
 
-    var settings: CalleeSettings { CalleeSettings(baseURL: "http://127.0.0.1:\(port)", apiKey: TestDefaults.internalKeys[0]) }
+    /// Generous timeouts: the whole suite runs many tests at once on a small machine, and a slow answer
+    /// here would read as "Finance unavailable".
+    var settings: CalleeSettings {
+        CalleeSettings(baseURL: "http://127.0.0.1:\(port)", apiKey: TestDefaults.internalKeys[0], timeout: .seconds(30))
+    }
 
     /// Finance's income invoices of `company`, read from its database.
     func invoices(of company: UUID) async throws -> [(id: UUID, status: String, total: Int64, paid: Int64, sourceRef: String?)] {
@@ -29,7 +33,8 @@ struct LiveFinance: Sendable {
 
     /// Finance's own API as a machine of `company` (what Venue is).
     func machine(_ company: UUID) -> ServiceClient {
-        ServiceClient(name: "finance-test", baseURL: settings.baseURL, internalAPIKey: TestDefaults.internalKeys[0], retry: .none)
+        ServiceClient(name: "finance-test", baseURL: settings.baseURL, internalAPIKey: TestDefaults.internalKeys[0],
+                      timeout: .seconds(60), retry: .none)
     }
 }
 
