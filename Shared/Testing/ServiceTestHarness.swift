@@ -7,8 +7,8 @@ import KisumRuntime
 import PostgresNIO
 
 /// One test's service, the same for every service's tests: a fresh database cloned from the migrated
-/// template, test signing keys, an in-memory access grant table (or any resolver, e.g. a live Platform
-/// Core's), and the service's application under test. Service-specific fixtures (companies, users,
+/// template, test signing keys (or any verifier, e.g. a live Platform Core's JWKS), an in-memory access
+/// grant table (or any resolver, e.g. a live Platform Core's), and the service's application under test. Service-specific fixtures (companies, users,
 /// seed rows) build on it; they never assemble a runtime or an application of their own.
 ///
 /// The database pool runs for the harness's whole life, so fixtures can seed rows before and between
@@ -25,13 +25,14 @@ public final class ServiceTestHarness<Service: KisumService>: Sendable {
         settings: Service.Settings,
         keys: TestKeys = TestKeys(),
         accessResolver: (any EffectiveAccessResolver)? = nil,
+        verifier: AccessTokenVerifier? = nil,
         apiKeyVerifier: (any APIKeyVerifier)? = nil
     ) async throws {
         let access = TestAccessResolver()
         self.keys = keys
         self.access = access
         self.runtime = try await Service.testRuntime(settings: settings, keys: keys, accessResolver: accessResolver ?? access,
-                                                     apiKeyVerifier: apiKeyVerifier)
+                                                     verifier: verifier, apiKeyVerifier: apiKeyVerifier)
         let client = runtime.database.client
         self.pool = Task { await client.run() }
     }
