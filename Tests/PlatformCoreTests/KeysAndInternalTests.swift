@@ -105,6 +105,10 @@ struct InternalRouteTests {
             let all = try await h.count("SELECT count(*) FROM permissions")
             #expect(ownerAccess["access"]?["permissions"]?.arrayValue?.count == all)
             #expect(ownerAccess["access"]?["modules"] == ["basic", "venue", "finance", "promoter"])
+            // The workspace's time zone travels with access (reports bucket by it); none set reads as null.
+            #expect(ownerAccess["access"]?["timezone"] == nil || ownerAccess["access"]?["timezone"] == .null)
+            try await h.core.database.query("UPDATE workspaces SET timezone = 'Europe/Amsterdam' WHERE id = \(workspace.id)")
+            #expect(try await access(owner)["access"]?["timezone"] == "Europe/Amsterdam")
 
             let viewerAccess = try await access(viewer)
             let permissions = viewerAccess["access"]?["permissions"]?.arrayValue?.compactMap(\.stringValue) ?? []

@@ -51,6 +51,29 @@ struct ReportQueryTests {
         }
     }
 
+    /// Without a `timezone` parameter the company's own zone (from its workspace settings, carried by the
+    /// caller's access) sets the bucket edges; a zone this service does not know falls back to UTC.
+    @Test func theCompanysTimezoneIsTheDefault() async throws {
+        try await withVenueApp { clients in
+            let member = UUID()
+            clients.env.harness.access.grant(user: member, company: clients.env.companyA, permissions: ["venue.reports.read"],
+                                             modules: ["venue"], timezone: "Europe/Amsterdam")
+            let amsterdam = APITestClient(clients.raw, token: clients.env.keys.token(userID: member), org: clients.env.companyA)
+            let own = try await amsterdam.utilization("bucket=day")
+            let named = try await amsterdam.utilization("bucket=day&timezone=UTC")
+            let none = try await clients.a.utilization("bucket=day")
+            #expect(own.timezone == "Europe/Amsterdam")
+            #expect(named.timezone == "UTC")
+            #expect(none.timezone == "UTC")
+            let odd = UUID()
+            clients.env.harness.access.grant(user: odd, company: clients.env.companyA, permissions: ["venue.reports.read"],
+                                             modules: ["venue"], timezone: "Mars/Olympus")
+            let mars = APITestClient(clients.raw, token: clients.env.keys.token(userID: odd), org: clients.env.companyA)
+            let unknown = try await mars.utilization("bucket=day")
+            #expect(unknown.timezone == "UTC")
+        }
+    }
+
     @Test func theReportNeedsTheReportsPermissionAndTheModule() async throws {
         try await withVenueApp { clients in
             let path = "/api/v1/reports/utilization"

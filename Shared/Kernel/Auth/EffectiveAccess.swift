@@ -8,17 +8,21 @@ public struct EffectiveAccess: Codable, Sendable, Equatable {
     public var role: String
     public var permissions: [String]
     public var modules: [String]
+    /// The company's IANA time zone as its workspace settings say (nil when none is set): what reports
+    /// bucket by unless the caller names another.
+    public var timezone: String?
 
-    public init(userID: UUID, companyID: UUID, role: String, permissions: [String], modules: [String]) {
+    public init(userID: UUID, companyID: UUID, role: String, permissions: [String], modules: [String], timezone: String? = nil) {
         self.userID = userID
         self.companyID = companyID
         self.role = role
         self.permissions = permissions
         self.modules = modules
+        self.timezone = timezone
     }
 
     enum CodingKeys: String, CodingKey {
-        case userID = "user_id", companyID = "company_id", role, permissions, modules
+        case userID = "user_id", companyID = "company_id", role, permissions, modules, timezone
     }
 
     /// Exact permission, or a granted wildcard prefix (`venue.*` grants `venue.bookings.write`).

@@ -27,15 +27,17 @@ public struct DatabaseAccessResolver: EffectiveAccessResolver {
                                    WHERE rp.workspace_id = m.workspace_id AND rp.role = m.role ORDER BY p.sort_order)
                     END,
                     ARRAY(SELECT ms.module FROM module_settings ms JOIN modules mo ON mo.name = ms.module
-                          WHERE ms.workspace_id = m.workspace_id AND ms.enabled ORDER BY mo.sort_order)
+                          WHERE ms.workspace_id = m.workspace_id AND ms.enabled ORDER BY mo.sort_order),
+                    w.timezone
                 FROM memberships m
                 JOIN workspaces w ON w.id = m.workspace_id
                 JOIN users u ON u.id = m.user_id
                 WHERE m.workspace_id = \(companyID) AND m.user_id = \(userID)
                   AND m.status = 'active' AND w.status = 'active' AND u.status = 'active'
                 """).first { row in
-                let (role, permissions, modules) = try row.decode((String, [String], [String]).self)
-                return EffectiveAccess(userID: userID, companyID: companyID, role: role, permissions: permissions, modules: modules)
+                let (role, permissions, modules, timezone) = try row.decode((String, [String], [String], String?).self)
+                return EffectiveAccess(userID: userID, companyID: companyID, role: role, permissions: permissions, modules: modules,
+                                       timezone: timezone)
             }
         } catch let error as APIError {
             throw error

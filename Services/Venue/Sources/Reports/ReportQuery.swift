@@ -46,8 +46,9 @@ struct ReportQuery: Sendable, Equatable {
     }
 
     /// Reads `fromAt`, `toAt` (default: the 30 days ending now; one given alone sets the other 30 days
-    /// away), `bucket` (default month), `timezone` (default UTC) and the id filters.
-    init(_ request: Request, now: Date = Date()) throws {
+    /// away), `bucket` (default month), `timezone` (default: the company's own zone from its workspace
+    /// settings, when this service knows it, else UTC) and the id filters.
+    init(_ request: Request, companyTimezone: String? = nil, now: Date = Date()) throws {
         var q = QueryReader(request)
         let from = q.date("fromAt")
         let to = q.date("toAt")
@@ -62,7 +63,7 @@ struct ReportQuery: Sendable, Equatable {
 
         let toAt = to ?? from.map { $0.addingTimeInterval(Self.defaultWindow) } ?? now
         self.init(fromAt: from ?? toAt.addingTimeInterval(-Self.defaultWindow), toAt: toAt, bucket: bucket,
-                  timezone: zone ?? Self.defaultTimezone)
+                  timezone: zone ?? companyTimezone.flatMap { Self.knownTimezones.contains($0) ? $0 : nil } ?? Self.defaultTimezone)
         (venueID, spaceID, businessUnitID, marketCompanyID, marketPersonID) = ids
         try checkRules()
     }

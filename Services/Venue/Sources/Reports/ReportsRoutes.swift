@@ -26,7 +26,7 @@ struct ReportsRoutes: Sendable {
     /// the caller's spaces, so it answers an empty report (as list filters answer an empty page), not 404.
     @Sendable func utilization(_ request: Request, context: Context) async throws -> UtilizationReport {
         let scope = try context.tenant(permission: VenuePermission.reportsRead)
-        let query = try ReportQuery(request)
+        let query = try ReportQuery(request, companyTimezone: context.kisum.access?.timezone)
         return UtilizationReport(query: query, measured: try await repository.utilization(companyID: scope.companyID, query))
     }
 
@@ -34,7 +34,7 @@ struct ReportsRoutes: Sendable {
     /// missing or down: the deposits still come, Finance's figures are null.
     @Sendable func revenue(_ request: Request, context: Context) async throws -> MoneyReport<RevenueFigures> {
         let scope = try context.tenant(permission: VenuePermission.reportsRead)
-        let query = try ReportQuery(request)
+        let query = try ReportQuery(request, companyTimezone: context.kisum.access?.timezone)
         let calendar = try await money.calendar(query)
         var cells: [MoneyReport<RevenueFigures>.Cell: RevenueFigures] = [:]
         // A zone that skipped a whole day has an empty bucket sharing its start with the next: keep the later.
@@ -58,7 +58,7 @@ struct ReportsRoutes: Sendable {
     /// or down: no rows.
     @Sendable func profitability(_ request: Request, context: Context) async throws -> MoneyReport<ProfitFigures> {
         let scope = try context.tenant(permission: VenuePermission.reportsRead)
-        let query = try ReportQuery(request)
+        let query = try ReportQuery(request, companyTimezone: context.kisum.access?.timezone)
         let calendar = try await money.calendar(query)
         let (documents, message) = await askFinance(context) { ledger in
             async let income = ledger.issuedTotals(.income, bucket: query.bucket.rawValue, from: calendar.firstDay, to: calendar.lastDay,
