@@ -86,9 +86,14 @@ CREATE TABLE finance_payments (
         CONSTRAINT finance_payments_method CHECK (method IN ('bank_transfer', 'card', 'cash', 'cheque', 'other')),
     reference text CONSTRAINT finance_payments_reference CHECK (reference IS NULL OR length(reference) BETWEEN 1 AND 100),
     note text CONSTRAINT finance_payments_note CHECK (note IS NULL OR length(note) <= 2000),
+    -- A client's Idempotency-Key and the request it came with: a retried payment is answered, not repeated.
+    idempotency_key text CONSTRAINT finance_payments_idempotency_key CHECK (idempotency_key IS NULL OR length(idempotency_key) BETWEEN 1 AND 100),
+    request jsonb,
     created_by uuid,
     created_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (company_id, id),
     FOREIGN KEY (company_id, document_id) REFERENCES finance_documents (company_id, id)
 );
 CREATE INDEX finance_payments_document ON finance_payments (company_id, document_id, paid_at);
+CREATE UNIQUE INDEX finance_payments_idempotency ON finance_payments (company_id, document_id, idempotency_key)
+    WHERE idempotency_key IS NOT NULL;

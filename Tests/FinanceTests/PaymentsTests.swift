@@ -71,6 +71,26 @@ struct PaymentsTests {
         }
     }
 
+    @Test func aRetriedPaymentIsAnsweredNotRepeated() async throws {
+        try await withFinanceApp { c in
+            let id = try await c.a.issuedInvoice(unit: 10_000)
+            let keyed = c.a.with(header: "Idempotency-Key", "bank-run-7")
+            let first = try await keyed.pay(id, 4_000)
+            let again = try await keyed.pay(id, 4_000)
+            #expect(first.status == .created && again.status == .created)
+            #expect(again.headers[values: .init("Idempotent-Replayed")!] == ["true"])
+            #expect(again.json["payment"]?["id"] == first.json["payment"]?["id"])
+            #expect(try await c.a.get("/api/income/\(id)").json["paidMinor"] == 4_000)
+            let other = try await keyed.pay(id, 5_000)
+            #expect(other.status == .conflict)
+            #expect(other.json["error"]?["code"] == "idempotency_conflict")
+            // The key belongs to one document: on another it is a payment of its own.
+            let second = try await c.a.issuedInvoice(unit: 10_000)
+            #expect(try await keyed.pay(second, 4_000).json["payment"]?["id"] != first.json["payment"]?["id"])
+            #expect(try await c.a.with(header: "Idempotency-Key", String(repeating: "k", count: 101)).pay(id, 1).status == .badRequest)
+        }
+    }
+
     @Test func billsHaveSuppliersAndTheirOwnPermissions() async throws {
         try await withFinanceApp { c in
             let bill = try await c.a.post("/api/bills", ["supplierName": "PA hire", "supplierRef": "sup-1", "currency": "GBP",

@@ -41,10 +41,7 @@ struct DocumentHandlers: Sendable {
         let key = try Self.idempotencyKey(request, sourceRef: body.sourceRef)
         let created = try await documents.create(companyID: scope.companyID, kind: kind, createdBy: machine ? nil : scope.userID,
                                                  body, key: key)
-        var response = try context.responseEncoder.encode(created.document, from: request, context: context)
-        response.status = .created
-        if created.replayed { response.headers[.idempotentReplayed] = "true" }
-        return response
+        return try Self.created(created.document, replayed: created.replayed, request: request, context: context)
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> FinanceDocument {
@@ -61,13 +58,25 @@ struct DocumentHandlers: Sendable {
         return try await documents.update(companyID: scope.companyID, kind: kind, id: id, patch).orNotFound(kind.what)
     }
 
-    @Sendable func pay(_ request: Request, context: Context) async throws -> EditedResponse<PaymentReceipt> {
+    /// `Idempotency-Key` makes a retried payment safe: the same request answers the first payment again
+    /// (201, `Idempotent-Replayed: true`), another one under the key is 409 `idempotency_conflict`.
+    @Sendable func pay(_ request: Request, context: Context) async throws -> Response {
         let scope = try context.tenant(permission: FinancePermission.paymentsWrite)
         let id = try context.parameters.uuid("id", what: kind.what)
         let body = try await request.decodeValid(as: CreatePayment.self, context: context)
+        let key = try Self.idempotencyKey(request, sourceRef: nil)
         let createdBy = context.kisum.internalCaller ? nil : scope.userID
-        let receipt = try await payments.create(companyID: scope.companyID, kind: kind, documentID: id, createdBy: createdBy, body)
-        return EditedResponse(status: .created, response: try receipt.orNotFound(kind.what))
+        let result = try await payments.create(companyID: scope.companyID, kind: kind, documentID: id, createdBy: createdBy, body, key: key)
+            .orNotFound(kind.what)
+        return try Self.created(result.receipt, replayed: result.replayed, request: request, context: context)
+    }
+
+    /// 201 with the body, marked as a replay when an earlier request under the same key made it.
+    static func created(_ body: some ResponseEncodable, replayed: Bool, request: Request, context: Context) throws -> Response {
+        var response = try context.responseEncoder.encode(body, from: request, context: context)
+        response.status = .created
+        if replayed { response.headers[.idempotentReplayed] = "true" }
+        return response
     }
 
     /// The header wins; a body `sourceRef` that names another key is a mistake worth refusing.

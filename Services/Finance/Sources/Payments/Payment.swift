@@ -33,7 +33,7 @@ public struct Payment: Codable, Sendable, ResponseEncodable {
 
 /// `POST /api/income/{id}/payments`, `POST /api/bills/{id}/payments`: a payment (positive) or a refund
 /// (negative). The document's paid total may never pass its total nor fall below zero.
-struct CreatePayment: Decodable, Sendable, ValidatableBody {
+struct CreatePayment: Codable, Sendable, ValidatableBody {
     var amountMinor: Int64?
     var currency: String?
     var paidAt: Date?

@@ -29,23 +29,40 @@ struct PaymentsRepository: Sendable {
         return try await database.query(query).collect(Self.decode)
     }
 
-    /// Nil when the company has no such document of this kind.
-    func create(companyID: UUID, kind: DocumentKind, documentID: UUID, createdBy: UUID?, _ input: CreatePayment) async throws -> PaymentReceipt? {
+    /// Nil when the company has no such document of this kind. With `key`, a payment already recorded under
+    /// it for this document is answered again (`replayed`) when the request is the same, and refused (409
+    /// `idempotency_conflict`) when it is not; the document's row lock makes the check and the insert one step.
+    func create(companyID: UUID, kind: DocumentKind, documentID: UUID, createdBy: UUID?, _ input: CreatePayment,
+                key: String?) async throws -> (receipt: PaymentReceipt, replayed: Bool)? {
         let documents = DocumentsRepository(database: database)
         let logger = database.logger
+        let request = key == nil ? nil : String(decoding: try JSONCoding.encoder.encode(input), as: UTF8.self)
         return try await database.transaction { connection in
             guard let document = try await connection.query("""
                 SELECT \(unescaped: DocumentsRepository.columns) FROM finance_documents d
                 WHERE d.company_id = \(companyID) AND d.kind = \(kind.rawValue) AND d.id = \(documentID) FOR UPDATE
                 """, logger: logger).first(DocumentsRepository.decode) else { return nil }
+            if let key, let (earlier, same) = try await connection.query("""
+                SELECT \(unescaped: Self.columns), p.request = \(request)::jsonb AS same FROM finance_payments p
+                WHERE p.company_id = \(companyID) AND p.document_id = \(documentID) AND p.idempotency_key = \(key)
+                """, logger: logger).first({ (try Self.decode($0), try Columns($0)("same", as: Bool.self)) }) {
+                guard same else {
+                    throw APIError.conflict("idempotency_conflict",
+                                            "This idempotency key was used with another payment; send the same request or a new key.",
+                                            info: ["id": .uuid(earlier.id)])
+                }
+                return (PaymentReceipt(payment: earlier, document: try await documents.read(companyID: companyID, id: documentID,
+                                                                                             on: connection)), true)
+            }
             let amount = input.amountMinor ?? 0
             try Self.check(amount, currency: input.currency, against: document, kind: kind)
             // Both are at most 10^15 in magnitude: the sum cannot overflow.
             let paid = document.paidMinor + amount
             let payment = try await connection.query("""
-                INSERT INTO finance_payments AS p (company_id, document_id, amount_minor, currency, paid_at, method, reference, note, created_by)
+                INSERT INTO finance_payments AS p (company_id, document_id, amount_minor, currency, paid_at, method, reference, note,
+                                                   idempotency_key, request, created_by)
                 VALUES (\(companyID), \(documentID), \(amount), \(document.currency), COALESCE(\(input.paidAt), now()),
-                        \(input.method ?? "other"), \(input.reference), \(input.note), \(createdBy))
+                        \(input.method ?? "other"), \(input.reference), \(input.note), \(key), \(request)::jsonb, \(createdBy))
                 RETURNING \(unescaped: Self.columns)
                 """, logger: logger).first(Self.decode)
             try await connection.query("""
@@ -54,7 +71,8 @@ struct PaymentsRepository: Sendable {
                 WHERE company_id = \(companyID) AND id = \(documentID)
                 """, logger: logger)
             guard let payment else { throw APIError(.internalServerError, code: "internal_error", message: "The payment was not recorded.") }
-            return PaymentReceipt(payment: payment, document: try await documents.read(companyID: companyID, id: documentID, on: connection))
+            return (PaymentReceipt(payment: payment, document: try await documents.read(companyID: companyID, id: documentID,
+                                                                                        on: connection)), false)
         }
     }
 
