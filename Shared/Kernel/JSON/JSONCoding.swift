@@ -37,9 +37,12 @@ extension JSONCoding {
 
 /// RFC 3339 timestamps with or without fractional seconds.
 public enum RFC3339 {
+    /// Built once: every date of every response and log line goes through it (a style is a value, safe to share).
+    static let style = Date.ISO8601FormatStyle.iso8601.year().month().day().time(includingFractionalSeconds: true)
+        .timeZone(separator: .omitted).dateSeparator(.dash).timeSeparator(.colon).dateTimeSeparator(.standard)
+
     public static func string(from date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted)
-            .dateSeparator(.dash).timeSeparator(.colon).dateTimeSeparator(.standard))
+        style.format(date)
     }
 
     /// Years 0000 to 9999 as RFC 3339 writes them, with a day of slack on each side for UTC offsets
