@@ -3,6 +3,7 @@ import KisumKernel
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 
 /// Transactional outbox: a message is written in the same transaction as the change that causes it
 /// and delivered afterwards by `OutboxRelay`, so a committed change never loses its side effect and a
@@ -49,31 +50,24 @@ public enum Outbox {
     }
 }
 
-/// Wakes the process's outbox relay when a message was just committed. One relay listens; a ring while
-/// it is busy is kept (one at most) so the next wait returns at once.
+/// Wakes the process's outbox relay when a message was just committed. A ring is a flag the relay's wait
+/// checks every few milliseconds: cheap, and it cannot end up busy-waiting (a cancelled `AsyncStream`
+/// iterator finishes its stream, which would make every later wait return at once).
 public final class OutboxDoorbell: Sendable {
-    let rings: AsyncStream<Void>
-    private let continuation: AsyncStream<Void>.Continuation
+    private let rung = Mutex(false)
 
-    public init() {
-        (rings, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-    }
+    public init() {}
 
     public func ring() {
-        continuation.yield()
+        rung.withLock { $0 = true }
     }
 
-    /// Returns at the next ring or after `timeout`, whichever comes first.
+    /// Returns soon after a ring, or after `timeout`, whichever comes first.
     func wait(upTo timeout: Duration) async {
-        let rings = self.rings
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await Task.sleep(for: timeout) }
-            group.addTask {
-                var iterator = rings.makeAsyncIterator()
-                _ = await iterator.next()
-            }
-            await group.next()
-            group.cancelAll()
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline, !Task.isCancelled {
+            if rung.withLock({ rung in defer { rung = false }; return rung }) { return }
+            try? await Task.sleep(for: .milliseconds(20))
         }
     }
 }
