@@ -61,12 +61,7 @@ extension DocumentsRepository {
 
     /// The document with its lines and payments, on the transaction's connection.
     func read(companyID: UUID, id: UUID, on connection: PostgresConnection) async throws -> FinanceDocument {
-        guard let document = try await connection.query("""
-            SELECT \(unescaped: Self.columns) FROM finance_documents d WHERE d.company_id = \(companyID) AND d.id = \(id)
-            """, logger: database.logger).first(Self.decode) else { throw APIError.notFound("document") }
-        var detailed = try await withLines([document], companyID: companyID, on: connection).first ?? document
-        detailed.payments = try await PaymentsRepository(database: database).list(companyID: companyID, documentID: id, on: connection)
-        return detailed
+        try await get(companyID: companyID, kind: nil, id: id, on: connection).orNotFound("document")
     }
 
     /// Applies a patch under the row lock: the status machine, draft-only fields, void only without

@@ -79,13 +79,15 @@ struct DocumentsRepository: Sendable {
         return (try await withLines(items, companyID: companyID, on: nil), total)
     }
 
-    func get(companyID: UUID, kind: DocumentKind, id: UUID) async throws -> FinanceDocument? {
-        guard let document = try await database.query("""
+    /// One document with its lines and payments; `kind` nil takes either kind (inside a write that already
+    /// checked it), `connection` nil reads on the pool.
+    func get(companyID: UUID, kind: DocumentKind?, id: UUID, on connection: PostgresConnection? = nil) async throws -> FinanceDocument? {
+        guard let document = try await run("""
             SELECT \(unescaped: Self.columns) FROM finance_documents d
-            WHERE d.company_id = \(companyID) AND d.kind = \(kind.rawValue) AND d.id = \(id)
-            """).first(Self.decode) else { return nil }
-        var detailed = try await withLines([document], companyID: companyID, on: nil).first ?? document
-        detailed.payments = try await PaymentsRepository(database: database).list(companyID: companyID, documentID: id, on: nil)
+            WHERE d.company_id = \(companyID) AND d.id = \(id) AND (\(kind?.rawValue)::text IS NULL OR d.kind = \(kind?.rawValue))
+            """, on: connection).first(Self.decode) else { return nil }
+        var detailed = try await withLines([document], companyID: companyID, on: connection).first ?? document
+        detailed.payments = try await PaymentsRepository(database: database).list(companyID: companyID, documentID: id, on: connection)
         return detailed
     }
 
