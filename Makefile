@@ -9,7 +9,7 @@ export KISUM_BUILD_CONFIG := $(CONFIG)
 TEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run up down status mail smoke fuzz drill bench-finance test build migrate deps clean-data
+.PHONY: help run up down status mail smoke fuzz drill bench bench-finance test build migrate deps clean-data
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-11s %s\n", $$1, $$2 }'
@@ -37,6 +37,9 @@ fuzz: ## schemathesis against every running service's contract (seed and counts:
 
 drill: ## kill a running service as a crash would and check it is restarted and reported (SVC=venue)
 	@deploy/local/restart-drill.sh $(SVC)
+
+bench: ## release build, then wrk/pgbench on the request path; writes bench/results.md and the README table
+	@deploy/local/bench.sh
 
 bench-finance: ## deposit → Finance linked latency and Finance list throughput on a running platform (figures: Finance NOTES)
 	@deploy/local/bench-finance.sh

@@ -131,6 +131,7 @@ let package = Package(
             dependencies: [
                 "KisumKernel", "KisumPersistence", "KisumServiceClient", "PlatformCoreAPI", hummingbird, httpTypes, postgres, logging, argumentParser,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Shared/Runtime",
             swiftSettings: swiftSettings

@@ -66,6 +66,26 @@ public struct Database: Sendable {
         }
     }
 
+    /// Runs a named prepared statement (parsed and planned once per pooled connection, then only bound
+    /// and executed): for the hot reads, where the per-request parse and plan of an unnamed statement is a
+    /// measurable share of the database's CPU (see bench/results.md). Same slow/failed logging as `query`.
+    public func execute<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
+        let logger = logger
+        let started = ContinuousClock.now
+        do {
+            var rows: [Statement.Row] = []
+            for try await row in try await client.execute(statement, logger: logger) { rows.append(row) }
+            let elapsed = ContinuousClock.now - started
+            if elapsed > Self.slowQueryThreshold {
+                logger.warning("slow query", metadata: ["sql": .string(Statement.name), "duration_ms": "\(elapsed.milliseconds)"])
+            }
+            return rows
+        } catch {
+            logger.debug("query failed", metadata: ["sql": .string(Statement.name), "error": "\(String(reflecting: error))"])
+            throw error
+        }
+    }
+
     /// Above this a statement is logged as slow (the time to its first rows, not to drain them).
     public static let slowQueryThreshold: Duration = .milliseconds(250)
 

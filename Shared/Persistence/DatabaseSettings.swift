@@ -14,13 +14,17 @@ public struct DatabaseSettings: Sendable {
         self.poolSize = poolSize
     }
 
+    /// Two connections per core (4 to 32): a request holds a connection only for its statements, and more
+    /// connections than the database can run at once only queue inside PostgreSQL instead of in the pool.
+    public static var defaultPoolSize: Int { min(32, max(4, ProcessInfo.processInfo.activeProcessorCount * 2)) }
+
     /// Reads `DATABASE_URL` and `DATABASE_POOL_SIZE`, reporting problems into `env`.
     public static func load(from env: inout EnvironmentReader, service: String) -> DatabaseSettings {
         let url = env.required("DATABASE_URL", hint: "postgres://user:password@host:5432/kisum_\(service)")
         if !url.isEmpty, (try? configuration(url: url, poolSize: 1)) == nil {
             env.report("DATABASE_URL must look like postgres://user:password@host:5432/database")
         }
-        let pool = env.int("DATABASE_POOL_SIZE", default: 10, range: 1...200)
+        let pool = env.int("DATABASE_POOL_SIZE", default: defaultPoolSize, range: 1...200)
         return DatabaseSettings(url: url, poolSize: pool)
     }
 

@@ -14,10 +14,10 @@ public struct Columns {
         try row[name].decode(T.self, context: .default)
     }
 
-    /// A jsonb column selected as `::text`, kept structurally.
+    /// A jsonb column selected as `::text`, kept structurally (parsed in one pass: `JSONValueParser`).
     public func json(_ name: String) throws -> JSONValue {
         guard let text = try self(name, as: String?.self) else { return .null }
-        return try JSONCoding.decoder.decode(JSONValue.self, from: Data(text.utf8))
+        return try JSONValueParser.parse(text)
     }
 }
 

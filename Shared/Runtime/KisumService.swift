@@ -85,7 +85,7 @@ public struct ServiceRuntime<Settings: Sendable>: Sendable {
 
     /// A router with the kernel middleware and the health, metrics and contract routes.
     public func makeRouter<Context: KisumRequestContext>(context: Context.Type = Context.self) -> Router<Context> {
-        let router = Router<Context>.kisum()
+        let router = Router<Context>.kisum(accessLogSample: kernel.accessLogSample)
         let database = self.database
         router.addKernelRoutes(service: kernel.serviceName, contract: contract) {
             try await database.ping()

@@ -5,6 +5,8 @@ import KisumKernel
 import KisumPersistence
 import KisumServiceClient
 import Logging
+import NIOCore
+import NIOPosix
 import PlatformCoreAPI
 import PostgresNIO
 
@@ -71,7 +73,8 @@ public enum RuntimeLoader {
             database: database,
             logger: logger,
             contract: loaded.contract,
-            verifier: AccessTokenVerifier(keys: keys, issuer: auth.issuer, audience: auth.audience),
+            verifier: AccessTokenVerifier(keys: keys, issuer: auth.issuer, audience: auth.audience,
+                                          cache: VerifiedTokenCache(capacity: auth.tokenCacheSize)),
             accessResolver: resolver,
             migrations: loaded.migrations,
             autoMigrate: loaded.autoMigrate,
@@ -103,6 +106,13 @@ public struct ServeCommand<S: KisumService>: AsyncParsableCommand {
     public func run() async throws {
         var loaded = try loadOrExit()
         loaded.autoMigrate = loaded.autoMigrate || migrate
+        if loaded.kernel.nioGlobalExecutor {
+            // Swift concurrency's jobs then run on NIO's event loops (one per core) instead of hopping to
+            // libdispatch's pool and back for every await; thread switches were the largest single cost of
+            // a tenant read (bench/results.md). Safe because nothing here blocks an executor thread: password
+            // hashing, libcurl and file I/O run on their own thread pools.
+            NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        }
         let runtime = try RuntimeLoader.runtime(S.self, loaded: loaded)
         let app = try await S.buildApplication(runtime)
         try await app.runService()

@@ -48,7 +48,6 @@ all               LOG_LEVEL                     $KISUM_LOG_LEVEL
 all               LOG_FORMAT                    $KISUM_LOG_FORMAT
 all               KISUM_RESOURCES_DIR           $KISUM_ROOT
 all               DATABASE_URL                  postgres://kisum:$KISUM_DB_PASSWORD@127.0.0.1:$KISUM_PG_PORT/$SVC_DB?sslmode=disable
-all               DATABASE_POOL_SIZE            5
 all               INTERNAL_API_KEYS             $SVC_INTERNAL_KEY
 others            AUTH_JWKS_URL                 $PLATFORM_CORE_LOCAL_URL/.well-known/jwks.json
 others            PLATFORM_CORE_URL             $PLATFORM_CORE_LOCAL_URL

@@ -45,17 +45,42 @@ public struct AccessTokenVerifier: Sendable {
     public var audience: String
     public var leeway: TimeInterval
     public var now: @Sendable () -> Date
+    /// Tokens already verified (nil: verify every time). See `VerifiedTokenCache` for what a hit re-checks.
+    public var cache: VerifiedTokenCache?
 
     public init(keys: any VerificationKeySource, issuer: String, audience: String, leeway: TimeInterval = 30,
-                now: @escaping @Sendable () -> Date = Date.init) {
+                now: @escaping @Sendable () -> Date = Date.init,
+                cache: VerifiedTokenCache? = VerifiedTokenCache(capacity: VerifiedTokenCache.defaultCapacity)) {
         self.keys = keys
         self.issuer = issuer
         self.audience = audience
         self.leeway = leeway
         self.now = now
+        self.cache = cache
     }
 
     public func verify(_ token: String) async throws -> (identity: Identity, claims: AccessTokenClaims) {
+        if let hit = cache?.entry(for: token) {
+            try checkTimes(hit.claims)
+            return (hit.identity, hit.claims)
+        }
+        let verified = try await verifyUncached(token)
+        cache?.store(.init(identity: verified.identity, claims: verified.claims), for: token)
+        return verified
+    }
+
+    /// `exp` and `nbf` with the leeway, against this verifier's clock; the checks a cached token still needs.
+    func checkTimes(_ claims: AccessTokenClaims) throws {
+        let now = self.now().timeIntervalSince1970
+        guard Double(claims.exp) + leeway > now else {
+            throw APIError.unauthenticated("token_expired", "The access token has expired.")
+        }
+        guard Double(claims.nbf) - leeway <= now else {
+            throw APIError.unauthenticated("token_not_yet_valid", "The access token is not valid yet.")
+        }
+    }
+
+    private func verifyUncached(_ token: String) async throws -> (identity: Identity, claims: AccessTokenClaims) {
         guard let parts = JWT.parse(token) else {
             throw APIError.unauthenticated("token_malformed", "The access token is malformed.")
         }
@@ -71,16 +96,10 @@ public struct AccessTokenVerifier: Sendable {
         guard JWT.isValidSignature(parts, key: key.key) else {
             throw APIError.unauthenticated("token_signature_invalid", "The token's signature is invalid.")
         }
-        guard let claims = try? JSONDecoder().decode(AccessTokenClaims.self, from: parts.payload) else {
+        guard let claims = try? JWT.decoder.decode(AccessTokenClaims.self, from: parts.payload) else {
             throw APIError.unauthenticated("token_malformed", "The token's claims are incomplete.")
         }
-        let now = self.now().timeIntervalSince1970
-        guard Double(claims.exp) + leeway > now else {
-            throw APIError.unauthenticated("token_expired", "The access token has expired.")
-        }
-        guard Double(claims.nbf) - leeway <= now else {
-            throw APIError.unauthenticated("token_not_yet_valid", "The access token is not valid yet.")
-        }
+        try checkTimes(claims)
         guard claims.iss == issuer else {
             throw APIError.unauthenticated("token_issuer_invalid", "The token was not issued by Kisum.")
         }

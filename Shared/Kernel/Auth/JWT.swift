@@ -106,17 +106,23 @@ public enum JWT {
         public var signature: Data
     }
 
-    /// Splits and decodes a compact token without verifying it.
+    /// Splits and decodes a compact token without verifying it. Works on the token's UTF-8 bytes: no
+    /// Foundation string API sits on this path (it ran on every request before tokens were cached).
     public static func parse(_ token: String) -> Parts? {
-        let pieces = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard pieces.count == 3,
-              let headerData = Base64URL.decode(pieces[0]),
-              let header = try? JSONDecoder().decode(JWTHeader.self, from: headerData),
-              let payload = Base64URL.decode(pieces[1]),
-              let signature = Base64URL.decode(pieces[2])
+        let bytes = Array(token.utf8)
+        guard let firstDot = bytes.firstIndex(of: 0x2E),
+              let secondDot = bytes[(firstDot + 1)...].firstIndex(of: 0x2E),
+              !bytes[(secondDot + 1)...].contains(0x2E),
+              let headerData = Base64URL.decodeBytes(bytes[..<firstDot]),
+              let header = try? decoder.decode(JWTHeader.self, from: Data(headerData)),
+              let payload = Base64URL.decodeBytes(bytes[(firstDot + 1)..<secondDot]),
+              let signature = Base64URL.decodeBytes(bytes[(secondDot + 1)...])
         else { return nil }
-        return Parts(header: header, payload: payload, signingInput: Data("\(pieces[0]).\(pieces[1])".utf8), signature: signature)
+        return Parts(header: header, payload: Data(payload), signingInput: Data(bytes[..<secondDot]), signature: Data(signature))
     }
+
+    /// One decoder for headers and claims (a `JSONDecoder` is safe to share once configured).
+    static let decoder = JSONDecoder()
 
     public static func isValidSignature(_ parts: Parts, key: P256.Signing.PublicKey) -> Bool {
         guard parts.signature.count == 64,

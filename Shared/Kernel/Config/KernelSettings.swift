@@ -13,9 +13,14 @@ public struct KernelSettings: Sendable {
     /// Keys accepted on this service's `/internal/` routes; several at once so keys can rotate.
     public var internalAPIKeys: [String]
     public var auth: AuthSettings
+    /// `serve` runs Swift concurrency's global executor on NIO's event loops (`NIO_GLOBAL_EXECUTOR`).
+    public var nioGlobalExecutor: Bool
+    /// One successful request in this many is written to the access log; 4xx/5xx always are (`ACCESS_LOG_SAMPLE`).
+    public var accessLogSample: Int
 
     public init(serviceName: String, host: String, port: Int, logLevel: Logger.Level, logFormat: String,
-                resourcesDirectory: String, internalAPIKeys: [String], auth: AuthSettings) {
+                resourcesDirectory: String, internalAPIKeys: [String], auth: AuthSettings,
+                nioGlobalExecutor: Bool = true, accessLogSample: Int = 1) {
         self.serviceName = serviceName
         self.host = host
         self.port = port
@@ -24,6 +29,8 @@ public struct KernelSettings: Sendable {
         self.resourcesDirectory = resourcesDirectory
         self.internalAPIKeys = internalAPIKeys
         self.auth = auth
+        self.nioGlobalExecutor = nioGlobalExecutor
+        self.accessLogSample = accessLogSample
     }
 
     public struct AuthSettings: Sendable {
@@ -36,15 +43,19 @@ public struct KernelSettings: Sendable {
         /// Key this service presents on Platform Core's internal routes.
         public var platformCoreAPIKey: String?
         public var accessCacheTTL: Duration
+        /// Verified access tokens remembered until they expire (`VerifiedTokenCache`); 0 verifies every request.
+        public var tokenCacheSize: Int
 
         public init(jwksURL: String?, issuer: String, audience: String, platformCoreURL: String?,
-                    platformCoreAPIKey: String?, accessCacheTTL: Duration) {
+                    platformCoreAPIKey: String?, accessCacheTTL: Duration,
+                    tokenCacheSize: Int = VerifiedTokenCache.defaultCapacity) {
             self.jwksURL = jwksURL
             self.issuer = issuer
             self.audience = audience
             self.platformCoreURL = platformCoreURL
             self.platformCoreAPIKey = platformCoreAPIKey
             self.accessCacheTTL = accessCacheTTL
+            self.tokenCacheSize = tokenCacheSize
         }
     }
 
@@ -81,8 +92,11 @@ public struct KernelSettings: Sendable {
                 audience: env.string("AUTH_AUDIENCE", default: "kisum"),
                 platformCoreURL: core,
                 platformCoreAPIKey: (coreKey ?? "").isEmpty ? nil : coreKey,
-                accessCacheTTL: .seconds(env.int("ACCESS_CACHE_TTL_SECONDS", default: 30, range: 0...600))
-            )
+                accessCacheTTL: .seconds(env.int("ACCESS_CACHE_TTL_SECONDS", default: 30, range: 0...600)),
+                tokenCacheSize: env.int("TOKEN_CACHE_SIZE", default: VerifiedTokenCache.defaultCapacity, range: 0...1_000_000)
+            ),
+            nioGlobalExecutor: env.bool("NIO_GLOBAL_EXECUTOR", default: true),
+            accessLogSample: env.int("ACCESS_LOG_SAMPLE", default: 1, range: 1...1_000_000)
         )
     }
 }

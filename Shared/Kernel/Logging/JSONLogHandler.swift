@@ -23,21 +23,10 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
+    /// Writes the line byte by byte rather than through a `JSONValue` tree and the encoder: one line per
+    /// request is on every request's path. Metadata keys are sorted so lines compare and grep the same.
     public func log(event: LogEvent) {
-        var fields: [String: JSONValue] = [
-            "ts": .string(RFC3339.string(from: Date())),
-            "level": .string(event.level.rawValue),
-            "label": .string(label),
-            "msg": .string(event.message.description),
-        ]
-        var merged = metadata
-        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
-        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
-        for (key, value) in merged where fields[key] == nil {
-            fields[key] = Self.json(value)
-        }
-        guard var line = try? JSONCoding.encoder.encode(JSONValue.object(fields)) else { return }
-        line.append(0x0A)
+        let line = self.line(for: event)
         Self.lock.withLock {
             line.withUnsafeBytes { bytes in
                 // One write(2) per line keeps lines whole when several threads log at once.
@@ -45,6 +34,39 @@ public struct JSONLogHandler: LogHandler {
             }
         }
     }
+
+    /// The JSON line of `event`, newline included.
+    public func line(for event: LogEvent) -> [UInt8] {
+        var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
+        line.append(contentsOf: #"{"ts":"#.utf8)
+        JSONTextWriter.string(RFC3339.string(from: Date()), into: &line)
+        line.append(contentsOf: #","level":"#.utf8)
+        JSONTextWriter.string(event.level.rawValue, into: &line)
+        line.append(contentsOf: #","label":"#.utf8)
+        JSONTextWriter.string(label, into: &line)
+        line.append(contentsOf: #","msg":"#.utf8)
+        JSONTextWriter.string(event.message.description, into: &line)
+        for key in merged.keys.sorted() where !Self.fixedKeys.contains(key) {
+            guard let value = merged[key] else { continue }
+            line.append(UInt8(ascii: ","))
+            JSONTextWriter.string(key, into: &line)
+            line.append(UInt8(ascii: ":"))
+            switch value {
+            case .string(let text): JSONTextWriter.string(text, into: &line)
+            case .stringConvertible(let item): JSONTextWriter.string(item.description, into: &line)
+            case .array, .dictionary:
+                line.append(contentsOf: (try? JSONCoding.encoder.encodeBytes(Self.json(value))) ?? Array("null".utf8))
+            }
+        }
+        line.append(contentsOf: "}\n".utf8)
+        return line
+    }
+
+    private static let fixedKeys: Set<String> = ["ts", "level", "label", "msg"]
 
     private static func json(_ value: Logger.Metadata.Value) -> JSONValue {
         switch value {

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import KisumServiceClient
 import Logging
+import Synchronization
 
 extension HTTPField.Name {
     public static let requestID = HTTPField.Name("X-Request-ID")!
@@ -14,9 +15,16 @@ extension HTTPField.Name {
 
 /// Outermost middleware: adopts the caller's `X-Request-ID` (or makes one), puts it on the logger (and
 /// the task's `RequestLogger`, which the database uses), on every outbound call (`OutboundContext`), and
-/// on the response, then writes one access-log line.
+/// on the response, then writes one access-log line: for every 4xx/5xx, and for one in `accessLogSample`
+/// successful requests (1 = all; `ACCESS_LOG_SAMPLE`), since a line per request is a cost busy services
+/// may choose not to pay.
 public struct RequestIDMiddleware<Context: KisumRequestContext>: RouterMiddleware {
-    public init() {}
+    let accessLogSample: Int
+    private let served = RequestCounter()
+
+    public init(accessLogSample: Int = 1) {
+        self.accessLogSample = max(1, accessLogSample)
+    }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -42,15 +50,24 @@ public struct RequestIDMiddleware<Context: KisumRequestContext>: RouterMiddlewar
             response = ErrorMiddleware<Context>.response(for: ErrorMiddleware<Context>.apiError(for: error), requestID: requestID)
         }
         response.headers[.requestID] = requestID
-        let elapsed = ContinuousClock.now - started
-        let millis = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        logger.info("request", metadata: [
-            "method": .string(request.method.rawValue),
-            "path": .string(request.uri.path),
-            "status": .stringConvertible(response.status.code),
-            "duration_ms": .string(String(format: "%.2f", millis)),
-        ])
+        if response.status.code >= 400 || accessLogSample == 1
+            || served.count.wrappingAdd(1, ordering: .relaxed).oldValue % accessLogSample == 0 {
+            logger.info("request", metadata: [
+                "method": .string(request.method.rawValue),
+                "path": .string(request.uri.path),
+                "status": .stringConvertible(response.status.code),
+                "duration_ms": .string(Self.milliseconds(ContinuousClock.now - started)),
+            ])
+        }
         return response
+    }
+
+    /// "12.34": two decimals without `String(format:)` (Foundation's formatter showed up in the profile).
+    static func milliseconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let hundredths = max(0, seconds) * 100_000 + max(0, attoseconds) / 10_000_000_000_000
+        let whole = hundredths / 100, fraction = hundredths % 100
+        return "\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
     /// Caller-chosen ids are echoed into logs and headers, so only a safe, bounded alphabet is adopted.
@@ -62,6 +79,11 @@ public struct RequestIDMiddleware<Context: KisumRequestContext>: RouterMiddlewar
         }
         return allowed ? value : nil
     }
+}
+
+/// Successful requests served, for access-log sampling (a class: `Atomic` is not copyable, middleware is).
+final class RequestCounter: Sendable {
+    let count = Atomic<Int>(0)
 }
 
 /// The logger of the request the current task serves (with its `request_id`). Repositories never take a

@@ -35,10 +35,10 @@ extension Router where Context: KisumRequestContext {
     /// A router with the kernel's middleware in order: request id and access log outermost, metrics,
     /// then error rendering (so errors from every handler and middleware get the JSON shape), then the
     /// refusal of NUL and invalid UTF-8 in path, query and headers.
-    public static func kisum(context: Context.Type = Context.self) -> Router<Context> {
+    public static func kisum(context: Context.Type = Context.self, accessLogSample: Int = 1) -> Router<Context> {
         MetricsSetup.bootstrap()
         let router = Router(context: Context.self)
-        router.add(middleware: RequestIDMiddleware<Context>())
+        router.add(middleware: RequestIDMiddleware<Context>(accessLogSample: accessLogSample))
         router.add(middleware: MetricsMiddleware<Context>())
         router.add(middleware: ErrorMiddleware<Context>())
         router.add(middleware: RequestTextMiddleware<Context>())

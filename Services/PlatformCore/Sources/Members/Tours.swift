@@ -22,7 +22,7 @@ public struct TourMap: ResponseEncodable, Sendable {
     /// Reads the stored jsonb text. Tour ids are slugs (lower-case), so no key conversion can touch them;
     /// entries of an unexpected shape are skipped rather than failing the member's whole record.
     init(storedJSON text: String) {
-        let value = (try? JSONCoding.decoder.decode(JSONValue.self, from: Data(text.utf8))) ?? .object([:])
+        let value = (try? JSONValueParser.parse(text)) ?? .object([:])
         var tours: [String: TourStatus] = [:]
         for (id, entry) in value.objectValue ?? [:] {
             guard let entry = entry.objectValue else { continue }

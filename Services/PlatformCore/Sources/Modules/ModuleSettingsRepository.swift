@@ -39,7 +39,7 @@ public struct ModuleSetting: ResponseEncodable, Sendable {
         configured = try c("configured")
         enabled = try c("enabled")
         let text = try c("settings", as: String.self)
-        settings = (try? JSONCoding.decoder.decode(JSONValue.self, from: Data(text.utf8))) ?? .object([:])
+        settings = (try? JSONValueParser.parse(text)) ?? .object([:])
         updatedBy = try c("updated_by")
         createdAt = try c("created_at")
         updatedAt = try c("updated_at")

@@ -41,7 +41,8 @@ public struct PlatformServices: Sendable {
         keys = KeyStore(database: database, sealingKey: settings.signingKeyEncryptionKey, retiredGrace: settings.accessTokenTTL + 60)
         access = DatabaseAccessResolver(database: database)
         var runtime = runtime
-        runtime.verifier = AccessTokenVerifier(keys: keys, issuer: runtime.kernel.auth.issuer, audience: runtime.kernel.auth.audience)
+        runtime.verifier = AccessTokenVerifier(keys: keys, issuer: runtime.kernel.auth.issuer, audience: runtime.kernel.auth.audience,
+                                               cache: runtime.verifier.cache)
         runtime.accessResolver = access
         self.runtime = runtime
         tokens = TokenService(database: database, keys: keys, issuer: runtime.kernel.auth.issuer,

@@ -23,7 +23,7 @@ public struct WorkspaceView: ResponseEncodable, Sendable, Equatable {
     init(row: PostgresRow) throws {
         workspace = try Workspace(row: row)
         let c = Columns(row)
-        settings = try JSONCoding.decoder.decode(JSONValue.self, from: Data(try c("settings", as: String.self).utf8))
+        settings = try JSONValueParser.parse(try c("settings", as: String.self))
         role = try c("role")
         memberId = try c("member_id")
         membershipStatus = try c("membership_status")

@@ -68,10 +68,7 @@ struct VenuesRepository: Sendable {
 
     /// One live venue of the company.
     func get(companyID: UUID, id: UUID) async throws -> Venue? {
-        try await database.query("""
-            SELECT \(unescaped: Self.columns) FROM venues v \(unescaped: Self.joinType)
-            WHERE v.company_id = \(companyID) AND v.id = \(id) AND v.deleted_at IS NULL
-            """).first(Self.decode)
+        try await database.execute(VenueByIDStatement(companyID: companyID, id: id)).first
     }
 
     /// One live venue by its uuid, whatever its company (internal reads).
@@ -198,4 +195,25 @@ struct VenuesRepository: Sendable {
             return true
         }
     }
+}
+
+/// `GET /api/v1/venues/{id}`, the hottest tenant read: prepared once per connection (`Database.execute`).
+struct VenueByIDStatement: PostgresPreparedStatement {
+    static let sql = """
+        SELECT \(VenuesRepository.columns) FROM venues v \(VenuesRepository.joinType)
+        WHERE v.company_id = $1 AND v.id = $2 AND v.deleted_at IS NULL
+        """
+    typealias Row = Venue
+
+    let companyID: UUID
+    let id: UUID
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 2)
+        bindings.append(companyID)
+        bindings.append(id)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Venue { try VenuesRepository.decode(row) }
 }
