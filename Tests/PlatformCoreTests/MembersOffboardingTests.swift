@@ -63,7 +63,7 @@ struct MembersOffboardingTests {
             #expect(ownerOwned.json["owned_workspaces"]?[0]?["id"]?.uuid == crew.workspace.id)
             #expect(ownerOwned.json["teams_created"]?.arrayValue?.count == 1)
 
-            #expect(try await crew.client(api, as: crew.viewer).get("/api/v1/members/\(memberID)/owned-items").errorCode == "permission_denied")
+            #expect(try await crew.client(api, as: crew.viewer).get("/api/v1/members/\(memberID)/owned-items").errorCode == "insufficient_role")
             let foreign = try await crew.memberID(crew.stranger, in: crew.otherWorkspace)
             #expect(try await asAdmin.get("/api/v1/members/\(foreign)/owned-items").status == .notFound)
         }
@@ -97,7 +97,7 @@ struct MembersOffboardingTests {
             #expect(selfInfo.json["blockers"] == ["is_self"])
 
             #expect(try await crew.client(api, as: crew.member).get("/api/v1/members/\(try await crew.memberID(crew.viewer))/deletion-info")
-                .errorCode == "permission_denied")
+                .errorCode == "insufficient_role")
             let foreign = try await crew.memberID(crew.stranger, in: crew.otherWorkspace)
             #expect(try await asAdmin.get("/api/v1/members/\(foreign)/deletion-info").status == .notFound)
         }
@@ -164,7 +164,7 @@ struct MembersOffboardingTests {
 
             let viewerID = try await crew.memberID(crew.viewer)
             #expect(try await crew.client(api, as: crew.member).post(path, ["to_member_id": .string(viewerID.uuidString)])
-                .errorCode == "permission_denied")
+                .errorCode == "insufficient_role")
             let ownerItems = try await asAdmin.post("/api/v1/members/\(try await crew.memberID(crew.owner))/reassign",
                                                    ["to_member_id": .string(viewerID.uuidString)])
             #expect(ownerItems.errorCode == "insufficient_role")

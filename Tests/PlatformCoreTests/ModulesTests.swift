@@ -83,11 +83,13 @@ struct ModulesTests {
             #expect(try await asAdmin.put("/api/v1/modules/basic", ["enabled": false]).errorCode == "module_required")
             #expect(try await asAdmin.put("/api/v1/modules/basic", ["enabled": true, "settings": ["fiscal_year_start": "04-01"]]).status == .ok)
 
-            // Writing needs modules.manage; unknown modules are 404.
+            // Spec: "Required permissions: Admin" — a role rule: modules.manage granted to members gives them
+            // nothing; revoked from admins it narrows it. Unknown modules are 404.
+            try await WorkspaceFixtures.setPermission(h, Permission.modulesManage, role: "member", in: crew.workspace)
             let asMember = crew.client(api, "member")
-            #expect(try await asMember.post("/api/v1/modules/venue/toggle").errorCode == "permission_denied")
-            #expect(try await asMember.put("/api/v1/modules/venue", ["enabled": false]).errorCode == "permission_denied")
-            #expect(try await asMember.post("/api/v1/modules", ["module": "venue"]).errorCode == "permission_denied")
+            #expect(try await asMember.post("/api/v1/modules/venue/toggle").errorCode == "insufficient_role")
+            #expect(try await asMember.put("/api/v1/modules/venue", ["enabled": false]).errorCode == "insufficient_role")
+            #expect(try await asMember.post("/api/v1/modules", ["module": "venue"]).errorCode == "insufficient_role")
             #expect(try await asAdmin.post("/api/v1/modules/ticketing/toggle").status == .notFound)
             #expect(try await asAdmin.put("/api/v1/modules/ticketing", ["enabled": true]).status == .notFound)
             #expect(try await modules(crew.member, crew.workspace) == ["basic", "venue", "promoter"])

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import KisumKernel
 import KisumTesting
@@ -37,6 +38,9 @@ struct AccessCrew {
 }
 
 extension TestResponse {
+    /// `X-Total-Count` of a plain-array list (the rows the filters match, beyond the page too).
+    var totalCount: Int? { headers[HTTPField.Name("X-Total-Count")!].flatMap { Int($0) } }
+
     /// `error.details[].code` of an error response.
     var errorDetailCodes: [String] {
         json["error"]?["details"]?.arrayValue?.compactMap { $0["code"]?.stringValue } ?? []

@@ -57,7 +57,12 @@ public enum Permission {
     public static let membersUpdate = "members.update"
     public static let membersRemove = "members.remove"
     public static let teamsRead = "teams.read"
+    /// Editing teams and their members (creating and deleting have the spec's own names below).
     public static let teamsManage = "teams.manage"
+    /// "requires can_create_team permission" / "requires can_delete_team permission": the spec's names, kept as
+    /// they are so `GET /permissions/check/can_create_team` answers.
+    public static let canCreateTeam = "can_create_team"
+    public static let canDeleteTeam = "can_delete_team"
     public static let permissionsRead = "permissions.read"
     public static let permissionsManage = "permissions.manage"
     public static let apiKeysRead = "api_keys.read"

@@ -14,16 +14,16 @@ struct APIKeyHandlers {
 
     // MARK: Reading
 
-    /// `GET /api-keys?skip=&limit=&is_active=&is_revoked=`, newest first.
-    @Sendable func list(_ request: Request, context: PlatformRequestContext) async throws -> OffsetPage<APIKey> {
+    /// `GET /api-keys?skip=&limit=&is_active=&is_revoked=`, newest first: the array ("List of API keys").
+    @Sendable func list(_ request: Request, context: PlatformRequestContext) async throws -> PlainList<APIKey> {
         let scope = try context.tenant(permission: Permission.apiKeysRead)
         var query = QueryReader(request)
-        let (skip, limit) = query.skipLimit()
+        let (skip, limit) = query.plainListWindow()
         let filter = Self.filter(&query)
         try query.validate()
         let items = try await repository.list(workspaceID: scope.companyID, filter: filter, skip: skip, limit: limit)
         let total = try await repository.count(workspaceID: scope.companyID, filter: filter)
-        return OffsetPage(items: items, total: total, skip: skip, limit: limit)
+        return PlainList(items: items, total: total)
     }
 
     struct Count: ResponseEncodable, Sendable {

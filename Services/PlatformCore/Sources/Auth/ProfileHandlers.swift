@@ -65,6 +65,8 @@ struct ProfileHandlers {
     /// plain Optional cannot tell apart, hence the hand-written decoder.
     struct ProfileBody: Decodable {
         var fullName: String?
+        /// The spec's name for the full name ("Can update: name, email, …"); `full_name` is accepted too.
+        var name: String?
         var displayName: String?
         var title: String?
         var phone: String?
@@ -82,12 +84,13 @@ struct ProfileHandlers {
         var workspaceId: UUID?
 
         enum CodingKeys: String, CodingKey {
-            case fullName, displayName, title, phone, bio, timezone, locale, avatarUrl, email, currentPassword, newPassword, role, workspaceId
+            case fullName, name, displayName, title, phone, bio, timezone, locale, avatarUrl, email, currentPassword, newPassword, role, workspaceId
         }
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             fullName = try c.decodeIfPresent(String.self, forKey: .fullName)
+            name = try c.decodeIfPresent(String.self, forKey: .name)
             displayName = try c.decodeIfPresent(String.self, forKey: .displayName)
             title = try c.decodeIfPresent(String.self, forKey: .title)
             phone = try c.decodeIfPresent(String.self, forKey: .phone)
@@ -105,6 +108,8 @@ struct ProfileHandlers {
 
         func validateProfile(_ v: inout Validator) {
             v.text(fullName, "full_name", required: false, maxLength: 200)
+            v.text(name, "name", required: false, maxLength: 200)
+            v.check(name == nil || fullName == nil || name == fullName, "name", "ambiguous", "name and full_name differ; send one.")
             v.text(displayName, "display_name", required: false, maxLength: 100)
             v.text(title, "title", required: false, maxLength: 200)
             v.text(phone, "phone", required: false, maxLength: 50)
@@ -122,7 +127,7 @@ struct ProfileHandlers {
 
         var patch: UserRepository.ProfilePatch {
             var patch = UserRepository.ProfilePatch()
-            patch.fullName = fullName
+            patch.fullName = fullName ?? name
             patch.displayName = displayName
             patch.title = title
             patch.phone = phone
@@ -199,7 +204,8 @@ struct ProfileHandlers {
     }
 
     /// `PUT /auth/{user_id}`: profile fields, e-mail and role of another user. Needs `members.update` and the
-    /// same or a higher role in a shared workspace (`workspace_id` picks it; required for a role change).
+    /// same or a higher role in a shared workspace (`workspace_id`, else `x-workspace-id`/`x-org`, picks it;
+    /// a role change needs one).
     /// Roles: admin/member/viewer, never above the caller's own, never the owner's; the e-mail only of a
     /// user who belongs to no other workspace (otherwise one workspace's admin could take over an account
     /// that others rely on, through a password reset to the new address).
@@ -210,7 +216,10 @@ struct ProfileHandlers {
         var v = Validator()
         body.validateProfile(&v)
         v.oneOf(body.role, "role", Role.assignable)
-        v.check(body.role == nil || body.workspaceId != nil, "workspace_id", "required", "A role change names its workspace.")
+        // The body's workspace_id, else the request's (x-workspace-id / x-org), as on the tenant routes.
+        let workspaceID = try body.workspaceId ?? TenantHeaders.companyID(in: request.headers)
+        v.check(body.role == nil || workspaceID != nil, "workspace_id", "required",
+                "A role change names its workspace (workspace_id, or the x-workspace-id header).")
         v.check(body.newPassword == nil && body.currentPassword == nil, "new_password", "not_allowed",
                 "Passwords are changed by their owner or through a reset link.")
         try v.validate()
@@ -224,7 +233,7 @@ struct ProfileHandlers {
             }
         }
         let policy = UserAccessPolicy(database: database)
-        let scope = try await policy.requireEdit(caller: caller.userID, target: targetID, workspaceID: body.workspaceId)
+        let scope = try await policy.requireEdit(caller: caller.userID, target: targetID, workspaceID: workspaceID)
         if let role = body.role, role != scope.targetRole {
             guard targetID != caller.userID else { throw APIError.forbidden("own_role", "You cannot change your own role.") }
             guard scope.targetRole != Role.owner.rawValue else {

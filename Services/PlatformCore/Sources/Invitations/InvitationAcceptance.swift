@@ -36,6 +36,9 @@ public struct InvitationDetails: ResponseEncodable, Sendable {
 /// (`signed_in` false): the link alone must not open somebody's account — they sign in as usual.
 public struct InvitationAccepted: ResponseEncodable, Sendable {
     public var signedIn: Bool
+    /// A password was sent for an account that already has one: it was not used (nor checked).
+    public var passwordIgnored: Bool
+    public var message: String
     public var workspace: InvitedWorkspace
     public var memberId: UUID
     public var role: String
@@ -90,10 +93,9 @@ struct InvitationAcceptance: Sendable {
         if newAccount && password == nil {
             throw APIError.validation(field: "password", code: "required", message: "Choose a password to create your account.")
         }
-        if !newAccount && password != nil {
-            throw APIError.validation(field: "password", code: "not_allowed",
-                                      message: "This account already exists; accept without a password and sign in as usual.")
-        }
+        // "If the user doesn't have a password, one must be provided": an account that has one keeps it. A
+        // password sent anyway (a form that always asks) is ignored and the answer says so.
+        let passwordIgnored = !newAccount && password != nil
         // Hashing is slow and bounded: never inside the transaction.
         let hash: String? = if newAccount, let password { try await passwords.hash(password) } else { nil }
         let name = newAccount ? fullName : nil
@@ -123,8 +125,9 @@ struct InvitationAcceptance: Sendable {
         let workspaceName = try await workspaces.find(id: invitation.workspaceId)
         let workspace = InvitedWorkspace(id: invitation.workspaceId, name: workspaceName?.name ?? "", logoUrl: workspaceName?.logoUrl)
         let current = try await users.find(id: user.id) ?? user
-        var answer = InvitationAccepted(signedIn: false, workspace: workspace, memberId: invitation.memberId!, role: invitation.role,
-                                        user: current)
+        var answer = InvitationAccepted(signedIn: false, passwordIgnored: passwordIgnored,
+                                        message: Self.message(signedIn: session != nil, passwordIgnored: passwordIgnored, workspace: workspace.name),
+                                        workspace: workspace, memberId: invitation.memberId!, role: invitation.role, user: current)
         if let session {
             let pair = try await tokens.pair(for: session, userID: current.id, email: current.email)
             try await users.recordLogin(userID: current.id)
@@ -137,6 +140,13 @@ struct InvitationAcceptance: Sendable {
             answer.workspaces = try await workspaces.memberships(userID: current.id)
         }
         return answer
+    }
+
+    static func message(signedIn: Bool, passwordIgnored: Bool, workspace: String) -> String {
+        let joined = "You joined \(workspace)."
+        if signedIn { return joined }
+        if passwordIgnored { return joined + " Your account already has a password, so the one sent was ignored: sign in as usual." }
+        return joined + " Sign in as usual."
     }
 
     /// The token's open invitation and invitee, or the uniform invalid-link error.

@@ -17,7 +17,7 @@ public struct InvitationResent: ResponseEncodable, Sendable {
 }
 
 /// The invitation routes: inviting (by e-mail, by copied link, `POST /members`), resending, cancelling
-/// (administrators with `members.invite`), and the invitee's details and accept (public: the token is
+/// (admins and owners; `members.invite` can narrow that, see `AdminRule`), and the invitee's details and accept (public: the token is
 /// the authentication).
 struct InvitationHandlers {
     let database: Database
@@ -71,7 +71,7 @@ struct InvitationHandlers {
     /// Answers with the Members group's member record (the shape `GET /members/{member_id}` returns), so a
     /// client of the Members routes sees one representation of a member.
     @Sendable func createMember(_ request: Request, context: PlatformRequestContext) async throws -> EditedResponse<Member> {
-        let scope = try context.tenant(permission: Permission.membersInvite)
+        let scope = try context.adminTenant(Permission.membersInvite)
         let identity = try context.requireIdentity()
         let inviter = Inviter(userID: scope.userID, actor: identity.actor, role: context.kisum.access?.role ?? "")
         let body = try await request.decodeValid(as: InviteBody.self, context: context)
@@ -128,7 +128,7 @@ struct InvitationHandlers {
         let identity = try context.requireIdentity()
         let body = try await request.decodeValid(as: CancelBody.self, context: context)
         let workspaceID = body.workspaceId!
-        let access = try await access.workspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: Permission.membersInvite)
+        let access = try await access.adminWorkspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: Permission.membersInvite)
         let selector: InvitationRepository.InvitationSelector =
             if let id = body.invitationId { .invitation(id) } else if let id = body.memberId { .member(id) } else { .email(body.email!) }
         return try await service.cancel(workspaceID: workspaceID, selector,
@@ -170,7 +170,7 @@ struct InvitationHandlers {
     private func pathInviter(_ context: PlatformRequestContext) async throws -> (UUID, Inviter) {
         let identity = try context.requireIdentity()
         let workspaceID = try context.parameters.uuid("workspace_id", what: "workspace")
-        let access = try await access.workspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: Permission.membersInvite)
+        let access = try await access.adminWorkspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: Permission.membersInvite)
         return (workspaceID, Inviter(userID: identity.userID, actor: identity.actor, role: access.role))
     }
 }

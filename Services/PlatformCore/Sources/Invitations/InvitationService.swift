@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Logging
 import KisumKernel
 import KisumPersistence
@@ -43,14 +44,16 @@ struct InvitationService: Sendable {
     let emails: EmailComposer
     var repository: InvitationRepository { InvitationRepository(logger: logger) }
 
-    /// Invites an address (an unknown one gets a pending account without a password). Re-inviting an
-    /// open invitation updates its role and issues a new link; an active or suspended member is 409.
+    /// Invites an address. By e-mail (`/invite`, `POST /members`) "the user must already be registered in the
+    /// system" (404 `user_not_found`); a copied link (`/invite-link`) is how new people join, so there an
+    /// unknown address gets a pending account without a password. Re-inviting an open invitation updates
+    /// its role and issues a new link; an active or suspended member is 409.
     func invite(_ request: InvitationRequest, workspaceID: UUID, inviter: Inviter, delivery: InvitationDelivery) async throws
         -> IssuedInvitation
     {
         try Self.requireRank(request.role, inviter)
         return try await database.transaction { connection in
-            let userID = try await users.findOrCreatePending(email: request.email, fullName: request.fullName, on: connection).user.id
+            let userID = try await invitee(request, delivery: delivery, on: connection)
             var membership = try await repository.membershipForInvite(
                 workspaceID: workspaceID, userID: userID, role: request.role, invitedBy: inviter.userID, title: request.title,
                 department: request.department, on: connection)
@@ -132,6 +135,17 @@ struct InvitationService: Sendable {
             on: connection)
         return IssuedInvitation(invitation: invitation, link: emails.invitationLink(token: issued.token))
     }
+
+    private func invitee(_ request: InvitationRequest, delivery: InvitationDelivery, on connection: PostgresConnection) async throws -> UUID {
+        if delivery == .link {
+            return try await users.findOrCreatePending(email: request.email, fullName: request.fullName, on: connection).user.id
+        }
+        guard let user = try await users.find(email: request.email, on: connection) else { throw Self.notRegistered }
+        return user.id
+    }
+
+    static let notRegistered = APIError(.notFound, code: "user_not_found",
+                                        message: "The user must already be registered in the system. Invite new people with an invite link.")
 
     /// Nobody invites (or handles an invitation) above their own role.
     static func requireRank(_ role: String, _ inviter: Inviter) throws {

@@ -11,29 +11,51 @@ public struct OwnedItem: Codable, Sendable, Equatable {
     public var name: String
 }
 
-/// What a member owns or is assigned in Platform Core, grouped by kind.
+/// What a member owns or is assigned in Platform Core, grouped by kind: `member_id`, `user_id`, one list per
+/// kind of `OffboardingRepository.kinds` under its key (`teams_led`, `teams_created`, `api_keys`,
+/// `pending_invitations`, `owned_workspaces`, …), and `total`.
 public struct OwnedItems: ResponseEncodable, Sendable {
     public var memberId: UUID
     public var userId: UUID
-    /// Teams where the member is a lead.
-    public var teamsLed: [OwnedItem]
-    /// Teams the member created (`teams.created_by`).
-    public var teamsCreated: [OwnedItem]
-    /// Active (not revoked) API keys the member created; `name` is the key's name.
-    public var apiKeys: [OwnedItem]
-    /// Pending invitations the member sent; `name` is the invited e-mail.
-    public var pendingInvitations: [OwnedItem]
-    /// This workspace, when the member is its recorded owner (moves only by ownership transfer).
-    public var ownedWorkspaces: [OwnedItem]
-    public var total: Int
+    /// Every kind in `OffboardingRepository.kinds` order, empty lists included.
+    public var byKind: [OwnedItemGroup]
+    public var total: Int { byKind.reduce(0) { $0 + $1.items.count } }
+
+    public var counts: OwnedItemCounts {
+        OwnedItemCounts(byKind: Dictionary(uniqueKeysWithValues: byKind.map { ($0.kind, $0.items.count) }))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: KindKey.self)
+        try c.encode(memberId, forKey: KindKey("memberId"))
+        try c.encode(userId, forKey: KindKey("userId"))
+        for group in byKind { try c.encode(group.items, forKey: KindKey(group.kind)) }
+        try c.encode(total, forKey: KindKey("total"))
+    }
 }
 
-public struct OwnedItemCounts: ResponseEncodable, Sendable, Equatable {
-    public var teamsLed: Int
-    public var teamsCreated: Int
-    public var apiKeys: Int
-    public var pendingInvitations: Int
-    public var ownedWorkspaces: Int
+public struct OwnedItemGroup: Sendable {
+    public var kind: String
+    public var items: [OwnedItem]
+}
+
+/// Items per kind (`deletion-info`'s `owned_items`, the reassign answer): `{"teams_led": 1, …}`.
+public struct OwnedItemCounts: Encodable, Sendable, Equatable {
+    public var byKind: [String: Int]
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: KindKey.self)
+        for (kind, count) in byKind.sorted(by: { $0.key < $1.key }) { try c.encode(count, forKey: KindKey(kind)) }
+    }
+}
+
+/// A kind's wire key (already snake_case, which the snake_case coder leaves as it is).
+struct KindKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ key: String) { stringValue = key }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }
 
 public struct DeletionInfo: ResponseEncodable, Sendable {
@@ -54,11 +76,16 @@ public struct DeletionInfo: ResponseEncodable, Sendable {
     public var ownedItems: OwnedItemCounts
 }
 
+/// `{from_member_id, to_member_id, <kind>: moved, …}` for every kind that moves by reassignment.
 public struct ReassignResult: ResponseEncodable, Sendable {
     public var fromMemberId: UUID
     public var toMemberId: UUID
-    public var teamsLed: Int
-    public var teamsCreated: Int
-    public var apiKeys: Int
-    public var pendingInvitations: Int
+    public var moved: OwnedItemCounts
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: KindKey.self)
+        try c.encode(fromMemberId, forKey: KindKey("fromMemberId"))
+        try c.encode(toMemberId, forKey: KindKey("toMemberId"))
+        for (kind, count) in moved.byKind.sorted(by: { $0.key < $1.key }) { try c.encode(count, forKey: KindKey(kind)) }
+    }
 }

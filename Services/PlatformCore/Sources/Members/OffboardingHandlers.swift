@@ -4,7 +4,7 @@ import KisumKernel
 import KisumPersistence
 import PostgresNIO
 
-/// Offboarding and removal routes. All need `members.remove`: they show who holds what, move it, and
+/// Offboarding and removal routes. All are for admins and owners (`members.remove` can narrow that): they show who holds what, move it, and
 /// take people out of the workspace.
 struct OffboardingHandlers {
     let database: Database
@@ -15,7 +15,7 @@ struct OffboardingHandlers {
 
     /// `GET /members/{member_id}/deletion-info`.
     @Sendable func deletionInfo(_ request: Request, context: PlatformRequestContext) async throws -> DeletionInfo {
-        let scope = try context.tenant(permission: Permission.membersRemove)
+        let scope = try context.adminTenant(Permission.membersRemove)
         let memberID = try context.parameters.uuid("member_id", what: "member")
         guard let member = try await MemberRepository(database: database).find(workspaceID: scope.companyID, memberID: memberID) else {
             throw APIError.notFound("member")
@@ -32,13 +32,12 @@ struct OffboardingHandlers {
         return DeletionInfo(
             memberId: member.id, userId: member.userId, email: member.email, role: member.role, status: member.status,
             workspaceCount: facts.otherWorkspaces + 1, canRemove: canRemove, canDeleteUser: blockers.isEmpty, blockers: blockers,
-            ownedItems: OwnedItemCounts(teamsLed: owned.teamsLed.count, teamsCreated: owned.teamsCreated.count, apiKeys: owned.apiKeys.count,
-                                        pendingInvitations: owned.pendingInvitations.count, ownedWorkspaces: owned.ownedWorkspaces.count))
+            ownedItems: owned.counts)
     }
 
     /// `GET /members/{member_id}/owned-items` (removed members included: their items can still be handed over).
     @Sendable func ownedItems(_ request: Request, context: PlatformRequestContext) async throws -> OwnedItems {
-        let scope = try context.tenant(permission: Permission.membersRemove)
+        let scope = try context.adminTenant(Permission.membersRemove)
         let memberID = try context.parameters.uuid("member_id", what: "member")
         guard let member = try await offboarding.member(workspaceID: scope.companyID, memberID: memberID) else {
             throw APIError.notFound("member")
@@ -57,10 +56,10 @@ struct OffboardingHandlers {
         }
     }
 
-    /// `POST /members/{member_id}/reassign` `{to_member_id}`: moves team leads, created teams, API keys and
-    /// pending invitations to an active member, in one transaction.
+    /// `POST /members/{member_id}/reassign` `{to_member_id}`: moves every reassignable kind of
+    /// `OffboardingRepository.kinds` to an active member, in one transaction.
     @Sendable func reassign(_ request: Request, context: PlatformRequestContext) async throws -> ReassignResult {
-        let scope = try context.tenant(permission: Permission.membersRemove)
+        let scope = try context.adminTenant(Permission.membersRemove)
         let identity = try context.requireIdentity()
         let callerRole = context.kisum.access?.role ?? ""
         let memberID = try context.parameters.uuid("member_id", what: "member")
@@ -86,8 +85,8 @@ struct OffboardingHandlers {
             try await workspaces.recordActivity(
                 workspaceID: scope.companyID, userID: scope.userID, actor: identity.actor, action: "member.items_reassigned",
                 entityType: "member", entityID: memberID.uuidString.lowercased(),
-                description: "Items reassigned to member \(toID.uuidString.lowercased()): \(result.teamsLed) team leads, "
-                    + "\(result.teamsCreated) teams, \(result.apiKeys) API keys, \(result.pendingInvitations) invitations",
+                description: "Items reassigned to member \(toID.uuidString.lowercased()): "
+                    + result.moved.byKind.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "),
                 on: connection)
             return result
         }
@@ -95,7 +94,7 @@ struct OffboardingHandlers {
 
     /// `DELETE /members/{member_id}`: spec cases 1 and 2; the account always stays.
     @Sendable func remove(_ request: Request, context: PlatformRequestContext) async throws -> Response {
-        let scope = try context.tenant(permission: Permission.membersRemove)
+        let scope = try context.adminTenant(Permission.membersRemove)
         let memberID = try context.parameters.uuid("member_id", what: "member")
         _ = try await removal.remove(workspaceID: scope.companyID, memberID: memberID, caller: try context.requireIdentity(),
                                                        callerRole: context.kisum.access?.role ?? "", deletion: .never)
@@ -105,7 +104,7 @@ struct OffboardingHandlers {
     /// `DELETE /members/{member_id}/permanent`: removes the member and deletes the account, which must belong
     /// to no other workspace.
     @Sendable func deletePermanently(_ request: Request, context: PlatformRequestContext) async throws -> Response {
-        let scope = try context.tenant(permission: Permission.membersRemove)
+        let scope = try context.adminTenant(Permission.membersRemove)
         let memberID = try context.parameters.uuid("member_id", what: "member")
         _ = try await removal.remove(workspaceID: scope.companyID, memberID: memberID, caller: try context.requireIdentity(),
                                                        callerRole: context.kisum.access?.role ?? "", deletion: .required)
@@ -117,7 +116,7 @@ struct OffboardingHandlers {
         let identity = try context.requireIdentity()
         let workspaceID = try context.parameters.uuid("workspace_id", what: "workspace")
         let memberID = try context.parameters.uuid("member_id", what: "member")
-        let access = try await access.workspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: Permission.membersRemove)
+        let access = try await access.adminWorkspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: Permission.membersRemove)
         return try await removal.remove(workspaceID: workspaceID, memberID: memberID, caller: identity,
                                                           callerRole: access.role, deletion: .whenOrphaned)
     }

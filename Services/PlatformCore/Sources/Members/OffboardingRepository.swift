@@ -7,8 +7,9 @@ import PostgresNIO
 
 /// Offboarding: what a member owns here, moving it to someone else, and what removing them would do.
 ///
-/// Scope: only Platform Core's own items (teams, API keys, invitations, workspace ownership). Records of
-/// the other services (bookings, deals, tasks …) live in their databases and are not visible here.
+/// Scope: every kind of object Platform Core owns (`kinds`: team leads, created teams, API keys, sent
+/// invitations, workspace ownership). Records of the other services (bookings, deals, tasks …) live in their
+/// databases and are not visible here.
 struct OffboardingRepository: Sendable {
     let database: Database
     var logger: Logger { database.logger }
@@ -30,38 +31,71 @@ struct OffboardingRepository: Sendable {
         return row.map { (userID: $0.0, role: $0.1, status: $0.2) }
     }
 
-    /// Every owned item, one query (kinds tagged, ordered by kind and name).
+    /// One kind of object a member owns or is assigned here. A group that adds owned objects (tasks, goals,
+    /// records …) adds one entry to `kinds`; `owned-items`, `deletion-info` and `reassign` follow.
+    struct Kind: Sendable {
+        /// The wire key (`owned_items.<key>`, the reassign answer's `<key>`).
+        let key: String
+        /// `SELECT id, name` of the member's items, ordered. Binds: $1 workspace, $2 membership, $3 user.
+        let list: String
+        /// One statement moving them to the receiver, one returned row per item moved. Binds: $1 workspace,
+        /// $2 / $3 the source's membership / user, $4 / $5 the receiver's, $6 the caller. nil: moves another
+        /// way (workspace ownership: by transfer).
+        let reassign: String?
+    }
+
+    static let kinds: [Kind] = [
+        // The receiver becomes lead of each team the source leads (joining it if needed); the source stays in
+        // the team as a plain member.
+        Kind(key: "teams_led", list: """
+            SELECT t.id, t.name FROM team_members tm JOIN teams t ON t.workspace_id = tm.workspace_id AND t.id = tm.team_id
+            WHERE tm.workspace_id = $1 AND tm.membership_id = $2 AND tm.role = 'lead'
+            """, reassign: """
+            WITH led AS (
+                UPDATE team_members SET role = 'member', updated_at = now()
+                WHERE workspace_id = $1 AND membership_id = $2 AND role = 'lead' RETURNING team_id),
+            lead AS (
+                INSERT INTO team_members (workspace_id, team_id, membership_id, role, added_by)
+                SELECT $1, team_id, $4, 'lead', $6 FROM led
+                ON CONFLICT (workspace_id, team_id, membership_id) DO UPDATE SET role = 'lead', updated_at = now())
+            SELECT team_id FROM led
+            """),
+        Kind(key: "teams_created", list: """
+            SELECT id, name FROM teams WHERE workspace_id = $1 AND created_by = $3
+            """, reassign: """
+            UPDATE teams SET created_by = $5, updated_at = now() WHERE workspace_id = $1 AND created_by = $3 RETURNING id
+            """),
+        Kind(key: "api_keys", list: """
+            SELECT id, name FROM api_keys WHERE workspace_id = $1 AND created_by = $3 AND revoked_at IS NULL
+            """, reassign: """
+            UPDATE api_keys SET created_by = $5, updated_at = now()
+            WHERE workspace_id = $1 AND created_by = $3 AND revoked_at IS NULL RETURNING id
+            """),
+        Kind(key: "pending_invitations", list: """
+            SELECT id, email FROM invitations WHERE workspace_id = $1 AND invited_by = $3 AND status = 'pending'
+            """, reassign: """
+            UPDATE invitations SET invited_by = $5, updated_at = now()
+            WHERE workspace_id = $1 AND invited_by = $3 AND status = 'pending' RETURNING id
+            """),
+        Kind(key: "owned_workspaces", list: """
+            SELECT id, name FROM workspaces WHERE id = $1 AND owner_id = $3
+            """, reassign: nil),
+    ]
+
+    /// Every owned item, one query over all kinds (each in name order).
     func ownedItems(workspaceID: UUID, memberID: UUID, userID: UUID) async throws -> OwnedItems {
-        let rows = try await database.query("""
-            SELECT 'teams_led' AS kind, t.id, t.name FROM team_members tm JOIN teams t ON t.workspace_id = tm.workspace_id AND t.id = tm.team_id
-                WHERE tm.workspace_id = \(workspaceID) AND tm.membership_id = \(memberID) AND tm.role = 'lead'
-            UNION ALL
-            SELECT 'teams_created', t.id, t.name FROM teams t WHERE t.workspace_id = \(workspaceID) AND t.created_by = \(userID)
-            UNION ALL
-            SELECT 'api_keys', k.id, k.name FROM api_keys k
-                WHERE k.workspace_id = \(workspaceID) AND k.created_by = \(userID) AND k.revoked_at IS NULL
-            UNION ALL
-            SELECT 'pending_invitations', i.id, i.email FROM invitations i
-                WHERE i.workspace_id = \(workspaceID) AND i.invited_by = \(userID) AND i.status = 'pending'
-            UNION ALL
-            SELECT 'owned_workspaces', w.id, w.name FROM workspaces w WHERE w.id = \(workspaceID) AND w.owner_id = \(userID)
-            ORDER BY 1, 3, 2
-            """)
-        var items = OwnedItems(memberId: memberID, userId: userID, teamsLed: [], teamsCreated: [], apiKeys: [],
-                               pendingInvitations: [], ownedWorkspaces: [], total: 0)
+        let union = Self.kinds.enumerated()
+            .map { "SELECT \($0.offset) AS kind, k.* FROM (\($0.element.list)) k" }
+            .joined(separator: "\nUNION ALL\n")
+        var binds = PostgresBindings()
+        for id in [workspaceID, memberID, userID] { binds.append(id) }
+        let rows = try await database.query(PostgresQuery(unsafeSQL: union + "\nORDER BY 1, 3, 2", binds: binds))
+        var groups = Self.kinds.map { OwnedItemGroup(kind: $0.key, items: []) }
         for try await row in rows {
-            let (kind, id, name) = try row.decode((String, UUID, String).self)
-            let item = OwnedItem(id: id, name: name)
-            switch kind {
-            case "teams_led": items.teamsLed.append(item)
-            case "teams_created": items.teamsCreated.append(item)
-            case "api_keys": items.apiKeys.append(item)
-            case "pending_invitations": items.pendingInvitations.append(item)
-            default: items.ownedWorkspaces.append(item)
-            }
-            items.total += 1
+            let (kind, id, name) = try row.decode((Int, UUID, String).self)
+            if groups.indices.contains(kind) { groups[kind].items.append(OwnedItem(id: id, name: name)) }
         }
-        return items
+        return OwnedItems(memberId: memberID, userId: userID, byKind: groups)
     }
 
     /// Facts deciding whether the account can be deleted: workspaces besides this one (memberships not
@@ -84,36 +118,18 @@ struct OffboardingRepository: Sendable {
             .first { try $0.decode((Int, Bool).self) } ?? (0, false)
     }
 
-    /// Moves the source member's items to the target (an active member) inside the caller's transaction.
-    /// Team leads: the target becomes lead of each team the source leads (joining it if needed) and the
-    /// source stays in the team as a plain member.
+    /// Moves every kind's items from the source member to the target (an active member) inside the caller's
+    /// transaction; answers how many items of each kind moved.
     func reassign(workspaceID: UUID, from: (memberID: UUID, userID: UUID), to: (memberID: UUID, userID: UUID), by caller: UUID,
                   on connection: PostgresConnection) async throws -> ReassignResult {
-        let ledTeams = try await connection.query("""
-            UPDATE team_members SET role = 'member', updated_at = now()
-            WHERE workspace_id = \(workspaceID) AND membership_id = \(from.memberID) AND role = 'lead'
-            RETURNING team_id
-            """, logger: logger).collect { try $0.decode(UUID.self) }
-        if !ledTeams.isEmpty {
-            try await connection.query("""
-                INSERT INTO team_members (workspace_id, team_id, membership_id, role, added_by)
-                SELECT \(workspaceID), team_id, \(to.memberID), 'lead', \(caller) FROM unnest(\(ledTeams)::uuid[]) AS team_id
-                ON CONFLICT (workspace_id, team_id, membership_id) DO UPDATE SET role = 'lead', updated_at = now()
-                """, logger: logger)
+        var moved: [String: Int] = [:]
+        for kind in Self.kinds {
+            guard let statement = kind.reassign else { continue }
+            var binds = PostgresBindings()
+            for id in [workspaceID, from.memberID, from.userID, to.memberID, to.userID, caller] { binds.append(id) }
+            moved[kind.key] = try await connection.query(PostgresQuery(unsafeSQL: statement, binds: binds), logger: logger)
+                .collect { _ in 1 }.count
         }
-        let teamsCreated = try await connection.query("""
-            UPDATE teams SET created_by = \(to.userID), updated_at = now()
-            WHERE workspace_id = \(workspaceID) AND created_by = \(from.userID) RETURNING id
-            """, logger: logger).collect { _ in 1 }.count
-        let apiKeys = try await connection.query("""
-            UPDATE api_keys SET created_by = \(to.userID), updated_at = now()
-            WHERE workspace_id = \(workspaceID) AND created_by = \(from.userID) AND revoked_at IS NULL RETURNING id
-            """, logger: logger).collect { _ in 1 }.count
-        let invitations = try await connection.query("""
-            UPDATE invitations SET invited_by = \(to.userID), updated_at = now()
-            WHERE workspace_id = \(workspaceID) AND invited_by = \(from.userID) AND status = 'pending' RETURNING id
-            """, logger: logger).collect { _ in 1 }.count
-        return ReassignResult(fromMemberId: from.memberID, toMemberId: to.memberID, teamsLed: ledTeams.count,
-                              teamsCreated: teamsCreated, apiKeys: apiKeys, pendingInvitations: invitations)
+        return ReassignResult(fromMemberId: from.memberID, toMemberId: to.memberID, moved: OwnedItemCounts(byKind: moved))
     }
 }

@@ -4,8 +4,8 @@ import KisumKernel
 import KisumPersistence
 import PostgresNIO
 
-/// The Module Settings group (`/api/v1/modules`, jwt+org): reads need `modules.read`, changes
-/// `modules.manage`. The switch is what other services gate on (`GET /internal/access` reports the
+/// The Module Settings group (`/api/v1/modules`, jwt+org): reads need `modules.read`; changes are
+/// for admins and owners ("Required permissions: Admin"; `modules.manage` can narrow that). The switch is what other services gate on (`GET /internal/access` reports the
 /// enabled modules, read from the database on every call).
 struct ModuleHandlers {
     let database: Database
@@ -48,7 +48,7 @@ struct ModuleHandlers {
     /// every module at creation, so this is for modules added to the catalog later. `enabled` defaults to
     /// the module's default, `settings` to `{}`. Unknown module → 422; existing row → 409 `module_settings_exist`.
     @Sendable func create(_ request: Request, context: PlatformRequestContext) async throws -> EditedResponse<ModuleSetting> {
-        let scope = try context.tenant(permission: Permission.modulesManage)
+        let scope = try context.adminTenant(Permission.modulesManage)
         let identity = try context.requireIdentity()
         let body = try await request.decodeValid(as: CreateBody.self, context: context)
         let module = body.module!.trimmingCharacters(in: .whitespaces)
@@ -82,7 +82,7 @@ struct ModuleHandlers {
     /// `PUT /modules/{module}`: the switch and/or the settings (replaced whole). A module without a row
     /// gets one (as if it had been disabled with `{}`).
     @Sendable func update(_ request: Request, context: PlatformRequestContext) async throws -> ModuleSetting {
-        let scope = try context.tenant(permission: Permission.modulesManage)
+        let scope = try context.adminTenant(Permission.modulesManage)
         let module = try Self.moduleName(context)
         let body = try await request.decodeValid(as: UpdateBody.self, context: context)
         if let enabled = body.enabled { try Self.requireSwitchable(module, enabled: enabled) }
@@ -91,7 +91,7 @@ struct ModuleHandlers {
 
     /// `POST /modules/{module}/toggle`: flips the switch.
     @Sendable func toggle(_ request: Request, context: PlatformRequestContext) async throws -> ModuleSetting {
-        let scope = try context.tenant(permission: Permission.modulesManage)
+        let scope = try context.adminTenant(Permission.modulesManage)
         let module = try Self.moduleName(context)
         return try await change(module, scope.companyID, context) { current in
             try Self.requireSwitchable(module, enabled: !current.enabled)

@@ -5,8 +5,8 @@ import KisumPersistence
 import PostgresNIO
 
 /// The Permissions group (`/api/v1/permissions`, jwt+org). Reading the catalog and one's own access
-/// needs only membership; the role matrix needs `permissions.read`; changes need `permissions.manage`
-/// and follow `RoleEditPolicy`. Effective access is read from the database on every request, so a
+/// needs only membership; the role matrix is for admins and owners ("Only admins and owners can view
+/// this"; `permissions.read` can narrow it); changes follow `RoleEditPolicy`. Effective access is read from the database on every request, so a
 /// change applies to the next call of every member.
 struct PermissionHandlers {
     let database: Database
@@ -22,37 +22,14 @@ struct PermissionHandlers {
         return try await repository.catalog(module: module, resource: resource)
     }
 
-    struct ModuleGroup: ResponseEncodable, Sendable {
-        var module: String
-        var displayName: String
-        var resources: [ResourceGroup]
-    }
-
-    struct ResourceGroup: Encodable, Sendable {
-        var resource: String
-        var permissions: [CatalogPermission]
-    }
-
-    /// `GET /permissions/grouped[?module=&resource=]`: by module (Platform first, then the modules in
-    /// their order), then by resource, both in catalog order.
-    @Sendable func grouped(_ request: Request, context: PlatformRequestContext) async throws -> [ModuleGroup] {
+    /// `GET /permissions/grouped[?module=&resource=]`: "grouped by resource": `{"teams": [...], "events": [...]}`,
+    /// each list in catalog order. A resource several modules share (`events` of Base, Venue and Promoter) is one
+    /// group; each entry's `module` tells them apart.
+    @Sendable func grouped(_ request: Request, context: PlatformRequestContext) async throws -> [String: [CatalogPermission]] {
         _ = try context.requireAccess()
         let (module, resource) = try Self.catalogFilters(request)
         let permissions = try await repository.catalog(module: module, resource: resource)
-        let names = try await repository.moduleDisplayNames()
-        var groups: [ModuleGroup] = []
-        for permission in permissions {
-            if groups.last?.module != permission.module {
-                groups.append(ModuleGroup(module: permission.module, displayName: names[permission.module] ?? permission.module.capitalized,
-                                          resources: []))
-            }
-            if groups[groups.count - 1].resources.last?.resource != permission.resource {
-                groups[groups.count - 1].resources.append(ResourceGroup(resource: permission.resource, permissions: []))
-            }
-            let last = groups[groups.count - 1].resources.count - 1
-            groups[groups.count - 1].resources[last].permissions.append(permission)
-        }
-        return groups
+        return Dictionary(grouping: permissions, by: \.resource)
     }
 
     static func catalogFilters(_ request: Request) throws -> (module: String?, resource: String?) {
@@ -71,13 +48,11 @@ struct PermissionHandlers {
         var role: String
     }
 
-    /// `GET /permissions/check/{permission}`: a name outside the catalog is 404 (a typo should not read
-    /// as a quiet "no").
+    /// `GET /permissions/check/{permission}`: "Returns true/false" — also for a name the catalog does not
+    /// know (nobody holds it, the owner included).
     @Sendable func check(_ request: Request, context: PlatformRequestContext) async throws -> CheckResult {
         let access = try context.requireAccess()
-        guard let name = context.parameters.get("permission"), name.count <= 200,
-              try await repository.isInCatalog(name)
-        else { throw APIError.notFound("permission") }
+        let name = context.parameters.get("permission") ?? ""
         return CheckResult(permission: name, granted: access.permits(name), role: access.role)
     }
 
@@ -100,7 +75,7 @@ struct PermissionHandlers {
 
     /// `GET /permissions/roles`: `{"owner": [...], "admin": [...], "member": [...], "viewer": [...]}`.
     @Sendable func roles(_ request: Request, context: PlatformRequestContext) async throws -> [String: [String]] {
-        let scope = try context.tenant(permission: Permission.permissionsRead)
+        let scope = try context.adminTenant(Permission.permissionsRead)
         return try await repository.grantsByRole(workspaceID: scope.companyID)
     }
 
@@ -114,8 +89,9 @@ struct PermissionHandlers {
     }
 
     /// `GET /permissions/roles/{role}`.
+    /// One row of the same matrix, so the same rule as `GET /roles`.
     @Sendable func role(_ request: Request, context: PlatformRequestContext) async throws -> RolePermissions {
-        let scope = try context.tenant(permission: Permission.permissionsRead)
+        let scope = try context.adminTenant(Permission.permissionsRead)
         let role = try RoleEditPolicy.role(context.parameters.get("role"))
         return try await rolePermissions(workspaceID: scope.companyID, role: role, policy: RoleEditPolicy(access: context.requireAccess()))
     }
@@ -202,7 +178,7 @@ struct PermissionHandlers {
     /// Without the limits an admin could re-grant defaults the owner had revoked from the admin role.
     /// Grants revoked on purpose come back too (a row is a grant; absence is not remembered).
     @Sendable func seed(_ request: Request, context: PlatformRequestContext) async throws -> EditedResponse<SeedResult> {
-        let scope = try context.tenant(permission: Permission.permissionsManage)
+        let scope = try context.adminTenant(Permission.permissionsManage)
         let access = try context.requireAccess()
         let identity = try context.requireIdentity()
         let policy = RoleEditPolicy(access: access)
@@ -229,9 +205,8 @@ struct PermissionHandlers {
     // MARK: Changing grants
 
     func editableRole(_ context: PlatformRequestContext) throws -> (Role, UUID) {
-        let scope = try context.tenant(permission: Permission.permissionsManage)
         let role = try RoleEditPolicy(access: context.requireAccess()).editableRole(context.parameters.get("role"))
-        return (role, scope.companyID)
+        return (role, try context.requireCompany())
     }
 
     func change(role: Role, workspaceID: UUID, grant: [String], revoke: [String], context: PlatformRequestContext,

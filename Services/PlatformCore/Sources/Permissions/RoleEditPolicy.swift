@@ -4,35 +4,32 @@ import KisumKernel
 
 /// Who may change which role's permissions, and to what.
 ///
-/// - The owner role is never edited: owners always hold the whole catalog (403 `owner_permissions_locked`).
-/// - A caller edits only roles strictly below their own (owners: admin, member, viewer; admins: member,
-///   viewer): admins cannot widen or narrow their own role, so they can neither escalate themselves nor
-///   lock the other admins out; the owner, who always keeps everything, can always repair (403 `insufficient_role`).
+/// - Only admins and owners edit roles ("Only workspace admins and owners can modify permissions"; 403
+///   `insufficient_role`); `permissions.manage` can narrow that (403 `permission_denied`), never widen it.
+/// - The owner role is never edited: owners always hold the whole catalog ("Owner permissions cannot be
+///   modified", 403 `owner_permissions_locked`). Every other role is editable, the admin role by admins too;
+///   admins cannot escalate (next rule), and the owner, who always keeps everything, can always repair.
 /// - `owner_only` permissions are never granted to another role (422 `owner_only`).
 /// - A caller grants or revokes only permissions they hold themselves (403 `permission_not_held`); this
 ///   applies to what a request changes, not to names it repeats unchanged.
 struct RoleEditPolicy {
     let access: EffectiveAccess
 
-    var callerRole: Role? { Role(rawValue: access.role) }
-
     /// The role named by the path (unknown → 404) when the caller may edit it.
     func editableRole(_ name: String?) throws -> Role {
+        try access.requireAdminOrOwner(Permission.permissionsManage)
         let role = try Self.role(name)
         guard role != .owner else {
-            throw APIError.forbidden("owner_permissions_locked", "The owner role always has every permission and cannot be changed.")
-        }
-        guard mayEdit(role) else {
-            throw APIError.forbidden("insufficient_role", "Only a higher role can change the \(role.rawValue) role's permissions.")
+            throw APIError.forbidden("owner_permissions_locked", "Owner permissions cannot be modified.")
         }
         return role
     }
 
     func mayEdit(_ role: Role) -> Bool {
-        role != .owner && (callerRole?.rank ?? 0) > role.rank && access.permits(Permission.permissionsManage)
+        role != .owner && access.isAdminOrOwner && access.permits(Permission.permissionsManage)
     }
 
-    /// The roles below the caller's (those whose defaults `POST /seed` may restore).
+    /// The roles the caller may edit (those whose defaults `POST /seed` may restore).
     var editableRoles: [Role] {
         Role.allCases.filter(mayEdit)
     }

@@ -24,16 +24,6 @@ public struct RolePermissionRepository: Sendable {
             """).collect(CatalogPermission.init(row:))
     }
 
-    public func isInCatalog(_ name: String) async throws -> Bool {
-        try await database.query("SELECT EXISTS (SELECT 1 FROM permissions WHERE name = \(name))").first { try $0.decode(Bool.self) } ?? false
-    }
-
-    /// Display names of the modules, plus `platform` for Platform Core's own permissions.
-    public func moduleDisplayNames() async throws -> [String: String] {
-        let rows = try await database.query("SELECT name, display_name FROM modules").collect { try $0.decode((String, String).self) }
-        return Dictionary(uniqueKeysWithValues: rows).merging(["platform": "Platform"]) { current, _ in current }
-    }
-
     /// Every role's grants in the workspace, in catalog order (one query).
     public func grantsByRole(workspaceID: UUID) async throws -> [String: [String]] {
         let rows = try await database.query("""

@@ -1,8 +1,9 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import KisumKernel
 
-/// A page of a Platform Core list: `{"items": [...], "total": n, "skip": s, "limit": l}` (snake_case
+/// A page of a Platform Core list the spec documents with paging (`GET /members`): `{"items": [...], "total": n, "skip": s, "limit": l}` (snake_case
 /// services page with `skip`/`limit`, as the spec's list operations do). `total` counts every row the
 /// filters match, so a client can page without a second request.
 public struct OffsetPage<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
@@ -16,6 +17,35 @@ public struct OffsetPage<Item: Encodable & Sendable>: ResponseEncodable, Sendabl
         self.total = total
         self.skip = skip
         self.limit = limit
+    }
+}
+
+/// A list the spec documents as a plain JSON array (`GET /api-keys`, `/workspaces`, `/workspaces/{id}/members`,
+/// `/teams`, `/teams/{id}/members`): the array itself, with the number of rows the filters match in
+/// `X-Total-Count`. Paging is optional (`skip`, `limit`); without `limit` a list answers up to
+/// `PlainList.maxLimit` rows, and `X-Total-Count` tells whether there are more — never a silent cut.
+public struct PlainList<Item: Encodable & Sendable>: ResponseGenerator, Sendable {
+    public static var maxLimit: Int { 1000 }
+
+    public var items: [Item]
+    public var total: Int
+
+    public init(items: [Item], total: Int) {
+        self.items = items
+        self.total = total
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = try context.responseEncoder.encode(items, from: request, context: context)
+        response.headers[.xTotalCount] = String(total)
+        return response
+    }
+}
+
+extension QueryReader {
+    /// `skip` and `limit` of a `PlainList` (limit 1…1000, default 1000).
+    mutating func plainListWindow() -> (skip: Int, limit: Int) {
+        skipLimit(defaultLimit: PlainList<Int>.maxLimit, maxLimit: PlainList<Int>.maxLimit)
     }
 }
 

@@ -37,6 +37,7 @@ extension Request {
 extension HTTPField.Name {
     static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
     static let xClerkSecret = HTTPField.Name("X-Clerk-Secret")!
+    static let xTotalCount = HTTPField.Name("X-Total-Count")!
 }
 
 extension Parameters {

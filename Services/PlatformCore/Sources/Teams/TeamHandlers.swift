@@ -4,25 +4,26 @@ import KisumKernel
 import KisumPersistence
 import PostgresNIO
 
-/// Teams of the current workspace: read with `teams.read`, change with `teams.manage`.
+/// Teams of the current workspace: read with `teams.read`, create with `can_create_team`, delete with
+/// `can_delete_team` (the spec's names), edit with `teams.manage`.
 struct TeamHandlers {
     let database: Database
     let workspaces: WorkspaceRepository
     var teams: TeamRepository { TeamRepository(database: database) }
 
     /// `GET /teams?search=&is_active=&parent_team_id=&skip=&limit=`.
-    @Sendable func list(_ request: Request, context: PlatformRequestContext) async throws -> OffsetPage<Team> {
+    @Sendable func list(_ request: Request, context: PlatformRequestContext) async throws -> PlainList<Team> {
         let scope = try context.tenant(permission: Permission.teamsRead)
         var query = QueryReader(request)
         let filter = TeamRepository.ListFilter(search: query.search("search"), isActive: query.bool("is_active"),
                                                parentTeamID: query.uuid("parent_team_id"), skip: 0, limit: 0)
-        let (skip, limit) = query.skipLimit()
+        let (skip, limit) = query.plainListWindow()
         try query.validate()
         var paged = filter
         paged.skip = skip
         paged.limit = limit
         let page = try await teams.list(workspaceID: scope.companyID, filter: paged)
-        return OffsetPage(items: page.teams, total: page.total, skip: skip, limit: limit)
+        return PlainList(items: page.teams, total: page.total)
     }
 
     /// `GET /teams/{team_id}`.
@@ -78,7 +79,7 @@ struct TeamHandlers {
 
     /// `POST /teams` (201). Names are unique per workspace, ignoring case (409 `team_name_taken`).
     @Sendable func create(_ request: Request, context: PlatformRequestContext) async throws -> EditedResponse<Team> {
-        let scope = try context.tenant(permission: Permission.teamsManage)
+        let scope = try context.tenant(permission: Permission.canCreateTeam)
         let identity = try context.requireIdentity()
         let body = try await request.decodeJSON(as: TeamBody.self, context: context)
         var v = Validator()
@@ -134,7 +135,7 @@ struct TeamHandlers {
     /// `DELETE /teams/{team_id}` (204). Its sub-teams move to the top level (the foreign key sets their
     /// parent to NULL); its member list goes with it.
     @Sendable func delete(_ request: Request, context: PlatformRequestContext) async throws -> Response {
-        let scope = try context.tenant(permission: Permission.teamsManage)
+        let scope = try context.tenant(permission: Permission.canDeleteTeam)
         let identity = try context.requireIdentity()
         let teamID = try context.parameters.uuid("team_id", what: "team")
         let teams = self.teams

@@ -11,15 +11,15 @@ struct TeamMemberHandlers {
     var teams: TeamRepository { TeamRepository(database: database) }
 
     /// `GET /teams/{team_id}/members?skip=&limit=`: leads first, then by name.
-    @Sendable func list(_ request: Request, context: PlatformRequestContext) async throws -> OffsetPage<TeamMember> {
+    @Sendable func list(_ request: Request, context: PlatformRequestContext) async throws -> PlainList<TeamMember> {
         let scope = try context.tenant(permission: Permission.teamsRead)
         let teamID = try context.parameters.uuid("team_id", what: "team")
         var query = QueryReader(request)
-        let (skip, limit) = query.skipLimit(defaultLimit: 200, maxLimit: 500)
+        let (skip, limit) = query.plainListWindow()
         try query.validate()
         guard try await teams.exists(workspaceID: scope.companyID, teamID: teamID) else { throw APIError.notFound("team") }
         let page = try await teams.members(workspaceID: scope.companyID, teamID: teamID, skip: skip, limit: limit)
-        return OffsetPage(items: page.members, total: page.total, skip: skip, limit: limit)
+        return PlainList(items: page.members, total: page.total)
     }
 
     struct AddBody: ValidatableBody {

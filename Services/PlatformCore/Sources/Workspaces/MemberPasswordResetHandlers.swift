@@ -17,8 +17,8 @@ public struct MemberPasswordResetLink: ResponseEncodable, Sendable {
     public var userId: UUID
 }
 
-/// Administrator-triggered password resets for members of a workspace: `members.update` there, the same
-/// or a higher role than the member, and the member must belong to that workspace (else 404). The new
+/// Administrator-triggered password resets for members of a workspace: admin or owner there (`members.update`
+/// can narrow it), the same or a higher role than the member, and the member must belong to that workspace (else 404). The new
 /// link revokes the member's earlier reset links. Refused while impersonating (a reset link opens the
 /// account).
 struct MemberPasswordResetHandlers {
@@ -60,7 +60,7 @@ struct MemberPasswordResetHandlers {
         let identity = try context.requireIdentity()
         let workspaceID = try context.parameters.uuid("workspace_id", what: "workspace")
         let userID = try context.parameters.userID()
-        let access = try await access.workspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: Permission.membersUpdate)
+        let access = try await access.adminWorkspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: Permission.membersUpdate)
         let role = try await MemberRepository(database: database).role(workspaceID: workspaceID, userID: userID)
         guard let role, let user = try await users.find(id: userID) else { throw APIError.notFound("user") }
         try Role.require(access.role, atLeast: role, "You can only reset passwords of members with the same or a lower role.")

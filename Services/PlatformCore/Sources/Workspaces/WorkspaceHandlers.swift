@@ -22,15 +22,15 @@ struct WorkspaceHandlers {
 
     /// `GET /workspaces?skip=&limit=&q=&status=`: workspaces where the caller's membership is not
     /// removed (invited ones too, so pending invitations show), by name.
-    @Sendable func list(_ request: Request, context: PlatformRequestContext) async throws -> OffsetPage<WorkspaceView> {
+    @Sendable func list(_ request: Request, context: PlatformRequestContext) async throws -> PlainList<WorkspaceView> {
         let identity = try context.requireIdentity()
         var q = QueryReader(request)
-        let (skip, limit) = q.skipLimit()
+        let (skip, limit) = q.plainListWindow()
         let filter = WorkspaceListFilter(search: q.search(), membershipStatus: q.oneOf("status", Self.membershipStatuses),
                                          skip: skip, limit: limit)
         try q.validate()
         let (items, total) = try await workspaces.views(userID: identity.userID, filter: filter)
-        return OffsetPage(items: items, total: total, skip: skip, limit: limit)
+        return PlainList(items: items, total: total)
     }
 
     /// `POST /workspaces[?skip_seed=]`: a workspace owned by the caller, with the owner membership, the
@@ -69,11 +69,11 @@ struct WorkspaceHandlers {
         return view
     }
 
-    /// `PUT /workspaces/{workspace_id}` (workspace.update): name, slug, profile fields, settings.
+    /// `PUT /workspaces/{workspace_id}` (admin or owner; `workspace.update` can narrow it): name, slug, profile fields, settings.
     @Sendable func update(_ request: Request, context: PlatformRequestContext) async throws -> WorkspaceView {
         let identity = try context.requireIdentity()
         let workspaceID = try context.parameters.uuid("workspace_id", what: "workspace")
-        _ = try await access.workspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: Permission.workspaceUpdate)
+        _ = try await access.adminWorkspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: Permission.workspaceUpdate)
         let body = try await request.decodeJSON(as: WorkspaceBody.self, context: context)
         var v = Validator()
         body.validate(&v, creating: false)
@@ -118,16 +118,16 @@ struct WorkspaceHandlers {
 
     /// `GET /workspaces/{workspace_id}/members?skip=&limit=&q=&status=&role=` (members.read): members and
     /// open invitations in one list.
-    @Sendable func members(_ request: Request, context: PlatformRequestContext) async throws -> OffsetPage<WorkspaceMemberEntry> {
+    @Sendable func members(_ request: Request, context: PlatformRequestContext) async throws -> PlainList<WorkspaceMemberEntry> {
         let identity = try context.requireIdentity()
         let workspaceID = try context.parameters.uuid("workspace_id", what: "workspace")
         _ = try await access.workspaceAccess(userID: identity.userID, workspaceID: workspaceID, permission: Permission.membersRead)
         var q = QueryReader(request)
-        let (skip, limit) = q.skipLimit()
+        let (skip, limit) = q.plainListWindow()
         let filter = WorkspaceMemberFilter(search: q.search(), status: q.oneOf("status", Self.membershipStatuses),
                                            role: q.oneOf("role", Role.allCases.map(\.rawValue)), skip: skip, limit: limit)
         try q.validate()
         let (items, total) = try await workspaces.members(workspaceID: workspaceID, filter: filter)
-        return OffsetPage(items: items, total: total, skip: skip, limit: limit)
+        return PlainList(items: items, total: total)
     }
 }
