@@ -78,7 +78,8 @@ public enum ContractCheck {
     }
 
     public static func check<Context>(router: Router<Context>, contract yaml: String) throws -> Report {
-        let (documented, problems) = try operations(inContract: yaml)
+        let (documented, operationProblems) = try operations(inContract: yaml)
+        let problems = operationProblems + (try nullabilityProblems(inContract: yaml))
         let routed = Set(router.routes.map { Operation(method: $0.method.rawValue, path: $0.path.description) })
         return Report(
             undocumented: routed.subtracting(documented.keys).sorted(),

@@ -22,6 +22,8 @@ struct ErrorShapeTests {
             #expect(error?["code"]?.stringValue == "not_found")
             #expect(error?["message"]?.stringValue?.isEmpty == false)
             #expect(error?["details"]?.arrayValue?.isEmpty == true)
+            // Issue 13, item 15: absent optionals are sent as null, error bodies included.
+            #expect(error?["info"] == .null)
             let requestID = try #require(response.headers[.requestID])
             #expect(error?["requestId"]?.stringValue == requestID)
             #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)

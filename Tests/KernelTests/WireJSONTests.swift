@@ -37,7 +37,7 @@ struct WireJSONTests {
         #expect(!text.contains("1C94649A"))
         #expect(text == #"{"amountMinor":1000000000000000,"id":"1c94649a-0f3b-4e4a-9d2b-6a1e2c3d4f50","#
             + #""ids":["1c94649a-0f3b-4e4a-9d2b-6a1e2c3d4f50"],"maybe":"1c94649a-0f3b-4e4a-9d2b-6a1e2c3d4f50","#
-            + #""nested":{"innerID":"1c94649a-0f3b-4e4a-9d2b-6a1e2c3d4f50"},"note":"line\n\"quoted\" \\ tab\t \u0001 café /","#
+            + #""missing":null,"nested":{"innerID":"1c94649a-0f3b-4e4a-9d2b-6a1e2c3d4f50"},"note":"line\n\"quoted\" \\ tab\t \u0001 café /","#
             + #""settings":{"camelKey":{"id":"1c94649a-0f3b-4e4a-9d2b-6a1e2c3d4f50"}},"share":72.5,"#
             + #""when":"1970-01-01T00:00:00.000Z","wholeShare":80}"#)
         // What Foundation reads back is what was meant.
@@ -57,6 +57,52 @@ struct WireJSONTests {
                                  ("_private", "_private"), ("isJSON", "is_json"), ("x1Y2", "x1_y2")] {
             #expect(SnakeCaseProbe.convert(key) == converted, "\(key)")
         }
+    }
+
+    /// Issue 13, item 15: "the seed systems (FastAPI, Node, Go) send `null` for absent optional fields;
+    /// clients test `=== null`. Encode absent optionals as `null` in every response."
+    @Test func absentOptionalsAreSentAsNullNotDropped() throws {
+        struct Outer: Encodable {
+            var title: String?
+            var count: Int?
+            var amountMinor: Int64?
+            var flag: Bool?
+            var share: Double?
+            var ownerID: UUID?
+            var inner: Inner?
+            var nested: Inner
+            var tags: [String?]
+            var list: [Inner]?
+        }
+        struct Inner: Encodable {
+            var dueAt: Date?
+            var noteText: String?
+        }
+        let value = Outer(title: nil, count: nil, amountMinor: nil, flag: nil, share: nil, ownerID: nil, inner: nil,
+                          nested: Inner(dueAt: nil, noteText: "x"), tags: ["a", nil], list: nil)
+        let camel = String(decoding: try JSONCoding.encoder.encode(value), as: UTF8.self)
+        #expect(camel == #"{"amountMinor":null,"count":null,"flag":null,"inner":null,"list":null,"nested":{"dueAt":null,"noteText":"x"},"#
+            + #""ownerID":null,"share":null,"tags":["a",null],"title":null}"#)
+        // Platform Core's snake_case keys are converted for null members as for any other.
+        let snake = String(decoding: try JSONCoding.snakeCaseEncoder.encode(value), as: UTF8.self)
+        #expect(snake == #"{"amount_minor":null,"count":null,"flag":null,"inner":null,"list":null,"#
+            + #""nested":{"due_at":null,"note_text":"x"},"owner_id":null,"share":null,"tags":["a",null],"title":null}"#)
+        // What clients read: the key is there, and it is null.
+        let back = try JSONCoding.decoder.decode(JSONValue.self, from: Data(camel.utf8))
+        #expect(back.objectValue?.keys.contains("title") == true)
+        #expect(back["title"] == .null)
+        #expect(back["nested"]?["dueAt"]?.isNull == true)
+        #expect(back["tags"]?[1] == .null)
+        // A present optional is written as its value.
+        let some = Outer(title: "t", count: 2, amountMinor: 3, flag: true, share: 0.5, ownerID: Self.id, inner: Inner(dueAt: nil, noteText: nil),
+                         nested: Inner(dueAt: Date(timeIntervalSince1970: 0), noteText: nil), tags: [], list: [])
+        let someBack = try JSONCoding.decoder.decode(JSONValue.self, from: try JSONCoding.encoder.encode(some))
+        #expect(someBack["title"] == "t")
+        #expect(someBack["count"] == 2)
+        #expect(someBack["ownerID"]?.uuid == Self.id)
+        #expect(someBack["inner"] == ["dueAt": nil, "noteText": nil])
+        #expect(someBack["nested"]?["dueAt"] == "1970-01-01T00:00:00.000Z")
+        #expect(someBack["list"] == [])
     }
 
     @Test func nonFiniteNumbersAreAnError() {

@@ -84,8 +84,9 @@ struct MembersTests {
             let entries = directory.json["items"]?.arrayValue ?? []
             #expect(entries.compactMap { $0["full_name"]?.string } == ["Adam Admin", "Mia Member", "Olivia Owner", "Victor Viewer"])
             let mia = entries[1]
-            #expect(Set(mia.objectValue?.keys.map { $0 } ?? []) == ["id", "user_id", "email", "full_name", "display_name", "role"],
-                    "minimal fields (avatar_url only when set)")
+            #expect(Set(mia.objectValue?.keys.map { $0 } ?? []) == ["id", "user_id", "email", "full_name", "display_name", "avatar_url", "role"],
+                    "minimal fields")
+            #expect(mia["avatar_url"] == .null, "sent as null while unset (issue 13, item 15)")
             #expect(mia["display_name"] == "Mimi")
             #expect(mia["id"]?.uuid == (try await crew.memberID(crew.member)))
 

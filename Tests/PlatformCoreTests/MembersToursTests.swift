@@ -27,7 +27,7 @@ struct MembersToursTests {
             let skipped = try await asMember.post("/api/v1/members/me/tours", ["tour_id": "venue-setup_2", "skipped": true])
             #expect(skipped.json["venue-setup_2"]?["skipped"] == true)
             #expect(skipped.json["venue-setup_2"]?["completed"] == false)
-            #expect(skipped.json["venue-setup_2"]?["completed_at"] == nil)
+            #expect(skipped.json["venue-setup_2"]?["completed_at"] == .null)
             #expect(skipped.json["welcome"]?["completed_at"]?.string == completedAt, "other tours are untouched")
 
             // Completing again keeps the first completion time; un-completing clears it.
@@ -35,7 +35,7 @@ struct MembersToursTests {
             #expect(again.json["welcome"]?["completed_at"]?.string == completedAt)
             let undone = try await asMember.post("/api/v1/members/me/tours", ["tour_id": "welcome", "completed": false])
             #expect(undone.json["welcome"]?["completed"] == false)
-            #expect(undone.json["welcome"]?["completed_at"] == nil)
+            #expect(undone.json["welcome"]?["completed_at"] == .null)
             _ = try await asMember.post("/api/v1/members/me/tours", ["tour_id": "welcome", "completed": true])
 
             let listed = try await asMember.get("/api/v1/members/me/tours")

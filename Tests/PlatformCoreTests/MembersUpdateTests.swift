@@ -81,7 +81,7 @@ struct MembersUpdateTests {
             #expect(own.status == .ok)
             #expect(own.json["department"] == "Crew")
             let cleared = try await asMember.put("/api/v1/members/\(memberID)", ["title": nil])
-            #expect(cleared.json["title"] == nil)
+            #expect(cleared.json["title"] == .null)
             #expect(cleared.json["department"] == "Crew")
 
             // A member granted members.update still cannot lift someone above their own role.

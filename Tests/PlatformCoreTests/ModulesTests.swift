@@ -35,7 +35,7 @@ struct ModulesTests {
             let promoter = try await asViewer.get("/api/v1/modules/promoter")
             #expect(promoter.json["configured"] == false)
             #expect(promoter.json["enabled"] == false)
-            #expect(promoter.json["updated_at"] == nil)
+            #expect(promoter.json["updated_at"] == .null)
 
             // modules.read is needed.
             _ = try await crew.client(api, "owner").patch("/api/v1/permissions/roles/viewer", ["permission": "modules.read", "granted": false])

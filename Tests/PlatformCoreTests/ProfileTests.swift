@@ -22,7 +22,7 @@ struct ProfileTests {
             // Absent fields stay, null clears the avatar.
             let cleared = try await me.put("/api/v1/auth/me", ["avatar_url": nil])
             #expect(cleared.json["full_name"] == "Ada Lovelace")
-            #expect(cleared.json["avatar_url"] == nil)
+            #expect(cleared.json["avatar_url"] == .null)
 
             let invalid = try await me.put("/api/v1/auth/me", ["timezone": "Mars/Olympus", "avatar_url": "javascript:alert(1)", "role": "owner"])
             #expect(invalid.status == .unprocessableContent)

@@ -30,7 +30,7 @@ struct SignupTests {
             #expect(json["subscription"]?["provider"] == "local")
             #expect(json["subscription"]?["status"] == "trialing")
             #expect(json["subscription"]?["trial_ends_at"]?.string != nil)
-            #expect(json["checkout_url"] == nil)
+            #expect(json["checkout_url"] == .null)
 
             let workspaceID = json["workspace"]!["id"]!.uuid!
             #expect(try await h.count("SELECT count(*) FROM memberships WHERE workspace_id = '\(workspaceID)' AND role = 'owner' AND status = 'active'") == 1)

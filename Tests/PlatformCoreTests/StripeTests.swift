@@ -30,7 +30,7 @@ struct StripeTests {
                 #expect(r.status == .created)
                 #expect(r.json["subscription"]?["provider"] == "stripe")
                 #expect(r.json["subscription"]?["status"] == "trialing")
-                #expect(r.json["checkout_url"] == nil)
+                #expect(r.json["checkout_url"] == .null)
                 #expect(try await h.count("SELECT count(*) FROM billing_subscriptions WHERE stripe_subscription_id = 'sub_new123' AND stripe_customer_id = 'cus_new123'") == 1)
             }
             let customer = stripe.recorded("/v1/customers")[0]

@@ -150,7 +150,7 @@ struct WorkspacesTests {
             // Absent fields stay, null clears, settings are replaced as a whole.
             let cleared = try await asAdmin.put(path, ["description": nil, "slug": "after-club", "settings": ["layout": "grid"]])
             #expect(cleared.status == .ok)
-            #expect(cleared.json["description"] == nil)
+            #expect(cleared.json["description"] == .null)
             #expect(cleared.json["timezone"] == "Europe/Amsterdam")
             #expect(cleared.json["slug"] == "after-club")
             #expect(cleared.json["settings"]?["theme"] == nil)

@@ -28,7 +28,7 @@ struct AdminVenuesTests {
             let patched = try await admin.patch("/internal/admin/venues/\(number)", ["claimable": false, "uniqueId": "NL-LEI-2", "city": nil])
             #expect(patched.json["claimable"] == false)
             #expect(patched.json["uniqueId"] == "NL-LEI-2")
-            #expect(patched.json["city"] == nil)
+            #expect(patched.json["city"] == .null)
             let woken = try await admin.patch("/internal/admin/venues/\(ownedNumber)", ["status": "inactive"])
             #expect(woken.json["status"] == "inactive")
 

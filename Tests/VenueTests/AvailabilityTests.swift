@@ -50,7 +50,7 @@ struct AvailabilityTests {
             // Kind change away from hold drops the expiry.
             let kind = try await api.patch("/api/v1/availability/blocks/\(holdID)", ["kind": "manual"])
             #expect(kind.json["kind"] == "manual")
-            #expect(kind.json["expiresAt"] == nil)
+            #expect(kind.json["expiresAt"] == .null)
 
             #expect(try await api.delete("/api/v1/availability/blocks/\(holdID)").status == .noContent)
             #expect(try await api.delete("/api/v1/availability/blocks/\(holdID)").status == .notFound)

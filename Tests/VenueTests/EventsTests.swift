@@ -24,7 +24,7 @@ struct EventsTests {
                                                                     "placeholderPromoterEmail": "hi@indie.example"])
             #expect(placeholder.status == .created)
             #expect(placeholder.json["isPlaceholder"] == true)
-            #expect(placeholder.json["promoterEventId"] == nil)
+            #expect(placeholder.json["promoterEventId"] == .null)
 
             let both = try await api.post("/api/v1/events", ["promoterEventId": .string(UUID().uuidString), "placeholder": true,
                                                              "placeholderPromoterName": "X"])
@@ -102,7 +102,7 @@ struct EventsTests {
             #expect(patched.json["title"] == "Renamed")
             #expect(patched.json["eventType"] == "concert")
             #expect(patched.json["spaceIds"]?[0]?.uuid == space)
-            #expect(try await api.patch("/api/v1/events/\(linked)", ["description": nil]).json["description"] == nil)
+            #expect(try await api.patch("/api/v1/events/\(linked)", ["description": nil]).json["description"] == .null)
             #expect(try await api.patch("/api/v1/events/\(linked)", ["title": "Kept"]).json["payload"] == ["a": 1])
 
             let onLinked = try await api.patch("/api/v1/events/\(linked)", ["placeholderPromoterName": "X"])

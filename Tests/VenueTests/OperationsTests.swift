@@ -37,7 +37,7 @@ struct OperationsTests {
 
             let renamed = try await api.patch("/api/v1/operations/templates/\(id)", ["name": "Show day", "description": nil])
             #expect(renamed.json["name"] == "Show day")
-            #expect(renamed.json["description"] == nil)
+            #expect(renamed.json["description"] == .null)
             #expect(titles(renamed.json) == ["Load-in", "Soundcheck", "Settle"], "metadata patches leave tasks alone")
             let replaced = try await api.patch("/api/v1/operations/templates/\(id)", ["tasks": [["title": "Doors"], ["title": "Curfew"]]])
             #expect(titles(replaced.json) == ["Doors", "Curfew"])
@@ -72,7 +72,7 @@ struct OperationsTests {
             #expect(cloned.json["templateId"]?.uuid == template)
             #expect(titles(cloned.json) == ["Load-in", "Doors", "Settle"])
             #expect(cloned.json["tasks"]?[0]?["dueAt"]?.stringValue.flatMap(RFC3339.date) == RFC3339.date(from: "2030-06-01T15:00:00Z"))
-            #expect(cloned.json["tasks"]?[1]?["dueAt"] == nil, "a task without an offset has no due time")
+            #expect(cloned.json["tasks"]?[1]?["dueAt"] == .null, "a task without an offset has no due time")
             #expect(cloned.json["tasks"]?[1]?["description"] == "Scan tickets")
             #expect(cloned.json["tasks"]?[2]?["dueAt"]?.stringValue.flatMap(RFC3339.date) == RFC3339.date(from: "2030-06-01T22:00:00Z"))
             #expect(cloned.json["tasks"]?[0]?["status"] == "todo")
@@ -93,8 +93,8 @@ struct OperationsTests {
                 "tasks": [["title": "Check fire exits", "status": "done"], ["title": "Brief security", "assigneeId": .string(UUID().uuidString)]],
             ])
             #expect(titles(inline.json) == ["Check fire exits", "Brief security"])
-            #expect(inline.json["tasks"]?[0]?["completedAt"] != nil)
-            #expect(inline.json["tasks"]?[1]?["completedAt"] == nil)
+            #expect(inline.json["tasks"]?[0]?["completedAt"]?.isNull == false)
+            #expect(inline.json["tasks"]?[1]?["completedAt"] == .null)
             #expect(inline.json["progress"]?["closed"] == 1)
             #expect(inline.json["readinessState"] == "in_progress")
             let none = try await api.post("/api/v1/operations/checklists", ["name": "Empty", "templateId": .string(template.uuidString), "tasks": []])

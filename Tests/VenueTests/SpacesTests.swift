@@ -31,7 +31,7 @@ struct SpacesTests {
             let patched = try await api.patch("/api/v1/spaces/\(hallID)", ["name": "Grote zaal", "capacity": nil, "status": "inactive"])
             #expect(patched.status == .ok)
             #expect(patched.json["name"] == "Grote zaal")
-            #expect(patched.json["capacity"] == nil)
+            #expect(patched.json["capacity"] == .null)
             #expect(patched.json["kind"] == "hall")
 
             #expect(try await api.delete("/api/v1/spaces/\(hallID)").status == .noContent)

@@ -46,7 +46,7 @@ struct VenuesTests {
             ])
             #expect(patched.status == .ok)
             #expect(patched.json["name"] == "Paradiso Noord")
-            #expect(patched.json["city"] == nil, "null clears the city; the venue has none now")
+            #expect(patched.json["city"] == .null, "null clears the city; the venue has none now")
             #expect(patched.json["capacity"] == 1200)
             #expect(patched.json["restrictions"] == ["minimumAge": 21])
             #expect(patched.json["contactEmail"] == "booking@paradiso.nl", "absent fields stay")

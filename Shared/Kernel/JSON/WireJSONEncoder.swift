@@ -133,7 +133,7 @@ struct WireCodingKey: CodingKey {
     }
 }
 
-private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
+struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let encoder: JSONTreeEncoder
     let object: JSONObjectBox
     var codingPath: [any CodingKey] { encoder.codingPath }

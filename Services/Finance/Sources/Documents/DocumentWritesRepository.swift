@@ -42,9 +42,11 @@ extension DocumentsRepository {
                     try await Self.insertLines(amounts.lines, companyID: companyID, documentID: id, on: connection, logger: logger)
                     return Created(document: try await read(companyID: companyID, id: id, on: connection), replayed: false)
                 }
-                // The key was used before: the same request gets the same answer, another one is refused.
+                // The key was used before: the same request gets the same answer, another one is refused. Nulls
+                // are stripped on both sides: a copy stored before the wire encoder wrote absent optionals as null
+                // is the same request as its retry now.
                 guard let (id, same) = try await connection.query("""
-                    SELECT id, source_request = \(request)::jsonb FROM finance_documents
+                    SELECT id, jsonb_strip_nulls(source_request) = jsonb_strip_nulls(\(request)::jsonb) FROM finance_documents
                     WHERE company_id = \(companyID) AND kind = \(kind.rawValue) AND source = \(source) AND source_ref = \(key)
                     """, logger: logger).first({ try $0.decode((UUID, Bool).self) }) else {
                     throw APIError.conflict("idempotency_conflict", "The idempotency key is in use; retry.")

@@ -5,7 +5,7 @@ import KisumKernel
 /// An income invoice or a bill. Amounts are integers in minor units of `currency`; `outstandingMinor`
 /// and `overdue` are derived (overdue: still owed after the due date, in UTC). The counterparty is
 /// `customer…` on income and `supplier…` on bills. Every key is written, `null` when empty, so clients
-/// and the contract see one fixed shape; `payments` only on a single document's read.
+/// and the contract see one fixed shape; `payments` is null except on a single document's read.
 public struct FinanceDocument: Sendable, ResponseEncodable {
     public var id: UUID
     public var companyId: UUID
@@ -63,7 +63,7 @@ public struct FinanceDocument: Sendable, ResponseEncodable {
         try c.encode(updatedAt, forKey: "updatedAt")
         try c.encode(issuedAt, forKey: "issuedAt")
         try c.encode(voidedAt, forKey: "voidedAt")
-        if let payments { try c.encode(payments, forKey: "payments") }
+        try c.encode(payments, forKey: "payments")
     }
 }
 

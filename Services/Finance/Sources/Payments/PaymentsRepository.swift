@@ -42,8 +42,11 @@ struct PaymentsRepository: Sendable {
                 SELECT \(unescaped: DocumentsRepository.columns) FROM finance_documents d
                 WHERE d.company_id = \(companyID) AND d.kind = \(kind.rawValue) AND d.id = \(documentID) FOR UPDATE
                 """, logger: logger).first(DocumentsRepository.decode) else { return nil }
+            // Nulls stripped on both sides: a copy stored before the wire encoder wrote absent optionals as null is
+            // the same request as its retry now.
             if let key, let (earlier, same) = try await connection.query("""
-                SELECT \(unescaped: Self.columns), p.request = \(request)::jsonb AS same FROM finance_payments p
+                SELECT \(unescaped: Self.columns), jsonb_strip_nulls(p.request) = jsonb_strip_nulls(\(request)::jsonb) AS same
+                FROM finance_payments p
                 WHERE p.company_id = \(companyID) AND p.document_id = \(documentID) AND p.idempotency_key = \(key)
                 """, logger: logger).first({ (try Self.decode($0), try Columns($0)("same", as: Bool.self)) }) {
                 guard same else {

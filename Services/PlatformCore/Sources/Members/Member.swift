@@ -101,7 +101,7 @@ public struct MyMember: ResponseEncodable, Sendable {
         try member.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(tours, forKey: .tours)
-        try container.encodeIfPresent(onboardingCompletedAt, forKey: .onboardingCompletedAt)
+        try container.encode(onboardingCompletedAt, forKey: .onboardingCompletedAt)
         try container.encode(permissions, forKey: .permissions)
         try container.encode(modules, forKey: .modules)
     }

@@ -25,7 +25,7 @@ public struct SignupResult: ResponseEncodable, Sendable {
         try container.encode(user, forKey: .user)
         try container.encode(workspace, forKey: .workspace)
         try container.encode(subscription, forKey: .subscription)
-        try container.encodeIfPresent(checkoutUrl, forKey: .checkoutUrl)
+        try container.encode(checkoutUrl, forKey: .checkoutUrl)
     }
 }
 

@@ -43,7 +43,7 @@ public struct WorkspaceView: ResponseEncodable, Sendable, Equatable {
         try container.encode(role, forKey: .role)
         try container.encode(memberId, forKey: .memberId)
         try container.encode(membershipStatus, forKey: .membershipStatus)
-        try container.encodeIfPresent(joinedAt, forKey: .joinedAt)
+        try container.encode(joinedAt, forKey: .joinedAt)
         try container.encode(isCurrent, forKey: .isCurrent)
         try container.encode(memberCount, forKey: .memberCount)
     }
