@@ -20,11 +20,19 @@ enum JSONTextWriter {
             out.append(UInt8(ascii: "]"))
         case .object(let box):
             out.append(UInt8(ascii: "{"))
-            for (index, key) in box.members.keys.sorted().enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                string(key, into: &out)
+            // Sorted by key, equal keys in encoding order; the last of equal keys wins (as a dictionary's
+            // overwrite did).
+            let members = box.members.enumerated().sorted { a, b in
+                a.element.key == b.element.key ? a.offset < b.offset : a.element.key < b.element.key
+            }.map(\.element)
+            var first = true
+            for (index, member) in members.enumerated() {
+                if index + 1 < members.count, members[index + 1].key == member.key { continue }
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                string(member.key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                write(box.members[key] ?? .null, into: &out)
+                write(member.value, into: &out)
             }
             out.append(UInt8(ascii: "}"))
         case .deferred(let encoder):
@@ -45,6 +53,12 @@ enum JSONTextWriter {
 
     static func string(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most strings (ids, names, dates) need no escaping: copy them in one go.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: text.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])

@@ -33,8 +33,9 @@ public struct WireJSONEncoder: Sendable {
 }
 
 /// A value being encoded. Containers are references so nested containers can fill them after they
-/// were handed to their parent.
-indirect enum JSONTree {
+/// were handed to their parent; that is also why the enum needs no `indirect` (which would put every
+/// string and number of a response in a heap box of its own).
+enum JSONTree {
     case null
     case bool(Bool)
     case integer(String)
@@ -50,8 +51,10 @@ final class JSONArrayBox {
     var items: [JSONTree] = []
 }
 
+/// Members in the order they were encoded; the writer sorts them (and a key encoded twice keeps its
+/// last value, as with a dictionary). An array is cheaper than hashing every key of every object.
 final class JSONObjectBox {
-    var members: [String: JSONTree] = [:]
+    var members: [(key: String, value: JSONTree)] = []
 }
 
 final class JSONTreeEncoder: Encoder {
@@ -65,8 +68,9 @@ final class JSONTreeEncoder: Encoder {
         self.codingPath = codingPath
     }
 
-    /// The tree of `value`, with the wire's special cases; a type that encodes nothing is `{}`.
-    func box<T: Encodable>(_ value: T, at path: [any CodingKey]? = nil) throws -> JSONTree {
+    /// The tree of `value`, with the wire's special cases; a type that encodes nothing is `{}`. The
+    /// coding path is built only for values that encode themselves (an array per field otherwise).
+    func box<T: Encodable>(_ value: T, at path: @autoclosure () -> [any CodingKey]? = nil) throws -> JSONTree {
         switch value {
         case let uuid as UUID: return .string(uuid.uuidString.lowercased())
         case let date as Date: return .string(RFC3339.string(from: date))
@@ -75,12 +79,14 @@ final class JSONTreeEncoder: Encoder {
         case let decimal as Decimal: return .integer(decimal.description)
         case let dictionary as [String: any Encodable]:
             let object = JSONObjectBox()
+            let base = path() ?? codingPath
+            object.members.reserveCapacity(dictionary.count)
             for (key, element) in dictionary {
-                object.members[key] = try box(element, at: (path ?? codingPath) + [WireCodingKey(key)])
+                object.members.append((key, try box(element, at: base + [WireCodingKey(key)])))
             }
             return .object(object)
         default:
-            let encoder = JSONTreeEncoder(keys: keys, codingPath: path ?? codingPath)
+            let encoder = JSONTreeEncoder(keys: keys, codingPath: path() ?? codingPath)
             try value.encode(to: encoder)
             return encoder.value ?? .object(JSONObjectBox())
         }
@@ -138,7 +144,7 @@ struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let object: JSONObjectBox
     var codingPath: [any CodingKey] { encoder.codingPath }
 
-    private func set(_ tree: JSONTree, _ key: Key) { object.members[encoder.key(key)] = tree }
+    private func set(_ tree: JSONTree, _ key: Key) { object.members.append((encoder.key(key), tree)) }
 
     mutating func encodeNil(forKey key: Key) throws { set(.null, key) }
     mutating func encode(_ value: Bool, forKey key: Key) throws { set(.bool(value), key) }
@@ -178,7 +184,7 @@ struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
 
     private func superEncoder(named key: some CodingKey) -> any Encoder {
         let nested = JSONTreeEncoder(keys: encoder.keys, codingPath: codingPath + [key])
-        object.members[encoder.key(key)] = .deferred(nested)
+        object.members.append((encoder.key(key), .deferred(nested)))
         return nested
     }
 }

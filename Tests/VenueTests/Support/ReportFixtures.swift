@@ -37,8 +37,8 @@ extension APITestClient {
 
     /// A block on `space` between two RFC 3339 times; returns its JSON.
     @discardableResult
-    func blockAt(_ space: UUID, _ kind: String, _ start: String, _ end: String, extra: [String: JSONValue] = [:]) async throws -> JSONValue {
-        var body: [String: JSONValue] = ["spaceId": .string(space.uuidString), "kind": .string(kind), "startAt": .string(start), "endAt": .string(end)]
+    func blockAt(_ space: UUID, _ status: String, _ start: String, _ end: String, extra: [String: JSONValue] = [:]) async throws -> JSONValue {
+        var body: [String: JSONValue] = ["spaceId": .string(space.uuidString), "status": .string(status), "startAt": .string(start), "endAt": .string(end)]
         body.merge(extra) { _, new in new }
         let response = try await post("/api/v1/availability/blocks", .object(body))
         guard response.status == .created else { throw TestFailure("block answered \(response.status): \(response.text)") }

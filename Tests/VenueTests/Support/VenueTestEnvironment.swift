@@ -133,8 +133,9 @@ extension APITestClient {
         return try await post("/api/v1/bookings", .object(body))
     }
 
-    func block(_ space: UUID, _ kind: String, _ start: Double, _ end: Double, extra: [String: JSONValue] = [:]) async throws -> TestResponse {
-        var body: [String: JSONValue] = ["spaceId": .string(space.uuidString), "kind": .string(kind), "startAt": slot(start), "endAt": slot(end)]
+    /// A block with the spec's `status` (hold, maintenance, blackout, manual).
+    func block(_ space: UUID, _ status: String, _ start: Double, _ end: Double, extra: [String: JSONValue] = [:]) async throws -> TestResponse {
+        var body: [String: JSONValue] = ["spaceId": .string(space.uuidString), "status": .string(status), "startAt": slot(start), "endAt": slot(end)]
         body.merge(extra) { _, new in new }
         return try await post("/api/v1/availability/blocks", .object(body))
     }

@@ -51,9 +51,13 @@ struct AdminVenuesRoutes: Sendable {
     }
 
     /// Without `companyId` the venue joins the holding company's sleeping, claimable inventory;
-    /// with one it is an ordinary active venue of that company (unless `status` says otherwise).
+    /// with one it is an ordinary active (or inactive) venue of that company, never a sleeping one.
     @Sendable func create(_ request: Request, context: Context) async throws -> EditedResponse<Venue> {
-        let body = try await request.decode(as: CreateVenue.self, context: context) { $0.validate(&$1, writer: .admin) }
+        let holding = holdingCompanyID
+        let body = try await request.decode(as: CreateVenue.self, context: context) { body, v in
+            body.validate(&v, writer: .admin)
+            VenueLifecycle.create(holding: (body.companyId ?? holding) == holding, status: body.status, claimable: body.claimable, into: &v)
+        }
         let company = body.companyId ?? holdingCompanyID
         let status = body.status ?? (company == holdingCompanyID ? "sleeping" : "active")
         let claimable = body.claimable ?? (status == "sleeping")

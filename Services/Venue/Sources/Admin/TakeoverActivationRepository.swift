@@ -18,6 +18,11 @@ extension TakeoverRepository {
                 throw APIError.conflict("venue_not_sleeping", "Only sleeping venues of the Kisum holding company can be activated.",
                                         info: ["status": .string(venue.status)])
             }
+            // The claim was approved while the venue was claimable; Admin may have withdrawn it from takeover since.
+            guard venue.claimable else {
+                throw APIError.conflict("venue_not_claimable", "Only claimable sleeping venues of the Kisum holding company can be taken over.",
+                                        info: ["status": .string(venue.status), "claimable": .bool(venue.claimable)])
+            }
             guard let (approvalID, claimingCompany) = try await connection.query("""
                 SELECT id, claiming_company_id FROM takeover_approvals
                 WHERE venue_id = \(venue.id) AND status = 'approved' AND (\(body.approvalId)::uuid IS NULL OR id = \(body.approvalId))

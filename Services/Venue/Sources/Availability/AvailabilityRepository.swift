@@ -8,6 +8,7 @@ import PostgresNIO
 struct AvailabilityRepository: Sendable {
     let database: Database
 
+    // The column keeps its first name, `kind`; the wire calls it `status` as the spec does (and `kind` too).
     static let columns = """
         b.id, b.company_id, b.space_id, b.kind, b.title, b.notes, b.starts_at, b.ends_at, b.expires_at,
         (b.expires_at IS NOT NULL AND b.expires_at <= now()) AS expired, b.created_by, b.created_at, b.updated_at
@@ -22,7 +23,8 @@ struct AvailabilityRepository: Sendable {
     static func decode(_ row: PostgresRow) throws -> AvailabilityBlock {
         let c = Columns(row)
         return AvailabilityBlock(
-            id: try c("id"), companyId: try c("company_id"), spaceId: try c("space_id"), kind: try c("kind"), title: try c("title"),
+            id: try c("id"), companyId: try c("company_id"), spaceId: try c("space_id"), status: try c("kind"), kind: try c("kind"),
+            title: try c("title"),
             notes: try c("notes"), startAt: try c("starts_at"), endAt: try c("ends_at"), expiresAt: try c("expires_at"),
             expired: try c("expired"), createdBy: try c("created_by"), createdAt: try c("created_at"), updatedAt: try c("updated_at"))
     }
@@ -37,6 +39,7 @@ struct AvailabilityRepository: Sendable {
               AND (\(filter.spaceIDs)::uuid[] IS NULL OR b.space_id = ANY(\(filter.spaceIDs)))
               AND (\(filter.venueID)::uuid IS NULL OR EXISTS (
                     SELECT 1 FROM spaces s WHERE s.company_id = b.company_id AND s.id = b.space_id AND s.venue_id = \(filter.venueID)))
+              AND (\(filter.status)::text IS NULL OR b.kind = \(filter.status))
               AND (\(filter.kind)::text IS NULL OR b.kind = \(filter.kind))
               AND (\(filter.toAt)::timestamptz IS NULL OR b.starts_at < \(filter.toAt))
               AND (\(filter.fromAt)::timestamptz IS NULL OR b.ends_at > \(filter.fromAt))
@@ -67,7 +70,7 @@ struct AvailabilityRepository: Sendable {
                 try await database.query("""
                     WITH b AS (
                         INSERT INTO availability_blocks (company_id, space_id, kind, title, notes, starts_at, ends_at, expires_at, created_by)
-                        SELECT s.company_id, s.id, \(input.kind ?? "manual"), \(input.title), \(input.notes), \(start), \(end),
+                        SELECT s.company_id, s.id, \(input.blockStatus ?? "manual"), \(input.title), \(input.notes), \(start), \(end),
                                \(input.expiresAt), \(userID)
                         FROM spaces s WHERE s.company_id = \(companyID) AND s.id = \(spaceID) AND s.deleted_at IS NULL
                         RETURNING *)
@@ -79,7 +82,7 @@ struct AvailabilityRepository: Sendable {
         return row
     }
 
-    /// One UPDATE; changing `kind` away from hold drops the expiry unless the patch sets one (which the
+    /// One UPDATE; changing the status away from hold drops the expiry unless the patch sets one (which the
     /// CHECK then rejects). Nil when there is no such block.
     func update(companyID: UUID, id: UUID, _ p: BlockPatch) async throws -> AvailabilityBlock? {
         let logger = database.logger
@@ -102,7 +105,7 @@ struct AvailabilityRepository: Sendable {
                         WITH b AS (
                             UPDATE availability_blocks SET
                                 space_id = COALESCE(\(p.spaceId.value), space_id),
-                                kind = COALESCE(\(p.kind.value), kind),
+                                kind = COALESCE(\(p.blockStatus), kind),
                                 title = CASE WHEN \(p.title.clears) THEN NULL ELSE COALESCE(\(p.title.value), title) END,
                                 notes = CASE WHEN \(p.notes.clears) THEN NULL ELSE COALESCE(\(p.notes.value), notes) END,
                                 starts_at = COALESCE(\(p.startAt.value), starts_at),
@@ -110,7 +113,7 @@ struct AvailabilityRepository: Sendable {
                                 expires_at = CASE
                                     WHEN \(p.expiresAt.clears) THEN NULL
                                     WHEN \(p.expiresAt.value)::timestamptz IS NOT NULL THEN \(p.expiresAt.value)
-                                    WHEN COALESCE(\(p.kind.value), kind) <> 'hold' THEN NULL
+                                    WHEN COALESCE(\(p.blockStatus), kind) <> 'hold' THEN NULL
                                     ELSE expires_at END,
                                 updated_at = now()
                             WHERE company_id = \(companyID) AND id = \(id)

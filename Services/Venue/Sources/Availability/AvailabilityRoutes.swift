@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import KisumKernel
 
-/// `/api/v1/availability`: blocks on spaces (holds, maintenance, blackout, manual).
+/// `/api/v1/availability`: blocks on spaces, by status (hold, maintenance, blackout, manual).
 struct AvailabilityRoutes: Sendable {
     typealias Context = VenueService.Context
     let repository: AvailabilityRepository
@@ -15,14 +15,15 @@ struct AvailabilityRoutes: Sendable {
         availability.delete("blocks/{id}", use: delete)
     }
 
-    /// Filters: `spaceId` (one id or a comma-separated list), `venueId`, `kind`, `fromAt`/`toAt`
+    /// Filters: `spaceId` (one id or a comma-separated list), `venueId`, `status` (or its alias `kind`), `fromAt`/`toAt`
     /// (blocks overlapping the window), `includeExpired` (default true; expired holds carry `expired: true`).
     @Sendable func list(_ request: Request, context: Context) async throws -> Page<AvailabilityBlock> {
         let scope = try context.tenant(permission: VenuePermission.availabilityRead)
         var q = QueryReader(request)
         let page = q.page()
         let spaceIDs = q.uuidList("spaceId", in: request, max: 50)
-        let filter = BlockFilter(spaceIDs: spaceIDs, venueID: q.uuid("venueId"), kind: q.oneOf("kind", BlockRules.kinds),
+        let filter = BlockFilter(spaceIDs: spaceIDs, venueID: q.uuid("venueId"), status: q.oneOf("status", BlockRules.statuses),
+                                 kind: q.oneOf("kind", BlockRules.statuses),
                                  fromAt: q.date("fromAt"), toAt: q.date("toAt"), includeExpired: q.bool("includeExpired") ?? true)
         try q.validate()
         let result = try await repository.list(companyID: scope.companyID, filter, page: page)

@@ -10,8 +10,14 @@ import PostgresNIO
 /// 1. the booking's explicit `eventId`;
 /// 2. its `promoterEventId`: upsert on `(company_id, promoter_event_id)`, so a second booking of the
 ///    same promoter event shares the row;
-/// 3. otherwise the event keyed on the booking: an event already pointing at this booking, else the
-///    placeholder shadow, inserted with `ON CONFLICT` on the unique placeholder-per-booking index.
+/// 3. otherwise the placeholder shadow keyed on the booking, inserted with `ON CONFLICT` on the unique
+///    placeholder-per-booking index (so a placeholder already created for this booking is that shadow).
+///
+/// One step sits between 2 and 3, and only there: a canonical (non-placeholder) event that already points
+/// at this booking through its `bookingId` is adopted instead of a new placeholder. That is the spec's
+/// boundary rule — "the booking ↔ event link uses canonical promoter event identity whenever available;
+/// placeholder events are last-resort fallbacks" — applied to a booking that carries neither id itself.
+/// It never overrides steps 1 and 2, and never adopts a placeholder other than the shadow.
 ///
 /// The resolved id is written back onto the booking, so later reads expose `eventId` without a new
 /// sync, and running it again finds the same event (step 1).
@@ -54,13 +60,14 @@ enum SyncBookingEvent {
                 """, logger: logger).first { try $0.decode(UUID.self) }
             return id!
         }
-        if let existing = try await connection.query("""
+        // "Canonical whenever available": the oldest canonical event already referring to this booking.
+        if let canonical = try await connection.query("""
             SELECT id FROM venue_events
-            WHERE company_id = \(input.companyID) AND booking_id = \(input.bookingID)
-            ORDER BY is_placeholder, created_at, id
+            WHERE company_id = \(input.companyID) AND booking_id = \(input.bookingID) AND NOT is_placeholder
+            ORDER BY created_at, id
             LIMIT 1
             """, logger: logger).first({ try $0.decode(UUID.self) }) {
-            return existing
+            return canonical
         }
         let id = try await connection.query("""
             INSERT INTO venue_events (company_id, is_placeholder, title, status, starts_at, ends_at, space_ids, booking_id, created_by)

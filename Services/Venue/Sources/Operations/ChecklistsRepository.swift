@@ -68,11 +68,14 @@ struct ChecklistsRepository: Sendable {
                 let anchors = try await Self.checkReferences(
                     companyID: companyID, eventID: input.eventId, spaceID: input.spaceId, bookingID: input.bookingId,
                     templateID: input.templateId, on: connection, logger: logger)
+                // A checklist created complete is closed like one completed later (the CHECKs tie the two).
+                let readiness = input.readinessState ?? "not_started"
+                let status = readiness == "complete" ? "completed" : "open"
                 var checklist = try await connection.query("""
-                    INSERT INTO checklists AS c (company_id, name, event_id, space_id, booking_id, template_id, readiness_state, due_at,
-                                                 notes, created_by)
+                    INSERT INTO checklists AS c (company_id, name, event_id, space_id, booking_id, template_id, status, readiness_state,
+                                                 due_at, notes, created_by)
                     VALUES (\(companyID), \(input.name ?? ""), \(input.eventId), \(input.spaceId), \(input.bookingId), \(input.templateId),
-                            \(input.readinessState ?? "not_started"), \(input.dueAt), \(input.notes), \(userID))
+                            \(status), \(readiness), \(input.dueAt), \(input.notes), \(userID))
                     RETURNING \(unescaped: Self.columns)
                     """, logger: logger).first(Self.decode)!
                 if let tasks = input.tasks {
@@ -87,6 +90,9 @@ struct ChecklistsRepository: Sendable {
                         FROM checklist_template_tasks
                         WHERE company_id = \(companyID) AND template_id = \(templateID)
                         """, logger: logger)
+                }
+                if readiness == "complete" {
+                    try await Self.requireClosedTasks(companyID: companyID, checklistID: checklist.id, on: connection, logger: logger)
                 }
                 let tasks = try await connection.query(Self.tasksQuery(companyID: companyID, ids: [checklist.id]), logger: logger)
                     .collect(Self.decodeTask)
@@ -124,14 +130,7 @@ struct ChecklistsRepository: Sendable {
                     try await Self.replaceTasks(tasks, companyID: companyID, checklistID: id, on: connection, logger: logger)
                 }
                 if readiness == "complete", current.readinessState != "complete" {
-                    let open = try await connection.query("""
-                        SELECT count(*) FROM checklist_tasks
-                        WHERE company_id = \(companyID) AND checklist_id = \(id) AND status NOT IN ('done', 'skipped')
-                        """, logger: logger).count()
-                    if open > 0 {
-                        throw APIError.conflict("tasks_open", "A checklist is complete only when every task is done or skipped.",
-                                                info: ["openTasks": .number(Double(open))])
-                    }
+                    try await Self.requireClosedTasks(companyID: companyID, checklistID: id, on: connection, logger: logger)
                 }
 
                 var checklist = try await connection.query("""
@@ -157,6 +156,18 @@ struct ChecklistsRepository: Sendable {
     }
 
     // MARK: Helpers inside the write transaction
+
+    /// 409 `tasks_open` unless every task is done or skipped; run after any task replacement of the request.
+    static func requireClosedTasks(companyID: UUID, checklistID: UUID, on connection: PostgresConnection, logger: Logger) async throws {
+        let open = try await connection.query("""
+            SELECT count(*) FROM checklist_tasks
+            WHERE company_id = \(companyID) AND checklist_id = \(checklistID) AND status NOT IN ('done', 'skipped')
+            """, logger: logger).count()
+        if open > 0 {
+            throw APIError.conflict("tasks_open", "A checklist is complete only when every task is done or skipped.",
+                                    info: ["openTasks": .number(Double(open))])
+        }
+    }
 
     struct Anchors {
         var eventStart: Date?

@@ -52,9 +52,7 @@ struct CreateVenue: Decodable, Sendable {
         case .admin:
             v.oneOf(status, "status", ["active", "inactive", "sleeping"])
             v.text(uniqueId, "uniqueId", required: false, maxLength: 100)
-            if claimable == true, (status ?? "active") != "sleeping" {
-                v.add("claimable", "not_sleeping", "Only sleeping venues can be claimable.")
-            }
+            // Which statuses (and so claimability) are allowed depends on the company: `VenueLifecycle.create`.
         }
     }
 }

@@ -112,51 +112,59 @@ struct VenuesRepository: Sendable {
         }
     }
 
-    /// Applies a patch in one UPDATE; nil when the venue does not exist (for this company).
+    /// Applies a patch in one UPDATE under the row lock, after the status change is checked against the
+    /// lifecycle (`VenueLifecycle`: 409 `invalid_transition`); nil when the venue does not exist (for this company).
     func update(companyID: UUID?, id: UUID? = nil, venueNumber: Int? = nil, _ p: VenuePatch) async throws -> Venue? {
         let hours = try SQLText.json(p.operatingHoursValue)
         let restrictions = try SQLText.json(p.restrictionsValue)
         let specs = try SQLText.json(p.technicalSpecsValue)
+        let logger = database.logger
         return try await Self.constraints.map {
-            try await database.query("""
-                WITH v AS (
-                    UPDATE venues SET
-                        name = COALESCE(\(p.name.value), name),
-                        description = CASE WHEN \(p.description.clears) THEN NULL ELSE COALESCE(\(p.description.value), description) END,
-                        status = COALESCE(\(p.status.value), status),
-                        -- Leaving `sleeping` ends claimability unless the patch says otherwise (then the CHECK decides).
-                        claimable = COALESCE(\(p.claimable.value),
-                            CASE WHEN COALESCE(\(p.status.value), status) <> 'sleeping' THEN false ELSE claimable END),
-                        unique_id = CASE WHEN \(p.uniqueId.clears) THEN NULL ELSE COALESCE(\(p.uniqueId.value), unique_id) END,
-                        venue_type_id = CASE WHEN \(p.venueTypeId.clears) THEN NULL ELSE COALESCE(\(p.venueTypeId.value), venue_type_id) END,
-                        country = CASE WHEN \(p.country.clears) THEN NULL ELSE COALESCE(\(p.country.value), country) END,
-                        city = CASE WHEN \(p.city.clears) THEN NULL ELSE COALESCE(\(p.city.value), city) END,
-                        country_iso2 = CASE WHEN \(p.countryIso2.clears) THEN NULL ELSE COALESCE(\(p.countryIso2.value), country_iso2) END,
-                        country_id = CASE WHEN \(p.countryId.clears) THEN NULL ELSE COALESCE(\(p.countryId.value), country_id) END,
-                        city_id = CASE WHEN \(p.cityId.clears) THEN NULL ELSE COALESCE(\(p.cityId.value), city_id) END,
-                        address_line1 = CASE WHEN \(p.addressLine1.clears) THEN NULL ELSE COALESCE(\(p.addressLine1.value), address_line1) END,
-                        address_line2 = CASE WHEN \(p.addressLine2.clears) THEN NULL ELSE COALESCE(\(p.addressLine2.value), address_line2) END,
-                        postal_code = CASE WHEN \(p.postalCode.clears) THEN NULL ELSE COALESCE(\(p.postalCode.value), postal_code) END,
-                        region = CASE WHEN \(p.region.clears) THEN NULL ELSE COALESCE(\(p.region.value), region) END,
-                        latitude = CASE WHEN \(p.latitude.clears) THEN NULL ELSE COALESCE(\(p.latitude.value), latitude) END,
-                        longitude = CASE WHEN \(p.longitude.clears) THEN NULL ELSE COALESCE(\(p.longitude.value), longitude) END,
-                        timezone = CASE WHEN \(p.timezone.clears) THEN NULL ELSE COALESCE(\(p.timezone.value), timezone) END,
-                        capacity = CASE WHEN \(p.capacity.clears) THEN NULL ELSE COALESCE(\(p.capacity.value), capacity) END,
-                        contact_name = CASE WHEN \(p.contactName.clears) THEN NULL ELSE COALESCE(\(p.contactName.value), contact_name) END,
-                        contact_email = CASE WHEN \(p.contactEmail.clears) THEN NULL ELSE COALESCE(\(p.contactEmail.value), contact_email) END,
-                        contact_phone = CASE WHEN \(p.contactPhone.clears) THEN NULL ELSE COALESCE(\(p.contactPhone.value), contact_phone) END,
-                        website = CASE WHEN \(p.website.clears) THEN NULL ELSE COALESCE(\(p.website.value), website) END,
-                        operating_hours = COALESCE(\(hours)::jsonb, operating_hours),
-                        restrictions = COALESCE(\(restrictions)::jsonb, restrictions),
-                        technical_specs = COALESCE(\(specs)::jsonb, technical_specs),
-                        updated_at = now()
+            try await database.transaction { connection -> Venue? in
+                guard let (venueID, current) = try await connection.query("""
+                    SELECT id, status FROM venues
                     WHERE deleted_at IS NULL
                       AND (\(companyID)::uuid IS NULL OR company_id = \(companyID))
                       AND (\(id)::uuid IS NULL OR id = \(id))
                       AND (\(venueNumber)::bigint IS NULL OR venue_id = \(venueNumber))
-                    RETURNING *)
-                SELECT \(unescaped: Self.columns) FROM v \(unescaped: Self.joinType)
-                """).first(Self.decode)
+                    FOR UPDATE
+                    """, logger: logger).first({ try $0.decode((UUID, String).self) }) else { return nil }
+                if let target = p.status.value, let problem = VenueLifecycle.check(from: current, to: target) { throw problem }
+                return try await connection.query("""
+                    WITH v AS (
+                        UPDATE venues SET
+                            name = COALESCE(\(p.name.value), name),
+                            description = CASE WHEN \(p.description.clears) THEN NULL ELSE COALESCE(\(p.description.value), description) END,
+                            status = COALESCE(\(p.status.value), status),
+                            claimable = COALESCE(\(p.claimable.value), claimable),
+                            unique_id = CASE WHEN \(p.uniqueId.clears) THEN NULL ELSE COALESCE(\(p.uniqueId.value), unique_id) END,
+                            venue_type_id = CASE WHEN \(p.venueTypeId.clears) THEN NULL ELSE COALESCE(\(p.venueTypeId.value), venue_type_id) END,
+                            country = CASE WHEN \(p.country.clears) THEN NULL ELSE COALESCE(\(p.country.value), country) END,
+                            city = CASE WHEN \(p.city.clears) THEN NULL ELSE COALESCE(\(p.city.value), city) END,
+                            country_iso2 = CASE WHEN \(p.countryIso2.clears) THEN NULL ELSE COALESCE(\(p.countryIso2.value), country_iso2) END,
+                            country_id = CASE WHEN \(p.countryId.clears) THEN NULL ELSE COALESCE(\(p.countryId.value), country_id) END,
+                            city_id = CASE WHEN \(p.cityId.clears) THEN NULL ELSE COALESCE(\(p.cityId.value), city_id) END,
+                            address_line1 = CASE WHEN \(p.addressLine1.clears) THEN NULL ELSE COALESCE(\(p.addressLine1.value), address_line1) END,
+                            address_line2 = CASE WHEN \(p.addressLine2.clears) THEN NULL ELSE COALESCE(\(p.addressLine2.value), address_line2) END,
+                            postal_code = CASE WHEN \(p.postalCode.clears) THEN NULL ELSE COALESCE(\(p.postalCode.value), postal_code) END,
+                            region = CASE WHEN \(p.region.clears) THEN NULL ELSE COALESCE(\(p.region.value), region) END,
+                            latitude = CASE WHEN \(p.latitude.clears) THEN NULL ELSE COALESCE(\(p.latitude.value), latitude) END,
+                            longitude = CASE WHEN \(p.longitude.clears) THEN NULL ELSE COALESCE(\(p.longitude.value), longitude) END,
+                            timezone = CASE WHEN \(p.timezone.clears) THEN NULL ELSE COALESCE(\(p.timezone.value), timezone) END,
+                            capacity = CASE WHEN \(p.capacity.clears) THEN NULL ELSE COALESCE(\(p.capacity.value), capacity) END,
+                            contact_name = CASE WHEN \(p.contactName.clears) THEN NULL ELSE COALESCE(\(p.contactName.value), contact_name) END,
+                            contact_email = CASE WHEN \(p.contactEmail.clears) THEN NULL ELSE COALESCE(\(p.contactEmail.value), contact_email) END,
+                            contact_phone = CASE WHEN \(p.contactPhone.clears) THEN NULL ELSE COALESCE(\(p.contactPhone.value), contact_phone) END,
+                            website = CASE WHEN \(p.website.clears) THEN NULL ELSE COALESCE(\(p.website.value), website) END,
+                            operating_hours = COALESCE(\(hours)::jsonb, operating_hours),
+                            restrictions = COALESCE(\(restrictions)::jsonb, restrictions),
+                            technical_specs = COALESCE(\(specs)::jsonb, technical_specs),
+                            updated_at = now()
+                        WHERE id = \(venueID)
+                        RETURNING *)
+                    SELECT \(unescaped: Self.columns) FROM v \(unescaped: Self.joinType)
+                    """, logger: logger).first(Self.decode)
+            }
         }
     }
 
