@@ -26,6 +26,12 @@ struct SpacesTests {
             #expect(try await api.get("/api/v1/spaces?status=inactive").json["items"]?[0]?["name"] == "Small room")
             #expect(try await api.get("/api/v1/spaces?q=gard").json["total"] == 1)
             #expect(try await api.get("/api/v1/spaces?limit=1&page=3").json["items"]?.arrayValue?.count == 1)
+            // The total comes with the page (`Database.page`), and still when the page is past the end.
+            #expect(try await api.get("/api/v1/spaces?limit=1&page=3").json["total"] == 3)
+            let pastTheEnd = try await api.get("/api/v1/spaces?limit=2&page=5")
+            #expect(pastTheEnd.json["items"]?.arrayValue?.isEmpty == true)
+            #expect(pastTheEnd.json["total"] == 3)
+            #expect(try await api.get("/api/v1/spaces?q=nothing-like-this").json["total"] == 0)
 
             #expect(try await api.get("/api/v1/spaces/\(hallID)").json["name"] == "Main hall")
             let patched = try await api.patch("/api/v1/spaces/\(hallID)", ["name": "Grote zaal", "capacity": nil, "status": "inactive"])

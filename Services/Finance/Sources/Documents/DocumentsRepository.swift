@@ -73,9 +73,8 @@ struct DocumentsRepository: Sendable {
             \(unescaped: suffix)
             """
         }
-        let total = try await database.query(query("count(*)", "")).count()
-        let items = try await database.query(query(Self.columns, "ORDER BY d.created_at DESC, d.id DESC \(SQLText.page(page))"))
-            .collect(Self.decode)
+        let (items, total) = try await database.page(query, columns: Self.columns, orderBy: "ORDER BY d.created_at DESC, d.id DESC", page: page,
+                                                      decode: Self.decode)
         return (try await withLines(items, companyID: companyID, on: nil), total)
     }
 

@@ -80,7 +80,22 @@ public final class PasswordHasher: Sendable {
                            headers: [.retryAfter: "1"])
         }
         defer { pending.withLockedValue { $0 -= 1 } }
-        return try await pool.runIfActive(work)
+        let niceness = settings.niceness
+        return try await pool.runIfActive {
+            Self.lowerPriority(to: niceness)
+            return try work()
+        }
+    }
+
+    /// Linux keeps a nice value per thread, so this lowers only the hashing thread it runs on (raising it
+    /// again would need a privilege; the value never changes while the process runs, so repeating it is a
+    /// no-op). Failure leaves the thread at normal priority, which is only slower for everyone else.
+    private static func lowerPriority(to niceness: Int) {
+        #if os(Linux)
+        guard niceness > 0 else { return }
+        // `who` 0 is the calling thread on Linux (the nice value is a per-thread attribute there).
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Int32(niceness))
+        #endif
     }
 
     // MARK: libargon2

@@ -96,6 +96,9 @@ public struct PlatformCoreSettings: Sendable {
         public var threads: Int = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4))
         /// Hash jobs allowed to wait for a thread; beyond that requests get 503 `busy` instead of queueing forever.
         public var maxQueued: Int = 64
+        /// Nice value of the hashing threads (0 = as the rest of the process). Hashing is the one CPU-bound
+        /// job here; at a lower priority a login storm takes the cores only when requests leave them idle.
+        public var niceness: Int = 10
         public var minLength: Int = 8
         public var maxLength: Int = 128
         public init() {}
@@ -178,6 +181,7 @@ extension PlatformCoreSettings {
             burst: env.int("PUBLIC_RATE_LIMIT_BURST", default: 5, range: 1...10_000),
             perMinute: env.int("PUBLIC_RATE_LIMIT_PER_MINUTE", default: 5, range: 1...10_000))
         settings.passwords.threads = env.int("PASSWORD_HASH_THREADS", default: settings.passwords.threads, range: 1...64)
+        settings.passwords.niceness = env.int("PASSWORD_HASH_NICE", default: settings.passwords.niceness, range: 0...19)
         return settings
     }
 

@@ -48,10 +48,8 @@ struct EventsRepository: Sendable {
             \(unescaped: suffix)
             """
         }
-        let total = try await database.query(query("count(*)", "")).count()
-        let items = try await database.query(query(Self.columns, "ORDER BY e.starts_at, e.public_event_id \(SQLText.page(page))"))
-            .collect(Self.decode)
-        return (items, total)
+        return try await database.page(query, columns: Self.columns, orderBy: "ORDER BY e.starts_at, e.public_event_id", page: page,
+                                                      decode: Self.decode)
     }
 
     func get(companyID: UUID, id: UUID) async throws -> PromoterEvent? {

@@ -167,10 +167,8 @@ struct TakeoverRepository: Sendable {
             \(unescaped: suffix)
             """
         }
-        let total = try await database.query(query("count(*)", "")).count()
-        let items = try await database.query(query(Self.approvalColumns, "ORDER BY a.created_at DESC, a.id \(SQLText.page(page))"))
-            .collect(Self.decodeApproval)
-        return (items, total)
+        return try await database.page(query, columns: Self.approvalColumns, orderBy: "ORDER BY a.created_at DESC, a.id", page: page,
+                                                      decode: Self.decodeApproval)
     }
 
     func audit(venueID: UUID, page: PageRequest) async throws -> (items: [TakeoverAuditEntry], total: Int) {

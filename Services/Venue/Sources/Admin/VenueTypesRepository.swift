@@ -23,10 +23,8 @@ struct VenueTypesRepository: Sendable {
             \(unescaped: suffix)
             """
         }
-        let total = try await database.query(query("count(*)", "")).count()
-        let items = try await database.query(query(
-            "t.venue_type_id, t.source_mongo_object_id, t.name, t.slug, t.description, t.created_at, t.updated_at",
-            "ORDER BY t.name, t.venue_type_id \(SQLText.page(page))")).collect(Self.decode)
-        return (items, total)
+        return try await database.page(
+            query, columns: "t.venue_type_id, t.source_mongo_object_id, t.name, t.slug, t.description, t.created_at, t.updated_at",
+            orderBy: "ORDER BY t.name, t.venue_type_id", page: page, decode: Self.decode)
     }
 }

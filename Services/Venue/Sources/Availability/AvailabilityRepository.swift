@@ -47,10 +47,8 @@ struct AvailabilityRepository: Sendable {
             \(unescaped: suffix)
             """
         }
-        let total = try await database.query(query("count(*)", "")).count()
-        let items = try await database.query(query(Self.columns, "ORDER BY b.starts_at, b.id \(SQLText.page(page))"))
-            .collect(Self.decode)
-        return (items, total)
+        return try await database.page(query, columns: Self.columns, orderBy: "ORDER BY b.starts_at, b.id", page: page,
+                                                      decode: Self.decode)
     }
 
     func get(companyID: UUID, id: UUID) async throws -> AvailabilityBlock? {

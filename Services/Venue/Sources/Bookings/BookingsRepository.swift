@@ -58,9 +58,8 @@ struct BookingsRepository: Sendable {
             \(unescaped: suffix)
             """
         }
-        let total = try await database.query(query("count(*)", "")).count()
-        let rows = try await database.query(query(Self.columns, "ORDER BY b.starts_at DESC, b.id \(SQLText.page(page))"))
-            .collect(Self.decode)
+        let (rows, total) = try await database.page(query, columns: Self.columns, orderBy: "ORDER BY b.starts_at DESC, b.id", page: page,
+                                                      decode: Self.decode)
         return (try await attachSpaces(companyID: companyID, rows), total)
     }
 

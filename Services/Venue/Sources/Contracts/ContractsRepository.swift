@@ -76,8 +76,8 @@ struct ContractsRepository: Sendable {
             \(unescaped: suffix)
             """
         }
-        let total = try await database.query(query("count(*)", "")).count()
-        let rows = try await database.query(query(Self.columns, "ORDER BY c.created_at DESC, c.id \(SQLText.page(page))")).collect(Self.decode)
+        let (rows, total) = try await database.page(query, columns: Self.columns, orderBy: "ORDER BY c.created_at DESC, c.id", page: page,
+                                                      decode: Self.decode)
         let signers = try await Self.signers(companyID: companyID, contractIDs: rows.map(\.contract.id), database: database)
         return (Self.attach(signers, to: rows).map(\.contract), total)
     }

@@ -55,10 +55,8 @@ struct DepositsRepository: Sendable {
             \(unescaped: suffix)
             """
         }
-        let total = try await database.query(query("count(*)", "")).count()
-        let items = try await database.query(query(Self.columns, "ORDER BY d.created_at DESC, d.id DESC \(SQLText.page(page))"))
-            .collect(Self.decode)
-        return (items, total)
+        return try await database.page(query, columns: Self.columns, orderBy: "ORDER BY d.created_at DESC, d.id DESC", page: page,
+                                                      decode: Self.decode)
     }
 
     func get(companyID: UUID, id: UUID) async throws -> Deposit? {

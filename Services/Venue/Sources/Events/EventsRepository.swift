@@ -58,10 +58,8 @@ struct EventsRepository: Sendable {
             \(unescaped: suffix)
             """
         }
-        let total = try await database.query(query("count(*)", "")).count()
-        let items = try await database.query(query(Self.columns, "ORDER BY e.starts_at DESC NULLS LAST, e.created_at DESC, e.id \(SQLText.page(page))"))
-            .collect(Self.decode)
-        return (items, total)
+        return try await database.page(query, columns: Self.columns, orderBy: "ORDER BY e.starts_at DESC NULLS LAST, e.created_at DESC, e.id", page: page,
+                                                      decode: Self.decode)
     }
 
     func get(companyID: UUID, id: UUID) async throws -> VenueEvent? {

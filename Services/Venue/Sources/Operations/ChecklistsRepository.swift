@@ -46,9 +46,8 @@ struct ChecklistsRepository: Sendable {
             \(unescaped: suffix)
             """
         }
-        let total = try await database.query(query("count(*)", "")).count()
-        let rows = try await database.query(query(Self.columns, "ORDER BY c.created_at DESC, c.id \(SQLText.page(page))"))
-            .collect(Self.decode)
+        let (rows, total) = try await database.page(query, columns: Self.columns, orderBy: "ORDER BY c.created_at DESC, c.id", page: page,
+                                                      decode: Self.decode)
         return (try await attachTasks(companyID: companyID, rows), total)
     }
 

@@ -28,8 +28,8 @@ struct TemplatesRepository: Sendable {
             \(unescaped: suffix)
             """
         }
-        let total = try await database.query(query("count(*)", "")).count()
-        let rows = try await database.query(query(Self.columns, "ORDER BY lower(tp.name), tp.id \(SQLText.page(page))")).collect(Self.decode)
+        let (rows, total) = try await database.page(query, columns: Self.columns, orderBy: "ORDER BY lower(tp.name), tp.id", page: page,
+                                                      decode: Self.decode)
         return (try await Self.attachTasks(companyID: companyID, rows, database: database), total)
     }
 

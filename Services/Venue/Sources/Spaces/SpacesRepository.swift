@@ -30,10 +30,8 @@ struct SpacesRepository: Sendable {
             \(unescaped: suffix)
             """
         }
-        let total = try await database.query(query("count(*)", "")).count()
-        let items = try await database.query(query(Self.columns, "ORDER BY s.created_at, s.id \(SQLText.page(page))"))
-            .collect(Self.decode)
-        return (items, total)
+        return try await database.page(query, columns: Self.columns, orderBy: "ORDER BY s.created_at, s.id", page: page,
+                                                      decode: Self.decode)
     }
 
     func get(companyID: UUID, id: UUID) async throws -> Space? {

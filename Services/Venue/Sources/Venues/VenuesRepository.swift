@@ -60,10 +60,8 @@ struct VenuesRepository: Sendable {
             \(unescaped: suffix)
             """
         }
-        let total = try await database.query(query("count(*)", "")).count()
-        let items = try await database.query(query(Self.columns, "ORDER BY v.created_at DESC, v.id \(SQLText.page(page))"))
-            .collect(Self.decode)
-        return (items, total)
+        return try await database.page(query, columns: Self.columns, orderBy: "ORDER BY v.created_at DESC, v.id", page: page,
+                                                      decode: Self.decode)
     }
 
     /// One live venue of the company.
