@@ -222,6 +222,24 @@ struct EffectiveAccessTests {
         #expect(try await call(resolver) == (503, "access_unavailable"))
     }
 
+    @Test func anAnswerNearItsEndIsRenewedInTheBackgroundWhileStillServed() async throws {
+        let core = FakePlatformCore()
+        core.grant(EffectiveAccess(userID: user, companyID: company, role: "admin", permissions: ["venue.things.read"], modules: ["venue"]))
+        try await withRunningApplication({ core.application(onRunning: $0) }) { port async throws in
+            let resolver = core.resolver(port: port, ttl: .seconds(4))
+            #expect(try await call(resolver) == (200, "admin"))
+            core.grant(EffectiveAccess(userID: user, companyID: company, role: "editor", permissions: ["venue.things.read"], modules: ["venue"]))
+            // In the last quarter of the TTL: the cached answer is served at once and a renewal starts…
+            try await Task.sleep(for: .milliseconds(3300))
+            #expect(try await call(resolver) == (200, "admin"))
+            // …whose answer the next request gets, with no call of its own.
+            for _ in 0..<50 where core.calls.withLockedValue({ $0 }) < 2 { try await Task.sleep(for: .milliseconds(20)) }
+            try await Task.sleep(for: .milliseconds(50))
+            #expect(try await call(resolver) == (200, "editor"))
+            #expect(core.calls.withLockedValue { $0 } == 2)
+        }
+    }
+
     @Test func wrongInternalKeyAtPlatformCoreFailsClosed() async throws {
         let core = FakePlatformCore()
         core.grant(EffectiveAccess(userID: user, companyID: company, role: "admin", permissions: ["venue.things.read"], modules: ["venue"]))
