@@ -14,9 +14,11 @@ public struct DatabaseSettings: Sendable {
         self.poolSize = poolSize
     }
 
-    /// Two connections per core (4 to 32): a request holds a connection only for its statements, and more
+    /// Two connections per core (4 to 16): a request holds a connection only for its statements, and more
     /// connections than the database can run at once only queue inside PostgreSQL instead of in the pool.
-    public static var defaultPoolSize: Int { min(32, max(4, ProcessInfo.processInfo.activeProcessorCount * 2)) }
+    /// The whole pool is opened at start (see `configuration`), so five services stay well inside
+    /// PostgreSQL's default 100 connections on machines of up to 8 cores.
+    public static var defaultPoolSize: Int { min(16, max(4, ProcessInfo.processInfo.activeProcessorCount * 2)) }
 
     /// Reads `DATABASE_URL` and `DATABASE_POOL_SIZE`, reporting problems into `env`.
     public static func load(from env: inout EnvironmentReader, service: String) -> DatabaseSettings {
@@ -68,8 +70,14 @@ public struct DatabaseSettings: Sendable {
             configuration = .init(host: host, port: components.port ?? 5432, username: user,
                                   password: components.password?.removingPercentEncoding, database: database, tls: tls)
         }
+        // The whole pool stays open and unpinged: every time a connection goes idle PostgresNIO starts an idle
+        // timer (beyond `minimumConnections`) and a keep-alive timer, each a sleeping task that a lease
+        // cancels, and on Linux a cancelled sleep keeps its memory until its deadline (60 s, 30 s). Under
+        // paced load that is every request: Venue grew ~1 KB per request to over 130 MiB (bench/results.md).
+        // A connection the server dropped fails its next query, which the pool then replaces.
         configuration.options.maximumConnections = poolSize
-        configuration.options.minimumConnections = 0
+        configuration.options.minimumConnections = poolSize
+        configuration.options.keepAliveBehavior = nil
         configuration.options.connectTimeout = .seconds(5)
         return configuration
     }

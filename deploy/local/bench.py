@@ -139,6 +139,9 @@ def run_wrk(args, address, script, connections=None, seconds=None, pid=None):
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
     if pid:
         result["cpu_us"] = (cpu_seconds(pid) - cpu_before) * 1e6 / max(1, result["requests"])
+        result["rss_after"] = rss_mib(pid)
+        print(f"    {result['rps']:,.0f} req/s, p99 {result['p99'] / 1000:.2f} ms, RSS after {result['rss_after']:.1f} MiB",
+              file=sys.stderr)
     return result
 
 

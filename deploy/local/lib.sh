@@ -274,7 +274,7 @@ kisum_pg_start() {
 listen_addresses = '127.0.0.1'
 port = $KISUM_PG_PORT
 unix_socket_directories = ''
-max_connections = 100
+max_connections = 300
 EOF
     local log="$KISUM_LOGS/postgres.log"
     touch "$log"

@@ -78,8 +78,8 @@ migrate_all() {
 }
 
 # ---------------------------------------------------------------------------------------------- supervision
-# Each service runs under `platform.sh supervise <svc> <bin dir>`, in its own session (so Ctrl-C reaches
-# only the foreground script). A service that exits without being asked to is logged loudly (its log,
+# Each service runs under `platform.sh supervise <svc> <bin dir>`, all in one session of their own (so
+# Ctrl-C reaches only the foreground script; `cmd_launch` says why one session for all). A service that exits without being asked to is logged loudly (its log,
 # .data/logs/supervisor.log, `make status`) and started again after a back-off, as compose's
 # `restart: unless-stopped` and Kubernetes do: one crash must not take every tenant down until someone
 # notices. Exit status 78 (the configuration is invalid) is not retried: it would only fail again.
@@ -119,6 +119,19 @@ cmd_supervise() {
     rm -f "$(supervisor_pid_file "$svc")"
 }
 
+# Starts every supervisor from one new session. One session, not one each: Linux's scheduler gives each
+# session an equal CPU share (autogroups), and thread priorities count only inside a share, so with a session
+# per service Platform Core's password hashing (run at a lower nice value) took half the machine from the
+# other services during a login storm (bench/results.md). In one session a request of any service outranks
+# hashing.
+cmd_launch() {
+    [[ $# == 1 ]] || kisum_die "usage: platform.sh launch <bin dir>"
+    local svc
+    for svc in "${KISUM_SERVICES[@]}"; do
+        "$HERE/platform.sh" supervise "$svc" "$1" >>"$KISUM_LOGS/$svc.log" 2>&1 </dev/null &
+    done
+}
+
 start_services() {
     local svc i
     for svc in "${KISUM_SERVICES[@]}"; do
@@ -126,7 +139,9 @@ start_services() {
             kisum_die "port ${KISUM_PORT[$svc]} ($svc) is in use by another program"
         fi
         rm -f "$(stop_marker "$svc")" "$(restarts_file "$svc")" "$(service_pid_file "$svc")"
-        setsid "$HERE/platform.sh" supervise "$svc" "$KISUM_BIN" >>"$KISUM_LOGS/$svc.log" 2>&1 </dev/null &
+    done
+    setsid "$HERE/platform.sh" launch "$KISUM_BIN" </dev/null >/dev/null 2>&1
+    for svc in "${KISUM_SERVICES[@]}"; do
         for ((i = 0; i < 100; i++)); do
             [[ -s "$(service_pid_file "$svc")" ]] && break
             sleep 0.05
@@ -371,6 +386,7 @@ main() {
         env) cmd_env "$@" ;;
         mail) cmd_mail "$@" ;;
         supervise) cmd_supervise "$@" ;;
+        launch) cmd_launch "$@" ;;
         *) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
     esac
 }

@@ -98,7 +98,7 @@ public struct PlatformCoreSettings: Sendable {
         public var maxQueued: Int = 64
         /// Nice value of the hashing threads (0 = as the rest of the process). Hashing is the one CPU-bound
         /// job here; at a lower priority a login storm takes the cores only when requests leave them idle.
-        public var niceness: Int = 10
+        public var niceness: Int = 19
         public var minLength: Int = 8
         public var maxLength: Int = 128
         public init() {}
