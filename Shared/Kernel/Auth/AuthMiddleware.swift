@@ -82,7 +82,12 @@ public enum TenantHeaders {
 
     static func parse(_ value: String?, name: String) throws -> UUID? {
         guard let value else { return nil }
-        guard let id = UUID(uuidString: value.trimmingCharacters(in: .whitespaces)) else {
+        // Spaces and tabs trimmed over bytes (Foundation's `trimmingCharacters` showed in every tenant read's profile).
+        let bytes = Substring(value).utf8
+        let isBlank = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
+        let start = bytes.drop(while: isBlank)
+        let trimmed = start.lastIndex(where: { !isBlank($0) }).map { String(Substring(start[...$0])) } ?? ""
+        guard let id = UUID(uuidString: trimmed) else {
             throw APIError.badRequest("tenant_invalid", "The \(name) header must be a company UUID.")
         }
         return id
