@@ -83,7 +83,8 @@ def rss_mib(pid):
 # ------------------------------------------------------------------------------------------------ seeding
 
 def seed(args):
-    """A fresh account and company with a venue, 24 spaces and 40 bookings; returns what the runs need."""
+    """A fresh account and company with a venue, 24 spaces and 40 bookings; returns what the runs need.
+    The last space is left free for the write run, so its bookings never conflict with these."""
     stamp = os.urandom(4).hex()
     email, password = f"bench-{stamp}@example.com", f"bench password {stamp}"
     signup = call("POST", url(args, "platform-core", "/api/v1/auth/signup"),
@@ -100,7 +101,7 @@ def seed(args):
     for n in range(40):
         begin = start + datetime.timedelta(days=n)
         call("POST", url(args, "venue", "/api/v1/bookings"),
-             {"spaceIds": [spaces[n % len(spaces)]["id"]], "marketCompanyId": org, "title": f"Show {n}",
+             {"spaceIds": [spaces[n % (len(spaces) - 1)]["id"]], "marketCompanyId": org, "title": f"Show {n}",
               "startAt": begin.isoformat().replace("+00:00", "Z"),
               "endAt": (begin + datetime.timedelta(hours=4)).isoformat().replace("+00:00", "Z")}, headers)
     return {"email": email, "password": password, "token": token, "org": org, "venue": venue["id"],
@@ -330,6 +331,10 @@ def write_results(args, runs, half, storm, storm_result, idle_rss, loaded_rss, c
         start = f"{cold[service] * 1000:.0f} ms" if cold[service] else "not ready in 30 s"
         lines.append(f"| {service} | {idle_rss[service]:.1f} MiB | {loaded_rss[service]:.1f} MiB | {start} |")
     lines += ["", "Targets: idle RSS < 50 MiB, < 100 MiB after the bench, cold start < 1 s.", ""]
+    notes = os.path.join(args.root, "bench", "profile-notes.md")
+    if os.path.exists(notes):
+        with open(notes) as f:
+            lines += [f.read()]
     os.makedirs(os.path.join(args.root, "bench"), exist_ok=True)
     with open(os.path.join(args.root, "bench", "results.md"), "w") as f:
         f.write("\n".join(lines))
