@@ -7,13 +7,16 @@ import NIOConcurrencyHelpers
 /// Asks Platform Core's `POST /internal/api-keys/authenticate` and caches accepted keys for a short TTL
 /// (keyed by the key's SHA-256, so the cache holds no usable secret). A revoked or disabled key therefore
 /// keeps working here for at most the TTL — the same bound as cached effective access. Refusals are not
-/// cached: a key that starts working (re-enabled) does so at once.
+/// cached: a key that starts working (re-enabled) does so at once. Like `PlatformAccessResolver`, an
+/// accepted key is re-checked ahead, in the last quarter of its TTL, by one background call, so a busy
+/// integration never waits on Platform Core; a refusal then drops the entry at once.
 public final class PlatformAPIKeyVerifier: APIKeyVerifier {
     private struct Entry { let access: EffectiveAccess; let expires: ContinuousClock.Instant }
 
     private let client: ServiceClient
     private let ttl: Duration
     private let cache = NIOLockedValueBox<[Data: Entry]>([:])
+    private let renewing = NIOLockedValueBox<Set<Data>>([])
 
     public init(client: ServiceClient, ttl: Duration = .seconds(30)) {
         self.client = client
@@ -26,8 +29,19 @@ public final class PlatformAPIKeyVerifier: APIKeyVerifier {
         let digest = Data(SHA256.hash(data: Data(key.utf8)))
         let now = ContinuousClock.now
         if let entry = cache.withLockedValue({ $0[digest] }), entry.expires > now {
+            if entry.expires - now < ttl / 4, renewing.withLockedValue({ $0.insert(digest).inserted }) {
+                Task { [self] in
+                    defer { _ = renewing.withLockedValue { $0.remove(digest) } }
+                    _ = try? await check(key, digest: digest)
+                }
+            }
             return entry.access
         }
+        return try await check(key, digest: digest)
+    }
+
+    /// One call to Platform Core: an accepted key is cached, a refused one is dropped from the cache.
+    private func check(_ key: String, digest: Data) async throws -> EffectiveAccess {
         let response: OutboundResponse
         do {
             response = try await client.send("POST", PlatformCoreInternal.authenticateAPIKeyPath,
@@ -40,6 +54,7 @@ public final class PlatformAPIKeyVerifier: APIKeyVerifier {
             guard let answer = try? client.decoder.decode(APIKeyAuthentication.self, from: Data(response.body)) else { throw Self.unavailable }
             let access = EffectiveAccess(userID: answer.keyId, companyID: answer.workspaceId, role: APIKeyFormat.role,
                                          permissions: answer.scopes, modules: answer.modules)
+            let now = ContinuousClock.now
             cache.withLockedValue { cache in
                 if cache.count > 10_000 {
                     cache = cache.filter { $0.value.expires > now }
@@ -48,6 +63,7 @@ public final class PlatformAPIKeyVerifier: APIKeyVerifier {
             }
             return access
         case 401, 422:
+            _ = cache.withLockedValue { $0.removeValue(forKey: digest) }
             // Platform Core's reason (api_key_revoked, api_key_disabled, …) is kept so callers can tell why. A
             // 401 about anything else (our own internal key refused) is a misconfiguration here, not the
             // caller's fault: fail closed with 503.

@@ -68,6 +68,24 @@ struct APIKeyAuthTests {
         }
     }
 
+    @Test func aKeyNearTheEndOfItsTTLIsRecheckedAheadAndARevocationDropsIt() async throws {
+        let core = FakePlatformCore()
+        core.apiKey(secret, .success(access(["venue.*"])))
+        try await withRunningApplication({ core.application(onRunning: $0) }) { port async throws in
+            let verifier = core.apiKeyVerifier(port: port, ttl: .seconds(4))
+            #expect(try await call(verifier) == (200, "api_key"))
+            core.apiKey(secret, .failure(APIError.unauthenticated("api_key_revoked", "")))
+            // In the last quarter of the TTL the cached answer still serves, and one background check starts…
+            try await Task.sleep(for: .milliseconds(3300))
+            #expect(try await call(verifier) == (200, "api_key"))
+            for _ in 0..<50 where core.calls.withLockedValue({ $0 }) < 2 { try await Task.sleep(for: .milliseconds(20)) }
+            try await Task.sleep(for: .milliseconds(50))
+            // …whose refusal removed the key before its TTL ran out.
+            #expect(try await call(verifier) == (401, "api_key_revoked"))
+            #expect(core.calls.withLockedValue { $0 } == 3)
+        }
+    }
+
     @Test func unverifiableKeysFailClosed() async throws {
         let down = PlatformAPIKeyVerifier(client: ServiceClient(name: "platform-core", baseURL: "http://127.0.0.1:1", internalAPIKey: "k",
                                                                 timeout: .seconds(1), retry: .none))
