@@ -15,10 +15,9 @@ public enum BaseService: KisumService {
 
     public static func buildRouter(_ runtime: ServiceRuntime<BaseSettings>) async throws -> Router<Context> {
         let router = runtime.makeRouter(context: Context.self)
-        // Features mount here, each with its repository (NOTES.md, "Adding a route"):
-        //   let tenant = runtime.tenantGroup(router, path: "", module: BasePermission.module)
-        //   <Feature>Routes(repository: <Feature>Repository(database: runtime.database)).addRoutes(to: tenant)
-        //   let machine = runtime.internalGroup(router, path: "")   // X-Internal-API-Key callers
+        // Features mount here, each with its repository (NOTES.md, "Adding a route").
+        let tenant = runtime.tenantGroup(router, path: "", module: BasePermission.module)
+        ReferenceDataRoutes(repository: ReferenceDataRepository(database: runtime.database)).addRoutes(to: tenant)
         return router
     }
 }

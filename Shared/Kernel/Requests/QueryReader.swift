@@ -28,6 +28,18 @@ public struct QueryReader {
         parameters.get(name)?.trimmingCharacters(in: .whitespaces)
     }
 
+    /// An ISO 4217 currency code, any case, answered upper-cased. Read as sent (not trimmed), like the
+    /// contracts' `^[A-Za-z]{3}$`: an empty or padded value is refused, not ignored.
+    public mutating func currency(_ name: String) -> String? {
+        guard let text = parameters.get(name) else { return nil }
+        let upper = text.uppercased()
+        guard upper.utf8.count == 3, upper.utf8.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) else {
+            issues.append(FieldIssue(field: name, code: "invalid_currency", message: "An ISO 4217 code such as EUR."))
+            return nil
+        }
+        return upper
+    }
+
     public mutating func uuid(_ name: String) -> UUID? {
         guard let text = present(name) else { return nil }
         guard let value = UUID(uuidString: text) else {
