@@ -56,7 +56,9 @@ struct TokenDigest: Hashable, Sendable {
     let a: UInt64, b: UInt64, c: UInt64, d: UInt64
 
     init(_ token: String) {
-        let digest = SHA256.hash(data: Array(token.utf8))
+        var token = token
+        // Hashed in place: no copy of the token per request.
+        let digest = token.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         digest.withUnsafeBytes { raw in
             words = (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),

@@ -32,8 +32,7 @@ public struct QueryReader {
     /// contracts' `^[A-Za-z]{3}$`: an empty or padded value is refused, not ignored.
     public mutating func currency(_ name: String) -> String? {
         guard let text = parameters.get(name) else { return nil }
-        let upper = text.uppercased()
-        guard upper.utf8.count == 3, upper.utf8.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) else {
+        guard let upper = LetterCode.uppercased(text, lengths: 3...3) else {
             issues.append(FieldIssue(field: name, code: "invalid_currency", message: "An ISO 4217 code such as EUR."))
             return nil
         }

@@ -37,14 +37,3 @@ struct CountryFilter: Sendable {
     var regionID: UUID?
     var currency: String?
 }
-
-/// Reference data is the same for every tenant and changed only by migrations: any member of a company
-/// with Base enabled reads it (the tenant group checks membership and the module), no permission needed.
-enum ReferenceCodes {
-    /// An ISO 3166-1 alpha-2 or alpha-3 code, upper-cased; nil for anything else.
-    static func isoCode(_ text: String) -> String? {
-        let upper = text.uppercased()
-        guard (2...3).contains(upper.utf8.count), upper.utf8.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) else { return nil }
-        return upper
-    }
-}

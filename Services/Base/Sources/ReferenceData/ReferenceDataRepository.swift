@@ -23,7 +23,7 @@ struct ReferenceDataRepository: Sendable {
     /// (so `nl` finds the Netherlands before Finland). The text is bound once, in `search`.
     func countries(_ filter: CountryFilter, page: PageRequest) async throws -> (items: [Country], total: Int) {
         let pattern = SQLPattern.contains(filter.q)
-        let prefix = filter.q.map { SQLPattern.contains($0).map { String($0.dropFirst()) } } ?? nil
+        let prefix = SQLPattern.startsWith(filter.q)
         func query(_ select: String, _ suffix: String) -> PostgresQuery {
             """
             WITH search AS (SELECT upper(\(filter.q)::text) AS code, lower(\(pattern)::text) AS pattern, lower(\(prefix)::text) AS prefix)

@@ -2,7 +2,9 @@ import Foundation
 import Hummingbird
 import KisumKernel
 
-/// Countries, Regions and Genres (read-only reference data; see `ReferenceCodes` for who may read it).
+/// Countries, Regions and Genres: read-only reference data, the same for every tenant and changed only by
+/// migrations, so any member of a company with Base enabled reads it (the tenant group checks membership and
+/// the module) and no handler asks for a permission.
 struct ReferenceDataRoutes: Sendable {
     typealias Context = BaseService.Context
     let repository: ReferenceDataRepository
@@ -50,7 +52,7 @@ struct ReferenceDataRoutes: Sendable {
 
     @Sendable func countryByISO(_ request: Request, context: Context) async throws -> Country {
         let code = try context.parameters.require("code")
-        guard let iso = ReferenceCodes.isoCode(code) else { throw APIError.notFound("country") }
+        guard let iso = LetterCode.uppercased(code, lengths: 2...3) else { throw APIError.notFound("country") }
         return try await repository.country(isoCode: iso).orNotFound("country")
     }
 
@@ -68,8 +70,9 @@ struct ReferenceDataRoutes: Sendable {
         var q = QueryReader(request)
         let page = q.page(defaultLimit: 50, maxLimit: 250)
         try q.validate()
-        _ = try await repository.region(id: id).orNotFound("region")
         let result = try await repository.countries(CountryFilter(regionID: id), page: page)
+        // Every region has countries, so only an empty answer needs to tell "no such region" from a page past the end.
+        if result.total == 0 { _ = try await repository.region(id: id).orNotFound("region") }
         return Page(items: result.items, total: result.total, request: page)
     }
 
