@@ -46,42 +46,39 @@ public struct Database: Sendable {
         }
     }
 
-    /// Runs one statement on a pooled connection. A statement slower than `slowQueryThreshold` logs a
-    /// warning with its text (never its bound values) and the request id; a failing one logs at debug
-    /// level (the error itself reaches the caller, and 5xx are logged by the error middleware).
+    /// Runs one statement on a pooled connection (slow and failed statements are logged: `logged`).
     @discardableResult
     public func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
         let logger = logger
-        let started = ContinuousClock.now
-        do {
-            let rows = try await client.query(query, logger: logger)
-            let elapsed = ContinuousClock.now - started
-            if elapsed > Self.slowQueryThreshold {
-                logger.warning("slow query", metadata: ["sql": .string(Self.statement(query)), "duration_ms": "\(elapsed.milliseconds)"])
-            }
-            return rows
-        } catch {
-            logger.debug("query failed", metadata: ["sql": .string(Self.statement(query)), "error": "\(String(reflecting: error))"])
-            throw error
-        }
+        return try await logged(Self.statement(query), logger) { try await client.query(query, logger: logger) }
     }
 
     /// Runs a named prepared statement (parsed and planned once per pooled connection, then only bound
     /// and executed): for the hot reads, where the per-request parse and plan of an unnamed statement is a
-    /// measurable share of the database's CPU (see bench/results.md). Same slow/failed logging as `query`.
+    /// measurable share of the database's CPU (see bench/results.md). Logged as `query` is.
     public func execute<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
         let logger = logger
-        let started = ContinuousClock.now
-        do {
+        return try await logged(Statement.name, logger) {
             var rows: [Statement.Row] = []
             for try await row in try await client.execute(statement, logger: logger) { rows.append(row) }
+            return rows
+        }
+    }
+
+    /// A statement slower than `slowQueryThreshold` logs a warning with its text (never its bound values) and
+    /// the request id; a failing one logs at debug level (the error itself reaches the caller, and 5xx are
+    /// logged by the error middleware).
+    private func logged<T>(_ sql: @autoclosure () -> String, _ logger: Logger, _ body: () async throws -> T) async throws -> T {
+        let started = ContinuousClock.now
+        do {
+            let result = try await body()
             let elapsed = ContinuousClock.now - started
             if elapsed > Self.slowQueryThreshold {
-                logger.warning("slow query", metadata: ["sql": .string(Statement.name), "duration_ms": "\(elapsed.milliseconds)"])
+                logger.warning("slow query", metadata: ["sql": .string(sql()), "duration_ms": "\(elapsed.milliseconds)"])
             }
-            return rows
+            return result
         } catch {
-            logger.debug("query failed", metadata: ["sql": .string(Statement.name), "error": "\(String(reflecting: error))"])
+            logger.debug("query failed", metadata: ["sql": .string(sql()), "error": "\(String(reflecting: error))"])
             throw error
         }
     }
