@@ -16,6 +16,7 @@ public enum BaseService: KisumService {
     public static func buildRouter(_ runtime: ServiceRuntime<BaseSettings>) async throws -> Router<Context> {
         let router = runtime.makeRouter(context: Context.self)
         // Features mount here, each with its repository (NOTES.md, "Adding a route").
+        DeprecatedRoutes().addRoutes(to: router.group())
         let tenant = runtime.tenantGroup(router, path: "", module: BasePermission.module)
         ReferenceDataRoutes(repository: ReferenceDataRepository(database: runtime.database)).addRoutes(to: tenant)
         return router
