@@ -9,7 +9,7 @@ export KISUM_BUILD_CONFIG := $(CONFIG)
 TEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run up down status mail smoke fuzz drill bench bench-finance test build migrate deps clean-data
+.PHONY: help run up down status mail smoke fuzz drill bench bench-finance bench-base test build migrate deps clean-data
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-11s %s\n", $$1, $$2 }'
@@ -43,6 +43,9 @@ bench: ## release build, then wrk/pgbench on the request path; writes bench/resu
 
 bench-finance: ## deposit → Finance linked latency and Finance list throughput on a running platform (figures: Finance NOTES)
 	@deploy/local/bench-finance.sh
+
+bench-base: ## artist search over 100,000 seeded artists on a running platform (figures: Base NOTES)
+	@deploy/local/bench-base.sh
 
 test: ## install what is missing, build, and run every test
 	@deploy/scripts/test.sh $(TEST_ARGS)
