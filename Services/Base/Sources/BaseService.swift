@@ -18,6 +18,8 @@ public enum BaseService: KisumService {
         // Features mount here, each with its repository (NOTES.md, "Adding a route").
         let tenant = runtime.tenantGroup(router, path: "", module: BasePermission.module)
         ReferenceDataRoutes(repository: ReferenceDataRepository(database: runtime.database)).addRoutes(to: tenant)
+        ArtistShowsRoutes(repository: ArtistShowsRepository(database: runtime.database)).addRoutes(to: tenant)
+        ArtistInsightsRoutes(repository: ArtistInsightsRepository(database: runtime.database)).addRoutes(to: tenant)
         return router
     }
 }
