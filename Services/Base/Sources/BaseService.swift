@@ -19,6 +19,8 @@ public enum BaseService: KisumService {
         DeprecatedRoutes().addRoutes(to: router.group())
         let tenant = runtime.tenantGroup(router, path: "", module: BasePermission.module)
         ReferenceDataRoutes(repository: ReferenceDataRepository(database: runtime.database)).addRoutes(to: tenant)
+        ArtistShowsRoutes(repository: ArtistShowsRepository(database: runtime.database)).addRoutes(to: tenant)
+        ArtistInsightsRoutes(repository: ArtistInsightsRepository(database: runtime.database)).addRoutes(to: tenant)
         return router
     }
 }
