@@ -18,6 +18,10 @@ public enum BaseService: KisumService {
         // Features mount here, each with its repository (NOTES.md, "Adding a route").
         let tenant = runtime.tenantGroup(router, path: "", module: BasePermission.module)
         ReferenceDataRoutes(repository: ReferenceDataRepository(database: runtime.database)).addRoutes(to: tenant)
+        AgenciesRoutes(repository: AgenciesRepository(database: runtime.database)).addRoutes(to: tenant)
+        AgencyRosterRoutes(roster: RosterRepository(database: runtime.database), agencies: AgenciesRepository(database: runtime.database)).addRoutes(to: tenant)
+        AgencyTeamRoutes(team: AgencyTeamRepository(database: runtime.database), agencies: AgenciesRepository(database: runtime.database)).addRoutes(to: tenant)
+        RosterRoutes(repository: RosterRepository(database: runtime.database)).addRoutes(to: tenant)
         return router
     }
 }
