@@ -21,6 +21,10 @@ public enum BaseService: KisumService {
         ReferenceDataRoutes(repository: ReferenceDataRepository(database: runtime.database)).addRoutes(to: tenant)
         ArtistShowsRoutes(repository: ArtistShowsRepository(database: runtime.database)).addRoutes(to: tenant)
         ArtistInsightsRoutes(repository: ArtistInsightsRepository(database: runtime.database)).addRoutes(to: tenant)
+        AgenciesRoutes(repository: AgenciesRepository(database: runtime.database)).addRoutes(to: tenant)
+        AgencyRosterRoutes(roster: RosterRepository(database: runtime.database), agencies: AgenciesRepository(database: runtime.database)).addRoutes(to: tenant)
+        AgencyTeamRoutes(team: AgencyTeamRepository(database: runtime.database), agencies: AgenciesRepository(database: runtime.database)).addRoutes(to: tenant)
+        RosterRoutes(repository: RosterRepository(database: runtime.database)).addRoutes(to: tenant)
         return router
     }
 }
