@@ -18,6 +18,9 @@ public enum BaseService: KisumService {
         // Features mount here, each with its repository (NOTES.md, "Adding a route").
         let tenant = runtime.tenantGroup(router, path: "", module: BasePermission.module)
         ReferenceDataRoutes(repository: ReferenceDataRepository(database: runtime.database)).addRoutes(to: tenant)
+        // Machine routes behind X-Internal-API-Key; each names the company with x-org.
+        let machine = runtime.internalGroup(router, path: "")
+        PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)
         return router
     }
 }
