@@ -59,4 +59,6 @@ venue             PROMOTERS_BASE_URL            $PROMOTER_LOCAL_URL
 venue             PROMOTERS_API_KEY             $PROMOTER_INTERNAL_KEY
 venue             FINANCE_BASE_URL              $FINANCE_LOCAL_URL
 venue             FINANCE_API_KEY               $FINANCE_INTERNAL_KEY
+venue             BASE_URL                      $BASE_LOCAL_URL
+venue             BASE_API_KEY                  $BASE_INTERNAL_KEY
 '

@@ -2,6 +2,7 @@ import Hummingbird
 import KisumKernel
 import KisumPersistence
 import KisumRuntime
+import KisumServiceClient
 import ServiceLifecycle
 
 /// The Venue service: configuration and routes.
@@ -52,8 +53,12 @@ public enum VenueService: KisumService {
         let ledger = financeLedger(runtime.settings)
         DepositsRoutes(repository: deposits, finance: DepositFinanceReader(ledger: ledger)).addRoutes(to: tenant)
         EventFinanceStatusRoutes(repository: deposits, ledger: ledger).addRoutes(to: tenant)
-        ReportsRoutes(repository: ReportsRepository(database: database), money: MoneyReportsRepository(database: database), ledger: ledger)
+        ReportsRoutes(repository: ReportsRepository(database: database), money: MoneyReportsRepository(database: database), ledger: ledger,
+                      customers: CustomerReportRepository(database: database))
             .addRoutes(to: tenant)
+        // Customer search asks Base's party registry when BASE_URL is set; overlays are Venue's own.
+        let market = runtime.settings.base.map { BasePartiesClient(baseURL: $0.baseURL, apiKey: $0.apiKey, timeout: $0.timeout) }
+        CustomersRoutes(repository: CustomersRepository(database: database), market: market).addRoutes(to: tenant)
 
         // Machine routes behind X-Internal-API-Key: Base-facing reads and the Admin control plane.
         let holding = runtime.settings.holdingCompanyID

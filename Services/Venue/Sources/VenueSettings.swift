@@ -15,16 +15,20 @@ public struct VenueSettings: Sendable {
     public var promoters: PromoterDirectorySettings?
     /// Where deposits become income invoices; nil (no `FINANCE_BASE_URL`) keeps them waiting in the outbox.
     public var finance: CalleeSettings?
+    /// Where the customer search asks Market (Base's party registry); nil (no `BASE_URL`) searches overlays only.
+    public var base: CalleeSettings?
     /// Whether this process runs the relay that delivers deposits to Finance (tests drive it themselves).
     public var runsFinanceRelay = true
 
     public init(storageDirectory: String = "./.data/storage/venue", holdingCompanyID: UUID = VenueSettings.defaultHoldingCompanyID,
-                signature: SignatureSettings = .local, promoters: PromoterDirectorySettings? = nil, finance: CalleeSettings? = nil) {
+                signature: SignatureSettings = .local, promoters: PromoterDirectorySettings? = nil, finance: CalleeSettings? = nil,
+                base: CalleeSettings? = nil) {
         self.storageDirectory = storageDirectory
         self.holdingCompanyID = holdingCompanyID
         self.signature = signature
         self.promoters = promoters
         self.finance = finance
+        self.base = base
     }
 
     /// `STORAGE_DIR` (default `./.data/storage/venue`), `VENUE_HOLDING_COMPANY_ID` (default
@@ -32,7 +36,8 @@ public struct VenueSettings: Sendable {
     /// `local`) and, for `adobe_sign`, `ADOBE_SIGN_BASE_URL` and `ADOBE_SIGN_ACCESS_TOKEN`
     /// (`ADOBE_SIGN_TIMEOUT_SECONDS` optional, default 20); `PROMOTERS_BASE_URL` with `PROMOTERS_API_KEY`
     /// (`PROMOTERS_TIMEOUT_SECONDS` optional, default 3); `FINANCE_BASE_URL` with `FINANCE_API_KEY`
-    /// (`FINANCE_TIMEOUT_SECONDS` optional, default 3).
+    /// (`FINANCE_TIMEOUT_SECONDS` optional, default 3); `BASE_URL` with `BASE_API_KEY` (`BASE_TIMEOUT_SECONDS` optional,
+    /// default 3).
     public static func load(from env: inout EnvironmentReader) -> VenueSettings {
         let storage = env.string("STORAGE_DIR", default: "./.data/storage/venue")
         let holdingText = env.string("VENUE_HOLDING_COMPANY_ID", default: defaultHoldingCompanyID.uuidString.lowercased())
@@ -42,7 +47,7 @@ public struct VenueSettings: Sendable {
         }
         return VenueSettings(storageDirectory: storage, holdingCompanyID: holding ?? defaultHoldingCompanyID,
                              signature: SignatureSettings.load(from: &env), promoters: .promoters(from: &env),
-                             finance: .finance(from: &env))
+                             finance: .finance(from: &env), base: .base(from: &env))
     }
 }
 

@@ -15,7 +15,7 @@ let allVenuePermissions = [
     "venue.events.read", "venue.events.write", "venue.deals.read", "venue.deals.write",
     "venue.contracts.read", "venue.contracts.write", "venue.operations.read", "venue.operations.write",
     "venue.deposits.read", "venue.deposits.write",
-    "venue.reports.read",
+    "venue.reports.read", "venue.customers.read", "venue.customers.write",
 ]
 
 /// One test's world on the shared harness: two companies with a full-permission member each, and

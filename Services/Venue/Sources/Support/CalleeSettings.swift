@@ -1,6 +1,7 @@
 import KisumKernel
 
-/// Where Venue calls another Kisum service (`…_BASE_URL`, `…_API_KEY`, `…_TIMEOUT_SECONDS`): Promoter for event identity, Finance for deposit invoices. Absent (no base
+/// Where Venue calls another Kisum service (`…_BASE_URL`, `…_API_KEY`, `…_TIMEOUT_SECONDS`; Base: `BASE_URL`, `BASE_API_KEY`): Promoter for event
+/// identity, Finance for deposit invoices, Base for the customer search. Absent (no base
 /// URL) means "not configured"; a base URL without its key stops the service at start, since every call
 /// would be refused (a configuration mistake, not an outage).
 public struct CalleeSettings: Sendable, CustomStringConvertible, CustomDebugStringConvertible {

@@ -19,6 +19,9 @@ public enum VenuePermission {
     public static let depositsRead = "venue.deposits.read"
     public static let depositsWrite = "venue.deposits.write"
     public static let reportsRead = "venue.reports.read"
+    /// Customer overlays and the customer search (the customers report is a report: `reportsRead`).
+    public static let customersRead = "venue.customers.read"
+    public static let customersWrite = "venue.customers.write"
 
     /// The module gate every tenant route sits behind.
     public static let module = "venue"
