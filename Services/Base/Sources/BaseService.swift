@@ -18,6 +18,9 @@ public enum BaseService: KisumService {
         // Features mount here, each with its repository (NOTES.md, "Adding a route").
         let tenant = runtime.tenantGroup(router, path: "", module: BasePermission.module)
         ReferenceDataRoutes(repository: ReferenceDataRepository(database: runtime.database)).addRoutes(to: tenant)
+        ArtistsRoutes(repository: ArtistsRepository(database: runtime.database), search: ArtistSearchRepository(database: runtime.database)).addRoutes(to: tenant)
+        ArtistContactsRoutes(repository: ArtistContactsRepository(database: runtime.database)).addRoutes(to: tenant)
+        ArtistPlatformsRoutes(repository: ArtistPlatformsRepository(database: runtime.database)).addRoutes(to: tenant)
         return router
     }
 }
