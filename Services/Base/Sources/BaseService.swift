@@ -18,6 +18,9 @@ public enum BaseService: KisumService {
         // Features mount here, each with its repository (NOTES.md, "Adding a route").
         let tenant = runtime.tenantGroup(router, path: "", module: BasePermission.module)
         ReferenceDataRoutes(repository: ReferenceDataRepository(database: runtime.database)).addRoutes(to: tenant)
+        CountryEditsRoutes(repository: CountryEditsRepository(database: runtime.database)).addRoutes(to: tenant)
+        PlacesRoutes(repository: PlacesRepository(database: runtime.database)).addRoutes(to: tenant)
+        CompaniesRoutes(repository: CompaniesRepository(database: runtime.database), details: CompanyDetailsRepository(database: runtime.database)).addRoutes(to: tenant)
         return router
     }
 }
