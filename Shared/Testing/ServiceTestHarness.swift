@@ -43,10 +43,10 @@ public final class ServiceTestHarness<Service: KisumService>: Sendable {
 
     public var database: Database { runtime.database }
 
-    /// A caller with exactly these grants in `company` (through `access`).
-    public func member(of company: UUID, permissions: [String], modules: [String]) -> (user: UUID, token: String) {
+    /// A caller with exactly these grants in `company` (through `access`); `staff` makes them platform staff.
+    public func member(of company: UUID, permissions: [String], modules: [String], staff: Bool = false) -> (user: UUID, token: String) {
         let user = UUID()
-        access.grant(user: user, company: company, permissions: permissions, modules: modules)
+        access.grant(user: user, company: company, permissions: permissions, modules: modules, staff: staff)
         return (user, keys.token(userID: user))
     }
 

@@ -58,10 +58,11 @@ public final class TestAccessResolver: EffectiveAccessResolver {
     public init() {}
 
     public func grant(user: UUID, company: UUID, role: String = "admin", permissions: [String], modules: [String],
-                      timezone: String? = nil) {
+                      timezone: String? = nil, staff: Bool = false) {
         state.withLockedValue {
             $0.grants[Self.key(user, company)] = EffectiveAccess(userID: user, companyID: company, role: role,
-                                                                 permissions: permissions, modules: modules, timezone: timezone)
+                                                                 permissions: permissions, modules: modules, timezone: timezone,
+                                                                 staff: staff)
         }
     }
 

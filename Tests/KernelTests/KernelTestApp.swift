@@ -74,6 +74,10 @@ enum KernelTestApp {
                 let scope = try context.tenant(permission: "venue.things.read")
                 return Echo(userID: scope.userID, companyID: scope.companyID, role: context.kisum.access?.role)
             }
+            .get("staff") { _, context -> String in
+                try context.requireStaff()
+                return "staff"
+            }
         router.group("/internal")
             .add(middleware: InternalKeyMiddleware<ServiceRequestContext>(keys: internalKeys))
             .get("ping") { _, context in context.kisum.internalCaller ? "internal" : "public" }

@@ -109,6 +109,10 @@ struct InternalRouteTests {
             #expect(ownerAccess["access"]?["timezone"] == .null)
             try await h.core.database.query("UPDATE workspaces SET timezone = 'Europe/Amsterdam' WHERE id = \(workspace.id)")
             #expect(try await access(owner)["access"]?["timezone"] == "Europe/Amsterdam")
+            // Platform staff (users.is_superuser) travels with access too: Base lets staff edit reference data.
+            #expect(ownerAccess["access"]?["is_staff"] == false)
+            try await h.core.database.query("UPDATE users SET is_superuser = true WHERE id = \(owner.id)")
+            #expect(try await access(owner)["access"]?["is_staff"] == true)
 
             let viewerAccess = try await access(viewer)
             let permissions = viewerAccess["access"]?["permissions"]?.arrayValue?.compactMap(\.stringValue) ?? []

@@ -28,6 +28,9 @@ public enum BaseService: KisumService {
         AgencyRosterRoutes(roster: RosterRepository(database: runtime.database), agencies: AgenciesRepository(database: runtime.database)).addRoutes(to: tenant)
         AgencyTeamRoutes(team: AgencyTeamRepository(database: runtime.database), agencies: AgenciesRepository(database: runtime.database)).addRoutes(to: tenant)
         RosterRoutes(repository: RosterRepository(database: runtime.database)).addRoutes(to: tenant)
+        CountryEditsRoutes(repository: CountryEditsRepository(database: runtime.database)).addRoutes(to: tenant)
+        PlacesRoutes(repository: PlacesRepository(database: runtime.database)).addRoutes(to: tenant)
+        CompaniesRoutes(repository: CompaniesRepository(database: runtime.database), details: CompanyDetailsRepository(database: runtime.database)).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
         PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)

@@ -11,18 +11,37 @@ public struct EffectiveAccess: Codable, Sendable, Equatable {
     /// The company's IANA time zone as its workspace settings say (nil when none is set): what reports
     /// bucket by unless the caller names another.
     public var timezone: String?
+    /// Platform staff (Platform Core's `users.is_superuser`, never granted through the API): may edit the
+    /// global reference data every company reads. Not a permission of the company: it follows the person.
+    /// API keys and machine callers never carry it; read it through `requireStaff()`, which also refuses
+    /// impersonation.
+    public var staff: Bool
 
-    public init(userID: UUID, companyID: UUID, role: String, permissions: [String], modules: [String], timezone: String? = nil) {
+    public init(userID: UUID, companyID: UUID, role: String, permissions: [String], modules: [String], timezone: String? = nil,
+                staff: Bool = false) {
         self.userID = userID
         self.companyID = companyID
         self.role = role
         self.permissions = permissions
         self.modules = modules
         self.timezone = timezone
+        self.staff = staff
     }
 
     enum CodingKeys: String, CodingKey {
-        case userID = "user_id", companyID = "company_id", role, permissions, modules, timezone
+        case userID = "user_id", companyID = "company_id", role, permissions, modules, timezone, staff = "is_staff"
+    }
+
+    /// `is_staff` may be absent (a Platform Core from before the flag): that reads as not staff, never as an error.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(userID: try container.decode(UUID.self, forKey: .userID),
+                  companyID: try container.decode(UUID.self, forKey: .companyID),
+                  role: try container.decode(String.self, forKey: .role),
+                  permissions: try container.decode([String].self, forKey: .permissions),
+                  modules: try container.decode([String].self, forKey: .modules),
+                  timezone: try container.decodeIfPresent(String.self, forKey: .timezone),
+                  staff: try container.decodeIfPresent(Bool.self, forKey: .staff) ?? false)
     }
 
     /// Exact permission, or a granted wildcard prefix (`venue.*` grants `venue.bookings.write`).

@@ -61,6 +61,17 @@ extension KisumRequestContext {
         }
     }
 
+    /// Fails with 403 `staff_only` unless the caller is platform staff in person: a signed-in user whose
+    /// access says `staff`, not an API key, not a machine, not an administrator impersonating someone.
+    /// For global data no company owns (reference data), where a company permission cannot be the rule.
+    public func requireStaff() throws {
+        let access = try requireAccess()
+        let identity = try requireIdentity()
+        guard access.staff, kisum.apiKeyAccess == nil, identity.apiKeyID == nil, identity.actor == nil, !kisum.internalCaller else {
+            throw APIError.forbidden("staff_only", "Only platform staff may do this.")
+        }
+    }
+
     /// The company and caller of a tenant route with `permission` checked: the common prologue of handlers.
     public func tenant(permission: String) throws -> (companyID: UUID, userID: UUID) {
         try require(permission: permission)

@@ -9,7 +9,8 @@ import PostgresNIO
 ///
 /// A user has access when the membership is `active`, the user is `active` and the workspace is
 /// `active`. Owners get the whole permission catalog (their rows cannot narrow it); other roles get
-/// their workspace's `role_permissions`. Modules are the workspace's enabled modules. One query.
+/// their workspace's `role_permissions`. Modules are the workspace's enabled modules. `staff` is the
+/// user's `is_superuser` (platform staff: other services let it edit global reference data). One query.
 public struct DatabaseAccessResolver: EffectiveAccessResolver {
     let database: Database
 
@@ -28,16 +29,16 @@ public struct DatabaseAccessResolver: EffectiveAccessResolver {
                     END,
                     ARRAY(SELECT ms.module FROM module_settings ms JOIN modules mo ON mo.name = ms.module
                           WHERE ms.workspace_id = m.workspace_id AND ms.enabled ORDER BY mo.sort_order),
-                    w.timezone
+                    w.timezone, u.is_superuser
                 FROM memberships m
                 JOIN workspaces w ON w.id = m.workspace_id
                 JOIN users u ON u.id = m.user_id
                 WHERE m.workspace_id = \(companyID) AND m.user_id = \(userID)
                   AND m.status = 'active' AND w.status = 'active' AND u.status = 'active'
                 """).first { row in
-                let (role, permissions, modules, timezone) = try row.decode((String, [String], [String], String?).self)
+                let (role, permissions, modules, timezone, staff) = try row.decode((String, [String], [String], String?, Bool).self)
                 return EffectiveAccess(userID: userID, companyID: companyID, role: role, permissions: permissions, modules: modules,
-                                       timezone: timezone)
+                                       timezone: timezone, staff: staff)
             }
         } catch let error as APIError {
             throw error

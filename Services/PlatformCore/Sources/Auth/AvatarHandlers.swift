@@ -77,23 +77,10 @@ struct AvatarHandlers {
         return AvatarUploaded(avatarUrl: url, user: user)
     }
 
-    /// The `file` part (or the first part with a filename) of a multipart body, reading at most a little
-    /// more than `limit` bytes so an oversized upload is refused without buffering it whole.
+    /// The `file` part (or the first part with a filename) of a multipart body, no larger than `limit`
+    /// (the kernel's reader, shared with other services' uploads).
     static func filePart(of request: Request, limit: Int) async throws -> Data {
-        guard let contentType = request.headers[.contentType], let boundary = MultipartForm.boundary(inContentType: contentType) else {
-            throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "Send the image as multipart/form-data (field \"file\").")
-        }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: limit + 64 * 1024)
-        } catch {
-            throw tooLarge(limit)
-        }
-        let form = try MultipartForm(Array(body.readableBytesView), boundary: boundary)
-        guard let chosen = form.filePart(named: "file") else {
-            throw APIError.validation(field: "file", code: "required", message: "Attach the image in the \"file\" field.")
-        }
-        return Data(chosen.body)
+        try await MultipartForm.uploadedFile(of: request, field: "file", limit: limit, what: "image")
     }
 
     /// `<22 base64url characters>.<png|jpg|webp>`, as `store` names files.
@@ -106,6 +93,6 @@ struct AvatarHandlers {
     }
 
     static func tooLarge(_ limit: Int) -> APIError {
-        APIError(.contentTooLarge, code: "payload_too_large", message: "The image is larger than \(limit / 1024) KiB.")
+        MultipartForm.tooLarge(limit, what: "image")
     }
 }

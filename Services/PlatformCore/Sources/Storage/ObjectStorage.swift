@@ -52,35 +52,3 @@ public struct LocalDiskStorage: ObjectStorage {
         return root.appendingPathComponent(key)
     }
 }
-
-/// Image types accepted for avatars, recognised by their first bytes (the declared Content-Type is not trusted).
-public enum ImageType: String, Sendable {
-    case png, jpeg, webp
-
-    public var contentType: String {
-        switch self {
-        case .png: return "image/png"
-        case .jpeg: return "image/jpeg"
-        case .webp: return "image/webp"
-        }
-    }
-
-    public var fileExtension: String { self == .jpeg ? "jpg" : rawValue }
-
-    public static func sniff(_ data: Data) -> ImageType? {
-        let bytes = [UInt8](data.prefix(12))
-        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
-        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
-        if bytes.count >= 12, bytes[0..<4].elementsEqual("RIFF".utf8), bytes[8..<12].elementsEqual("WEBP".utf8) { return .webp }
-        return nil
-    }
-
-    public init?(fileExtension: String) {
-        switch fileExtension {
-        case "png": self = .png
-        case "jpg", "jpeg": self = .jpeg
-        case "webp": self = .webp
-        default: return nil
-        }
-    }
-}
