@@ -16,8 +16,8 @@ import Venue
 /// stopped still yields overlay matches with the flag."
 ///
 /// Platform Core, Base and Venue as three live servers wired the way `serve` wires them (AUTH_JWKS_URL and
-/// PLATFORM_CORE_URL for both; Venue's BASE_URL and BASE_API_KEY). The party is written into Base's database:
-/// Base's public `POST /api/companies` is not routed yet (issue 8 builds it), and the search reads the same table.
+/// PLATFORM_CORE_URL for both; Venue's BASE_URL and BASE_API_KEY). The party is created through Base's public
+/// `POST /api/companies` by the signed-up owner, whose access Base resolves from the live Platform Core.
 @Suite("System: Venue's customers over Base's party registry")
 struct CustomersAcrossServicesTests {
     @Test func aBasePartyIsFoundOverlaidReportedAndStillFoundWhenBaseStops() async throws {
@@ -41,17 +41,19 @@ struct CustomersAcrossServicesTests {
             let token = signup.json["access_token"]?.stringValue
 
             let base = try await ServiceTestHarness(BaseService.self, settings: BaseSettings(), accessResolver: resolver, verifier: verifier)
-            // Base's address for the whole test: found by starting it once, then reused when it runs again.
-            let basePort = try await base.live { port in port }
+            // Base's address for the whole test: found by starting it once (and creating the party through its API),
+            // then reused when it runs again.
+            let (basePort, party) = try await base.live { port in
+                let created = try await Caller(baseURL: "http://127.0.0.1:\(port)").with(token: token, org: workspace).call("POST", "/api/companies", [
+                    "name": "Mojo Concerts", "kind": "promoter", "email": "office@mojo.example",
+                ])
+                #expect(created.status == 201, "\(created.json)")
+                return (port, try #require(created.json["id"]?.stringValue.flatMap(UUID.init(uuidString:))))
+            }
             let venue = try await ServiceTestHarness(VenueService.self, settings: VenueSettings(
                 storageDirectory: storage,
                 base: CalleeSettings(baseURL: "http://127.0.0.1:\(basePort)", apiKey: TestDefaults.internalKeys[0], timeout: .seconds(10))),
                 accessResolver: resolver, verifier: verifier)
-            let party = try #require(try await base.database.query("""
-                INSERT INTO companies (company_id, name, kind, email) VALUES (\(workspace), 'Mojo Concerts', 'promoter', 'office@mojo.example')
-                RETURNING id
-                """).first { try $0.decode(UUID.self) })
-
             try await venue.live { venuePort in
                 let api = Caller(baseURL: "http://127.0.0.1:\(venuePort)").with(token: token, org: workspace)
                 let report = "/api/v1/reports/customers?fromAt=2031-04-01T00:00:00Z&toAt=2031-06-01T00:00:00Z"
