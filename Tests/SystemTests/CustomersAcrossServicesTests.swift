@@ -21,24 +21,8 @@ import Venue
 @Suite("System: Venue's customers over Base's party registry")
 struct CustomersAcrossServicesTests {
     @Test func aBasePartyIsFoundOverlaidReportedAndStillFoundWhenBaseStops() async throws {
-        let platformRuntime = try await PlatformCoreService.testRuntime(settings: PlatformAndVenueTests.platformSettings())
-        defer { try? FileManager.default.removeItem(atPath: platformRuntime.settings.storageDirectory) }
-        let storage = FileManager.default.temporaryDirectory.appendingPathComponent("kisum-system-\(UUID().uuidString.prefix(8))").path
-        defer { try? FileManager.default.removeItem(atPath: storage) }
-
-        try await PlatformCoreService.withLive(platformRuntime) { corePort async throws in
-            let core = "http://127.0.0.1:\(corePort)"
-            let verifier = AccessTokenVerifier(keys: JWKSKeySource(url: "\(core)/.well-known/jwks.json"), issuer: "kisum-platform-core",
-                                               audience: "kisum")
-            let resolver = PlatformAccessResolver(client: ServiceClient(name: "platform-core", baseURL: core,
-                                                                        internalAPIKey: TestDefaults.internalKeys[1],
-                                                                        timeout: .seconds(15), retry: .none), ttl: .zero)
-            let signup = try await Caller(baseURL: core).call("POST", "/api/v1/auth/signup", [
-                "email": "owner@paradiso.example", "password": "owner password 1", "full_name": "Olga Owner", "company_name": "Paradiso",
-            ])
-            #expect(signup.status == 201)
-            let workspace = try #require(signup.json["workspace"]?["id"]?.stringValue.flatMap(UUID.init(uuidString:)))
-            let token = signup.json["access_token"]?.stringValue
+        try await LiveCore.withSignedUpOwner(email: "owner@paradiso.example", company: "Paradiso") { live in
+            let (verifier, resolver, workspace, token, storage) = (live.verifier, live.resolver, live.workspace, live.token, live.storage)
 
             let base = try await ServiceTestHarness(BaseService.self, settings: BaseSettings(), accessResolver: resolver, verifier: verifier)
             // Base's address for the whole test: found by starting it once (and creating the party through its API),

@@ -17,24 +17,8 @@ import Venue
 @Suite("System: an event's identity and money across Platform Core, Promoter, Venue and Finance")
 struct EventAcrossServicesTests {
     @Test func promoterIdentityDepositAndFinanceStatusEndToEnd() async throws {
-        let platformRuntime = try await PlatformCoreService.testRuntime(settings: PlatformAndVenueTests.platformSettings())
-        defer { try? FileManager.default.removeItem(atPath: platformRuntime.settings.storageDirectory) }
-        let storage = FileManager.default.temporaryDirectory.appendingPathComponent("kisum-system-\(UUID().uuidString.prefix(8))").path
-        defer { try? FileManager.default.removeItem(atPath: storage) }
-
-        try await PlatformCoreService.withLive(platformRuntime) { corePort async throws in
-            let core = "http://127.0.0.1:\(corePort)"
-            let verifier = AccessTokenVerifier(keys: JWKSKeySource(url: "\(core)/.well-known/jwks.json"), issuer: "kisum-platform-core",
-                                               audience: "kisum")
-            let resolver = PlatformAccessResolver(client: ServiceClient(name: "platform-core", baseURL: core,
-                                                                        internalAPIKey: TestDefaults.internalKeys[1],
-                                                                        timeout: .seconds(15), retry: .none), ttl: .zero)
-            let signup = try await Caller(baseURL: core).call("POST", "/api/v1/auth/signup", [
-                "email": "owner@melkweg.example", "password": "owner password 1", "full_name": "Olga Owner", "company_name": "Melkweg",
-            ])
-            #expect(signup.status == 201)
-            let workspace = try #require(signup.json["workspace"]?["id"]?.stringValue.flatMap(UUID.init(uuidString:)))
-            let token = signup.json["access_token"]?.stringValue
+        try await LiveCore.withSignedUpOwner(email: "owner@melkweg.example", company: "Melkweg") { live in
+            let (verifier, resolver, workspace, token, storage) = (live.verifier, live.resolver, live.workspace, live.token, live.storage)
 
             let promoter = try await ServiceTestHarness(PromoterService.self, settings: PromoterSettings(), accessResolver: resolver,
                                                         verifier: verifier)

@@ -6,7 +6,7 @@
 #      (names drawn from word lists, countries, cities and genres; a fixed seed, so runs are comparable);
 #   2. prints the plan PostgreSQL chooses for a name search and for the default list, to show the indexes at work;
 #   3. drives wrk against GET /api/artists/search with rotating queries (whole words, prefixes, typos, filters)
-#      and against the sorted list, at KISUM_BENCH_CONNECTIONS (4 and 16) connections for KISUM_BENCH_SECONDS (10).
+#      and against the sorted list, at 1, 4 and 16 connections for KISUM_BENCH_SECONDS (10).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

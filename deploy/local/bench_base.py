@@ -28,7 +28,7 @@ CITIES = ["Berlin", "London", "Paris", "Madrid", "Lisbon", "Amsterdam", "Vienna"
           "New York", "Los Angeles", "Chicago", "Toronto", "Mexico City", "São Paulo", "Buenos Aires", "Tokyo",
           "Seoul", "Sydney", "Melbourne", "Cape Town", "Lagos", "Nairobi", "Mumbai", "Stockholm", "Oslo", "Helsinki"]
 # Whole words, prefixes, two words, a typo, a short fragment: what people type into a picker.
-QUERIES = ["midnight", "velvet riot", "neon", "wolv", "golden hearts", "crimsn", "echo", "sil", "the lunar",
+QUERIES = ["mi", "s", "midnight", "velvet riot", "neon", "wolv", "golden hearts", "crimsn", "echo", "sil", "the lunar",
            "orchestra", "atomic tigers", "paper", "ghosts", "sum", "obsidian kings", "harbour", "digital wave"]
 
 
@@ -84,6 +84,21 @@ def seed(args):
     """)
 
 
+def PLAN_QUERIES(org):
+    """The index-bearing cores of ArtistSearchRepository's statements (the full ones add the page's genres and
+    the total): a name search, a one/two-letter prefix and the default sorted page."""
+    company = f"a.company_id = '{org}'::uuid"
+    return [
+        ("text search: the matches (trigram GIN artists_company_name_trgm)",
+         f"SELECT a.id FROM artists a WHERE {company} AND a.name ILIKE '%wolves%'"),
+        ("short text: names starting with it (C-collated artists_company_name_prefix)",
+         f"SELECT a.id FROM artists a WHERE {company} AND lower(a.name) COLLATE \"C\" LIKE 'mi%' "
+         "ORDER BY lower(a.name) COLLATE \"C\", a.id LIMIT 20"),
+        ("list sorted by name, page 1 (artists_company_name)",
+         f"SELECT a.id FROM artists a WHERE {company} ORDER BY lower(a.name), a.id LIMIT 20"),
+    ]
+
+
 def plans(args):
     """The plans for a name search and the default list, as the repository writes them (ArtistsRepository)."""
     for title, sql in PLAN_QUERIES(args.org):
@@ -111,6 +126,19 @@ def wrk(args, paths, connections):
     return result
 
 
+def alone(args, path):
+    import time
+    import urllib.request
+    request = urllib.request.Request(args.base + path, headers={"authorization": f"Bearer {args.token}", "x-org": args.org})
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=30) as response:
+            response.read()
+        times.append((time.perf_counter() - started) * 1000)
+    return sorted(times)[2]
+
+
 def main():
     args = parse_args()
     existing = int(psql(args, f"SELECT count(*) FROM artists WHERE company_id = '{args.org}'").strip() or 0)
@@ -123,9 +151,13 @@ def main():
     filtered = [f"/api/artists/search?q={quote(q)}&countryId={germany}&status=active&limit=20" for q in QUERIES]
     listing = ["/api/artists?limit=20&sort=name", "/api/artists?limit=20&sort=-createdAt",
                "/api/artists?limit=20&page=50&sort=name"]
+    # Each query alone, one after another: which texts cost what (the wrk runs below mix them).
+    print("\n==> each search alone (median of 5, ms)", file=sys.stderr)
+    for path in search:
+        print(f"    {alone(args, path):7.2f}  {path}", file=sys.stderr)
     rows = []
     for name, paths in [("search", search), ("search + filters", filtered), ("list (sorted, paged)", listing)]:
-        for connections in (4, 16):
+        for connections in (1, 4, 16):
             r = wrk(args, paths, connections)
             rows.append((name, connections, r))
             print(f"    {name:22} c={connections:<3} {r['rps']:8,.0f} req/s  p50 {r['p50'] / 1000:6.2f} ms  "
