@@ -7,8 +7,8 @@ import KisumTesting
 import Testing
 
 /// Issue 8: "Roster (6)" and "roster membership with dates and roles" — the company's roster across itself and
-/// its agencies (`/api/roster`, under the artists' permissions). `GET /api/roster/{id}/avails` is not routed
-/// (issue 9).
+/// its agencies (`/api/roster`, under the artists' permissions). `GET /api/roster/{id}/avails` is tested
+/// with the avails (`AvailsShowsTests`).
 @Suite("Base roster")
 struct RosterTests {
     @Test func theCompanysOwnAndItsAgenciesEntriesAreOneRoster() async throws {
@@ -128,7 +128,7 @@ struct RosterTests {
             #expect(try await a.get("/api/roster").json["total"] == 0)
             #expect(try await a.get("/api/roster?artistId=\(theirArtist)").json["total"] == 0)
             #expect(try await a.get("/api/roster/not-a-uuid").status == .notFound)
-            // Avails arrive with issue 9.
+            // The entry's avails too.
             #expect(try await a.get("/api/roster/\(theirs)/avails").status == .notFound)
             #expect(try await clients.b.get("/api/roster/\(theirs)").json["artistName"] == "Elsewhere")
         }

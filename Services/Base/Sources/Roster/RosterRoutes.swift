@@ -3,8 +3,8 @@ import Hummingbird
 import KisumKernel
 
 /// `/api/roster`: the company's roster across itself (agencyId null) and its agencies. The roster is how the
-/// company represents artists, so it sits under the artists' permissions (`BasePermission`). Not routed:
-/// `GET /api/roster/{id}/avails` (avails arrive with issue 9).
+/// company represents artists, so it sits under the artists' permissions (`BasePermission`).
+/// `GET /api/roster/{id}/avails` is in `Avails/RosterAvailsRoutes.swift`.
 struct RosterRoutes: Sendable {
     typealias Context = BaseService.Context
     let repository: RosterRepository

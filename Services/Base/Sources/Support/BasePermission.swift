@@ -15,4 +15,7 @@ public enum BasePermission {
     /// Companies' business metadata (never membership), the company's own profile and settings.
     public static let companiesRead = "basic.companies.read"
     public static let companiesWrite = "basic.companies.write"
+    /// Avails: artists' date holds and the shows linked to them (issue 9).
+    public static let availsRead = "basic.avails.read"
+    public static let availsWrite = "basic.avails.write"
 }
