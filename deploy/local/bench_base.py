@@ -116,7 +116,7 @@ def wrk(args, paths, connections):
         f.write("\n".join(lua))
         script = f.name
     try:
-        out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{args.seconds}s", "-s", script, args.base],
+        out = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{args.seconds}s", "-s", script, args.base],
                              capture_output=True, text=True, check=True).stdout
     finally:
         os.unlink(script)
