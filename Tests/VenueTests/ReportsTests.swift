@@ -132,6 +132,10 @@ struct ReportsTests {
             #expect(all.rows.map(\.venueId) == [paradiso, melkweg] && all.totals.spaces == 2)
             let byVenue = try await api.utilization("\(window)&venueId=\(paradiso)")
             #expect(byVenue.figures == ["\(hallRow) 120+60=180/1440 0.125"] && byVenue.totals.spaces == 1)
+            // The venue record's numeric venueId names the same venue as its uuid id.
+            let paradisoNumber = try #require(try await api.get("/api/v1/venues/\(paradiso)").json["venueId"]?.doubleValue)
+            #expect(try await api.utilization("\(window)&venueId=\(Int64(paradisoNumber))").figures == byVenue.figures)
+            #expect(try await api.get("/api/v1/reports/utilization?\(window)&venueId=12ab").status == .badRequest)
             #expect(try await api.utilization("\(window)&spaceId=\(loft)").figures == ["\(loftRow) 60+0=60/1440 0.0417"])
             // Blocks belong to no party and no business unit: with such a filter only bookings count.
             #expect(try await api.utilization("\(window)&marketCompanyId=\(party)").figures == ["\(hallRow) 120+0=120/1440 0.0833"])
@@ -150,7 +154,8 @@ struct ReportsTests {
             let window = "fromAt=2027-09-01T00:00:00Z&toAt=2027-09-02T00:00:00Z&bucket=day"
             let report = try await clients.a.utilization(window)
             #expect(report.rows.map(\.spaceId) == [mine] && report.totals.spaces == 1 && report.totals.usedMinutes == 60)
-            for filter in ["venueId=\(theirVenue)", "spaceId=\(theirs)"] {
+            let theirNumber = try #require(try await clients.b.get("/api/v1/venues/\(theirVenue)").json["venueId"]?.doubleValue)
+            for filter in ["venueId=\(theirVenue)", "venueId=\(Int64(theirNumber))", "spaceId=\(theirs)"] {
                 let foreign = try await clients.a.utilization("\(window)&\(filter)")
                 #expect(foreign.rows.isEmpty && foreign.totals == UtilizationTotals(
                     spaces: 0, bookedMinutes: 0, blockedMinutes: 0, usedMinutes: 0, availableMinutes: 0, utilization: 0))

@@ -22,10 +22,12 @@ struct CustomerReportRepository: Sendable {
                 SELECT b.id, b.status, b.starts_at, b.market_company_id, b.market_person_id
                 FROM win, bookings b
                 WHERE b.company_id = \(companyID) AND b.starts_at < upper(win.r) AND b.ends_at > lower(win.r)
-                  AND ((\(query.venueID)::uuid IS NULL AND \(query.spaceID)::uuid IS NULL) OR EXISTS (
+                  AND ((\(query.venueID)::uuid IS NULL AND \(query.venueNumber)::bigint IS NULL AND \(query.spaceID)::uuid IS NULL) OR EXISTS (
                         SELECT 1 FROM booking_spaces bs JOIN spaces s ON s.company_id = bs.company_id AND s.id = bs.space_id
                         WHERE bs.company_id = \(companyID) AND bs.booking_id = b.id
                           AND (\(query.venueID)::uuid IS NULL OR s.venue_id = \(query.venueID))
+                          AND (\(query.venueNumber)::bigint IS NULL OR s.venue_id IN (
+                              SELECT v.id FROM venues v WHERE v.company_id = \(companyID) AND v.venue_id = \(query.venueNumber)))
                           AND (\(query.spaceID)::uuid IS NULL OR s.id = \(query.spaceID))))
                   AND (\(query.marketCompanyID)::uuid IS NULL OR b.market_company_id = \(query.marketCompanyID))
                   AND (\(query.marketPersonID)::uuid IS NULL OR b.market_person_id = \(query.marketPersonID))

@@ -51,10 +51,12 @@ struct MoneyReportsRepository: Sendable {
                     LEFT JOIN bookings b ON b.company_id = d.company_id AND b.id = COALESCE(d.booking_id, e.booking_id)
                     WHERE d.company_id = \(companyID) AND d.status <> 'cancelled'
                       AND d.created_at >= lower(win.r) AND d.created_at < upper(win.r)
-                      AND ((\(query.venueID)::uuid IS NULL AND \(query.spaceID)::uuid IS NULL) OR EXISTS (
+                      AND ((\(query.venueID)::uuid IS NULL AND \(query.venueNumber)::bigint IS NULL AND \(query.spaceID)::uuid IS NULL) OR EXISTS (
                             SELECT 1 FROM spaces s
                             WHERE s.company_id = \(companyID)
                               AND (\(query.venueID)::uuid IS NULL OR s.venue_id = \(query.venueID))
+                              AND (\(query.venueNumber)::bigint IS NULL OR s.venue_id IN (
+                                  SELECT v.id FROM venues v WHERE v.company_id = \(companyID) AND v.venue_id = \(query.venueNumber)))
                               AND (\(query.spaceID)::uuid IS NULL OR s.id = \(query.spaceID))
                               AND (s.id = ANY (e.space_ids) OR EXISTS (
                                     SELECT 1 FROM booking_spaces bs

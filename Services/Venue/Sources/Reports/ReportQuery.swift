@@ -21,6 +21,8 @@ struct ReportQuery: Sendable, Equatable {
     /// IANA zone name; bucket edges are its local midnights (weeks from Monday, months from the 1st).
     var timezone: String
     var venueID: UUID?
+    /// The venue named by its numeric `venueId` (the venue record's own name for it) instead of its uuid `id`.
+    var venueNumber: Int64?
     var spaceID: UUID?
     var businessUnitID: UUID?
     var marketCompanyID: UUID?
@@ -57,7 +59,8 @@ struct ReportQuery: Sendable, Equatable {
         if let zone, !Self.isZoneName(zone) {
             q.add("timezone", "invalid_timezone", "Must be an IANA time zone name such as Europe/Amsterdam.")
         }
-        let ids = (venue: q.uuid("venueId"), space: q.uuid("spaceId"), unit: q.uuid("businessUnitId"),
+        let venue = Self.venueReference(request.uri.queryParameters.get("venueId").map { String($0) }, into: &q)
+        let ids = (venue: venue.id, space: q.uuid("spaceId"), unit: q.uuid("businessUnitId"),
                    company: q.uuid("marketCompanyId"), person: q.uuid("marketPersonId"))
         try q.validate()
 
@@ -65,7 +68,18 @@ struct ReportQuery: Sendable, Equatable {
         self.init(fromAt: from ?? toAt.addingTimeInterval(-Self.defaultWindow), toAt: toAt, bucket: bucket,
                   timezone: zone ?? companyTimezone.flatMap { Self.knownTimezones.contains($0) ? $0 : nil } ?? Self.defaultTimezone)
         (venueID, spaceID, businessUnitID, marketCompanyID, marketPersonID) = ids
+        venueNumber = venue.number
         try checkRules()
+    }
+
+    /// `venueId` names a venue by its uuid `id` or by its numeric `venueId` (1 to 18 digits); anything else is a
+    /// 400 on the parameter.
+    static func venueReference(_ text: String?, into q: inout QueryReader) -> (id: UUID?, number: Int64?) {
+        guard let text, !text.isEmpty else { return (nil, nil) }
+        if let id = UUID(uuidString: text) { return (id, nil) }
+        if text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let number = Int64(text) { return (nil, number) }
+        q.add("venueId", "invalid_venue_id", "Must be a venue's uuid id or its numeric venueId.")
+        return (nil, nil)
     }
 
     /// The 422 rules: a non-empty window no longer than the bucket allows, in a zone the service knows.

@@ -38,6 +38,8 @@ struct ReportsRepository: Sendable {
                 SELECT s.id, s.name, s.venue_id FROM win, spaces s
                 WHERE s.company_id = \(companyID)
                   AND (\(query.venueID)::uuid IS NULL OR s.venue_id = \(query.venueID))
+                  AND (\(query.venueNumber)::bigint IS NULL OR s.venue_id IN (
+                      SELECT v.id FROM venues v WHERE v.company_id = \(companyID) AND v.venue_id = \(query.venueNumber)))
                   AND (\(query.spaceID)::uuid IS NULL OR s.id = \(query.spaceID))
                   AND (s.deleted_at IS NULL OR s.deleted_at > lower(win.r))
             ),
