@@ -13,7 +13,7 @@ struct ReportQueryTests {
         try await withVenueApp { clients in
             let api = clients.a
             for (query, field) in [("fromAt=yesterday", "fromAt"), ("toAt=2027-13-01T00:00:00Z", "toAt"), ("bucket=year", "bucket"),
-                                   ("venueId=nope", "venueId"), ("spaceId=", "spaceId"), ("timezone=", "timezone"),
+                                   ("venueId=nope", "venueId"), ("venueId=", "venueId"), ("spaceId=", "spaceId"), ("timezone=", "timezone"),
                                    ("timezone=Europe//Amsterdam", "timezone"), ("timezone=%20UTC", "timezone")] {
                 let response = try await api.get("/api/v1/reports/utilization?\(query)")
                 #expect(response.status == .badRequest && response.errorCode == "invalid_query" && response.errorFields == [field], "\(query)")

@@ -75,7 +75,8 @@ struct ReportQuery: Sendable, Equatable {
     /// `venueId` names a venue by its uuid `id` or by its numeric `venueId` (1 to 18 digits); anything else is a
     /// 400 on the parameter.
     static func venueReference(_ text: String?, into q: inout QueryReader) -> (id: UUID?, number: Int64?) {
-        guard let text, !text.isEmpty else { return (nil, nil) }
+        // Sent empty is malformed, as for every typed parameter.
+        guard let text else { return (nil, nil) }
         if let id = UUID(uuidString: text) { return (id, nil) }
         if text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let number = Int64(text) { return (nil, number) }
         q.add("venueId", "invalid_venue_id", "Must be a venue's uuid id or its numeric venueId.")
