@@ -57,7 +57,7 @@ func serviceTests(_ name: String, dependencies: [Target.Dependency]) -> Target {
 let services = [
     service("PlatformCore", folder: "PlatformCore", executable: "platform-core", dependencies: ["CArgon2", "CCurl", "PlatformCoreAPI", crypto,
         .product(name: "NIOPosix", package: "swift-nio")]),
-    service("Base", folder: "Base", executable: "base"),
+    service("Base", folder: "Base", executable: "base", dependencies: ["KisumDeals"]),
     // NIOFileSystem: the local document storage writes off the event loops.
     service("Venue", folder: "Venue", executable: "venue", dependencies: [crypto,
         .product(name: "_NIOFileSystem", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),
@@ -93,6 +93,18 @@ let package = Package(
             name: "CArgon2",
             path: "Services/PlatformCore/CArgon2",
             linkerSettings: [.linkedLibrary("argon2")]
+        ),
+        // The deal engine: pure arithmetic over deal terms and ticket sales, no I/O, so it is tested exhaustively.
+        .target(
+            name: "KisumDeals",
+            path: "Shared/DealEngine",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DealEngineTests",
+            dependencies: ["KisumDeals"],
+            path: "Tests/DealEngineTests",
+            swiftSettings: swiftSettings
         ),
         .target(
             name: "KisumServiceClient",
