@@ -120,4 +120,27 @@ struct EventsDetailsTests {
             #expect(try await api.get("/api/events/\(id)/activity?limit=0").status == .badRequest)
         }
     }
+    /// Many writers with the same version read: exactly one wins, the others get 409 `version_conflict`.
+    @Test func concurrentReplacesWithOneVersionHaveOneWinner() async throws {
+        try await withEvents { t in
+            let api = t.a
+            let id = try await api.makeEvent("Contested", date: "2030-12-12")
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for n in 0..<20 {
+                    group.addTask {
+                        let body: JSONValue = ["name": .string("Writer \(n)"), "date": "2030-12-12", "currency": "EUR", "version": 1]
+                        return Int(try await api.put("/api/events/\(id)", body).status.code)
+                    }
+                }
+                var all: [Int] = []
+                for try await status in group { all.append(status) }
+                return all
+            }
+            #expect(statuses.filter { $0 == 200 }.count == 1)
+            #expect(statuses.filter { $0 == 409 }.count == 19)
+            #expect(try await api.get("/api/events/\(id)").json["version"] == 2)
+            let updates = try await api.get("/api/events/\(id)/activity").json["items"]?.arrayValue?.filter { $0["action"] == "updated" }
+            #expect(updates?.count == 1)
+        }
+    }
 }
