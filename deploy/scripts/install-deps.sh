@@ -20,6 +20,8 @@ PACKAGES=(
     libc6-dev tzdata
     # tests and local run: PostgreSQL server (throw-away clusters, local cluster), nginx gateway, curl
     postgresql nginx-light curl
+    # tests: a real iCalendar parser reads Base's calendar feeds back (EventsCalendarFeedTests)
+    python3 python3-icalendar
 )
 
 installed() { [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" == installed ]]; }

@@ -17,6 +17,7 @@ public enum BaseService: KisumService {
         let router = runtime.makeRouter(context: Context.self)
         // Features mount here, each with its repository (NOTES.md, "Adding a route").
         DeprecatedRoutes().addRoutes(to: router.group())
+        EventCalendarRoutes(repository: EventCalendarRepository(database: runtime.database)).addPublicRoutes(to: router.group())
         let tenant = runtime.tenantGroup(router, path: "", module: BasePermission.module)
         ReferenceDataRoutes(repository: ReferenceDataRepository(database: runtime.database)).addRoutes(to: tenant)
         ArtistsRoutes(repository: ArtistsRepository(database: runtime.database), search: ArtistSearchRepository(database: runtime.database)).addRoutes(to: tenant)
@@ -33,6 +34,9 @@ public enum BaseService: KisumService {
         CompaniesRoutes(repository: CompaniesRepository(database: runtime.database), details: CompanyDetailsRepository(database: runtime.database)).addRoutes(to: tenant)
         AvailsRoutes(repository: AvailsRepository(database: runtime.database), shows: AvailShowsRepository(database: runtime.database)).addRoutes(to: tenant)
         RosterAvailsRoutes(repository: AvailsRepository(database: runtime.database)).addRoutes(to: tenant)
+        EventsRoutes(repository: EventsRepository(database: runtime.database), writes: EventWritesRepository(database: runtime.database)).addRoutes(to: tenant)
+        EventDetailsRoutes(events: EventsRepository(database: runtime.database), bill: EventBillRepository(database: runtime.database)).addRoutes(to: tenant)
+        EventCalendarRoutes(repository: EventCalendarRepository(database: runtime.database)).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
         PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)

@@ -18,4 +18,7 @@ public enum BasePermission {
     /// Avails: artists' date holds and the shows linked to them (issue 9).
     public static let availsRead = "basic.avails.read"
     public static let availsWrite = "basic.avails.write"
+    /// Events with their bill, documents, timeline and activity, the calendar and the caller's calendar feeds (issue 9).
+    public static let eventsRead = "basic.events.read"
+    public static let eventsWrite = "basic.events.write"
 }
