@@ -47,7 +47,7 @@ public struct EventArtist: ResponseEncodable, Sendable, Equatable, Decodable {
 }
 
 /// The event lifecycle, in one place. `hold` is a pencilled date, `confirmed` agreed, `announced` public,
-/// `on_sale` selling, `completed` played, `settled` paid out (final); `cancelled` can be reinstated as a draft.
+/// `on_sale` selling, `completed` played, `settled` paid out (final, set by the settlement); `cancelled` can be reinstated as a draft.
 public enum EventStatus {
     public static let all = ["draft", "hold", "confirmed", "announced", "on_sale", "completed", "settled", "cancelled"]
     /// What a new event may start as.
@@ -60,7 +60,9 @@ public enum EventStatus {
         case "confirmed": return ["hold", "announced", "on_sale", "cancelled"]
         case "announced": return ["on_sale", "cancelled"]
         case "on_sale": return ["completed", "cancelled"]
-        case "completed": return ["settled"]
+        // `settled` is reached only by storing a settlement (POST /api/events/{id}/settlement), which computes and
+        // records what was paid; a status change alone would claim a payout nobody computed.
+        case "completed": return []
         case "cancelled": return ["draft"]
         default: return []
         }
