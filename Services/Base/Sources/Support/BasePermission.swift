@@ -18,4 +18,7 @@ public enum BasePermission {
     /// Avails: artists' date holds and the shows linked to them (issue 9).
     public static let availsRead = "basic.avails.read"
     public static let availsWrite = "basic.avails.write"
+    /// Offers with their deal, potential, state machine and revisions.
+    public static let offersRead = "basic.offers.read"
+    public static let offersWrite = "basic.offers.write"
 }
