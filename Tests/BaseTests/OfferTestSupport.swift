@@ -1,7 +1,11 @@
 import Base
 import Foundation
+import HTTPTypes
+import HummingbirdTesting
 import KisumKernel
+import KisumPersistence
 import KisumTesting
+import PostgresNIO
 
 /// Members hold the offers' and the artists' permissions.
 func withOffers(_ body: @Sendable @escaping (TwoCompanies<BaseService>) async throws -> Void) async throws {

@@ -3,7 +3,9 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import KisumKernel
+import KisumPersistence
 import KisumTesting
+import PostgresNIO
 import Testing
 
 /// Issue 9: "Offer state machine enforced in one place: illegal transitions answer 409 with the allowed ones;

@@ -113,12 +113,15 @@ struct OfferFields: Sendable {
 enum OfferRules {
     /// The deal engine's outcome for the scenario; an amount too large for 64 bits is the body's fault (422).
     static func potential(_ deal: DealTerms, _ scenario: OfferScenario) throws -> DealOutcome {
-        do {
+        do throws(DealEngineError) {
             return try DealEngine.evaluate(terms: deal, tiers: scenario.tiers, capacity: scenario.capacity)
-        } catch .invalid(let issues) {
-            throw APIError.validation(issues.map { FieldIssue(field: $0.path, code: $0.code, message: $0.message) })
-        } catch .overflow(let what) {
-            throw APIError.validation(field: "scenario", code: "too_large", message: "The scenario's \(what) is too large to compute.")
+        } catch {
+            switch error {
+            case .invalid(let issues):
+                throw APIError.validation(issues.map { FieldIssue(field: $0.path, code: $0.code, message: $0.message) })
+            case .overflow(let what):
+                throw APIError.validation(field: "scenario", code: "too_large", message: "The scenario's \(what) is too large to compute.")
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
+import KisumDeals
 import KisumKernel
 import Logging
 import PostgresNIO
