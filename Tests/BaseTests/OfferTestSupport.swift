@@ -59,7 +59,9 @@ extension JSONValue {
 
 extension APITestClient {
     func makeOffer(_ artist: UUID, guarantee: Int = 600_000, date: String = "2027-06-12", currency: String = "EUR") async throws -> UUID {
-        let response = try await post("/api/offer", offerBody(artist, guarantee: guarantee, currency: currency, dealCurrency: currency, date: date))
+        let body = offerBody(artist, guarantee: guarantee, currency: currency, dealCurrency: currency, date: date)
+            .setting("expiresOn", date <= "2027-05-01" ? .null : "2027-05-01")
+        let response = try await post("/api/offer", body)
         guard response.status == .created, let id = response.json["id"]?.uuid else {
             throw TestFailure("creating an offer answered \(response.status): \(response.text)")
         }
