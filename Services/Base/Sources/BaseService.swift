@@ -37,6 +37,7 @@ public enum BaseService: KisumService {
         EventsRoutes(repository: EventsRepository(database: runtime.database), writes: EventWritesRepository(database: runtime.database)).addRoutes(to: tenant)
         EventDetailsRoutes(events: EventsRepository(database: runtime.database), bill: EventBillRepository(database: runtime.database)).addRoutes(to: tenant)
         EventCalendarRoutes(repository: EventCalendarRepository(database: runtime.database)).addRoutes(to: tenant)
+        OffersRoutes(repository: OffersRepository(database: runtime.database), changes: OfferChangesRepository(database: runtime.database)).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
         PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)

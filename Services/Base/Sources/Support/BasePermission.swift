@@ -21,4 +21,7 @@ public enum BasePermission {
     /// Events with their bill, documents, timeline and activity, the calendar and the caller's calendar feeds (issue 9).
     public static let eventsRead = "basic.events.read"
     public static let eventsWrite = "basic.events.write"
+    /// Offers with their deal, potential, state machine and revisions.
+    public static let offersRead = "basic.offers.read"
+    public static let offersWrite = "basic.offers.write"
 }
