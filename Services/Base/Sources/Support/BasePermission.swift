@@ -18,4 +18,7 @@ public enum BasePermission {
     /// Avails: artists' date holds and the shows linked to them (issue 9).
     public static let availsRead = "basic.avails.read"
     public static let availsWrite = "basic.avails.write"
+    /// Event tickets: allocations, price tiers, sales records, their import, export and summary (issue 9).
+    public static let ticketsRead = "basic.tickets.read"
+    public static let ticketsWrite = "basic.tickets.write"
 }
