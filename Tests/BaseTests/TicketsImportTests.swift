@@ -129,7 +129,7 @@ struct TicketsImportTests {
             let text = String(buffer: export.body)
             let lines = text.components(separatedBy: "\r\n")
             #expect(lines[0] == "sale_id,ticket_id,ticket_name,tier_id,tier_name,sold_on,period_start,period_end,quantity,comps,gross_minor,currency,channel,external_ref")
-            #expect(text.contains(",\"'=HYPERLINK(\"\"x\"\")\",\(tier),\"Std, \"\"A\"\"\",2027-04-01,,,2,0,6000,JPY,\"'@outlet\nline\",x-1\r\n"))
+            #expect(text.contains(",\"'=HYPERLINK(\"\"x\"\")\",\(tier.uuidString.lowercased()),\"Std, \"\"A\"\"\",2027-04-01,,,2,0,6000,JPY,\"'@outlet\nline\",x-1\r\n"))
             // The export imports, and adds nothing: every row is already recorded.
             let again = try await TicketsImportTests.upload(t.a, text)
             #expect(again.json["skipped"] == 1)
