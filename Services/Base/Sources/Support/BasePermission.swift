@@ -24,4 +24,7 @@ public enum BasePermission {
     /// Offers with their deal, potential, state machine and revisions.
     public static let offersRead = "basic.offers.read"
     public static let offersWrite = "basic.offers.write"
+    /// Event tickets: allocations, price tiers, sales records, their import, export and summary (issue 9).
+    public static let ticketsRead = "basic.tickets.read"
+    public static let ticketsWrite = "basic.tickets.write"
 }
