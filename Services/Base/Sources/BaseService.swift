@@ -40,6 +40,7 @@ public enum BaseService: KisumService {
         OffersRoutes(repository: OffersRepository(database: runtime.database), changes: OfferChangesRepository(database: runtime.database)).addRoutes(to: tenant)
         TicketsRoutes(repository: TicketsRepository(database: runtime.database)).addRoutes(to: tenant)
         TicketSalesRoutes(sales: TicketSalesRepository(database: runtime.database), reports: TicketReportsRepository(database: runtime.database), tickets: TicketsRepository(database: runtime.database)).addRoutes(to: tenant)
+        SettlementsRoutes(repository: SettlementsRepository(database: runtime.database), tickets: TicketReportsRepository(database: runtime.database)).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
         PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)
