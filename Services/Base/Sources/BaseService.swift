@@ -33,6 +33,10 @@ public enum BaseService: KisumService {
         CompaniesRoutes(repository: CompaniesRepository(database: runtime.database), details: CompanyDetailsRepository(database: runtime.database)).addRoutes(to: tenant)
         AvailsRoutes(repository: AvailsRepository(database: runtime.database), shows: AvailShowsRepository(database: runtime.database)).addRoutes(to: tenant)
         RosterAvailsRoutes(repository: AvailsRepository(database: runtime.database)).addRoutes(to: tenant)
+        EventGroupsRoutes(repository: EventGroupsRepository(database: runtime.database), summaries: EventGroupSummaryRepository(database: runtime.database)).addRoutes(to: tenant)
+        ApprovalRoutes(repository: ApprovalRepository(database: runtime.database)).addRoutes(to: tenant)
+        TasksRoutes(repository: TasksRepository(database: runtime.database)).addRoutes(to: tenant)
+        FestivalsRoutes(repository: FestivalsRepository(database: runtime.database)).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
         PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)

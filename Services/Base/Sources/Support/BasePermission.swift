@@ -18,4 +18,16 @@ public enum BasePermission {
     /// Avails: artists' date holds and the shows linked to them (issue 9).
     public static let availsRead = "basic.avails.read"
     public static let availsWrite = "basic.avails.write"
+    /// Events and their groups (tours, series; issue 9).
+    public static let eventsRead = "basic.events.read"
+    public static let eventsWrite = "basic.events.write"
+    /// The approval queue and the company's thresholds.
+    public static let approvalsRead = "basic.approvals.read"
+    public static let approvalsWrite = "basic.approvals.write"
+    /// Tasks and their comments.
+    public static let tasksRead = "basic.tasks.read"
+    public static let tasksWrite = "basic.tasks.write"
+    /// Festivals and their lineup.
+    public static let festivalsRead = "basic.festivals.read"
+    public static let festivalsWrite = "basic.festivals.write"
 }
