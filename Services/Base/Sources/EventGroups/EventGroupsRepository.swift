@@ -60,14 +60,15 @@ struct EventGroupsRepository: Sendable {
         return try await database.page(query, columns: Self.columns, orderBy: Self.order(f.sort), page: page, decode: Self.decode)
     }
 
-    /// Name search, closest first: names containing the text, then trigram-similar ones (typos: "Wintr Tour").
+    /// Name search, closest first: names containing the text, then names with a word trigram-similar to it
+    /// (`<%`, word similarity ≥ 0.6: typos such as "Wintr").
     func search(companyID: UUID, q: String, page: PageRequest) async throws -> (items: [EventGroup], total: Int) {
         let pattern = SQLPattern.contains(q)
         func query(_ select: String, _ suffix: String) -> PostgresQuery {
             """
             SELECT \(unescaped: select) FROM event_groups g \(unescaped: Self.joins)
-            CROSS JOIN LATERAL (SELECT g.name ILIKE \(pattern) AS hit, similarity(g.name, \(q)) AS score) s
-            WHERE g.company_id = \(companyID) AND (s.hit OR g.name % \(q))
+            CROSS JOIN LATERAL (SELECT g.name ILIKE \(pattern) AS hit, word_similarity(\(q), g.name) AS score) s
+            WHERE g.company_id = \(companyID) AND (s.hit OR \(q) <% g.name)
             \(unescaped: suffix)
             """
         }
