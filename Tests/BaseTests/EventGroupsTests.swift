@@ -66,6 +66,27 @@ struct EventGroupsTests {
         }
     }
 
+    /// "concurrent edits use a version number … and the loser gets 409, never a silent overwrite."
+    @Test func concurrentReplacesWithOneVersionHaveExactlyOneWinner() async throws {
+        try await withOps { t in
+            let api = t.a
+            let id = try await api.created("/api/event-group", ["name": "Contested", "currency": "EUR"])
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for n in 0..<12 {
+                    group.addTask {
+                        try await api.put("/api/event-group/\(id)", ["name": .string("Edit \(n)"), "currency": "EUR", "version": 1]).status
+                    }
+                }
+                var statuses: [HTTPResponse.Status] = []
+                for try await status in group { statuses.append(status) }
+                return statuses
+            }
+            #expect(statuses.filter { $0 == .ok }.count == 1)
+            #expect(statuses.filter { $0 == .conflict }.count == 11)
+            #expect(try await api.get("/api/event-group/\(id)").json["version"] == 2)
+        }
+    }
+
     @Test func validationMalformedPermissionAndOtherCompany() async throws {
         try await withOps { t in
             let api = t.a
