@@ -61,6 +61,31 @@ struct ApprovalTests {
         }
     }
 
+    /// Two approvers at once: the item is locked, so exactly one decides and the offer moves once.
+    @Test func concurrentDecisionsHaveExactlyOneWinner() async throws {
+        try await withOps { t in
+            let requester = t.opsMember()
+            let approvers = (0..<6).map { _ in t.opsMember().api }
+            let artist = try await requester.api.makeOpsArtist("Contested Offer")
+            let offer = try await t.insertOffer(artist: artist, status: "pending_approval", guarantee: 1)
+            let item = try await t.insertApproval(sourceID: offer, requestedBy: requester.user)
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for (n, api) in approvers.enumerated() {
+                    group.addTask { try await api.post("/api/approval/\(item)/\(n.isMultiple(of: 2) ? "approve" : "reject")").status }
+                }
+                var statuses: [HTTPResponse.Status] = []
+                for try await status in group { statuses.append(status) }
+                return statuses
+            }
+            #expect(statuses.filter { $0 == .ok }.count == 1)
+            #expect(statuses.filter { $0 == .conflict }.count == 5)
+            let revisions = try await t.database.query("""
+                SELECT count(*) FROM offer_revisions WHERE company_id = \(t.companyA) AND offer_id = \(offer)
+                """).count()
+            #expect(revisions == 1)
+        }
+    }
+
     @Test func rejectingOrCancellingSendsTheOfferBackToDraft() async throws {
         try await withOps { t in
             let requester = t.opsMember()

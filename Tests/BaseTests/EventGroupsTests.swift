@@ -103,6 +103,8 @@ struct EventGroupsTests {
             #expect(try await api.get("/api/event-group?sort=size").status == .badRequest)
             #expect(try await api.get("/api/event-group?artistId=").status == .badRequest)
             #expect(try await api.get("/api/event-group/search").status == .badRequest)
+            #expect(try await api.get("/api/event-group/search?q=").status == .badRequest)
+            #expect(try await api.get("/api/event-group/search?q=%20%20").json["total"] == 0)
             #expect(try await api.get("/api/event-group/not-a-uuid").status == .notFound)
 
             let id = try await api.created("/api/event-group", ["name": "Mine", "currency": "EUR"])

@@ -35,15 +35,18 @@ struct EventGroupsRoutes: Sendable {
         return Page(items: result.items, total: result.total, request: page)
     }
 
-    /// `q` is required here (400 when missing or empty): a search without text is the list.
+    /// `q` is required here (400 when missing or empty): a search without text is the list. Only blanks
+    /// (schema-valid text) find nothing.
     @Sendable func search(_ request: Request, context: Context) async throws -> Page<EventGroup> {
         let scope = try context.tenant(permission: BasePermission.eventsRead)
         var q = QueryReader(request)
         let page = q.page(defaultLimit: 20, maxLimit: 100)
         let text = q.search("q", maxLength: 200)
-        if text == nil, q.issues.isEmpty { q.add("q", "required", "Send the text to search for.") }
+        let raw = request.uri.queryParameters.get("q") ?? ""
+        if raw.isEmpty { q.add("q", "required", "Send the text to search for.") }
         try q.validate()
-        let result = try await repository.search(companyID: scope.companyID, q: text ?? "", page: page)
+        guard let text else { return Page(items: [], total: 0, request: page) }
+        let result = try await repository.search(companyID: scope.companyID, q: text, page: page)
         return Page(items: result.items, total: result.total, request: page)
     }
 
