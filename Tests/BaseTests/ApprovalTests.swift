@@ -18,8 +18,8 @@ struct ApprovalTests {
             let requester = t.opsMember()
             let approver = t.opsMember()
             let artist = try await requester.api.makeOpsArtist("Approved Act")
-            let offer = try await t.insertOffer(artist: artist, status: "pending_approval", guarantee: 900_000)
-            let item = try await t.insertApproval(sourceID: offer, requestedBy: requester.user)
+            let offer = try await t.insertOpsOffer(artist: artist, status: "pending_approval", guarantee: 900_000)
+            let item = try await t.insertOpsApproval(sourceID: offer, requestedBy: requester.user)
 
             let read = try await approver.api.get("/api/approval/\(item)")
             #expect(read.status == .ok)
@@ -38,13 +38,13 @@ struct ApprovalTests {
             #expect(approved.json["decidedBy"]?.uuid == approver.user)
             #expect(approved.json["decisionNote"] == "fine by me")
 
-            let row = try await t.database.query("""
+            let row = try await t.opsDatabase.query("""
                 SELECT status, version, sent_at IS NOT NULL FROM offers WHERE company_id = \(t.companyA) AND id = \(offer)
                 """).first { try $0.decode((String, Int, Bool).self) }
             #expect(row?.0 == "sent")
             #expect(row?.1 == 2)
             #expect(row?.2 == true)
-            let revision = try await t.database.query("""
+            let revision = try await t.opsDatabase.query("""
                 SELECT version, action, changed_by, changes::text, snapshot->>'status' FROM offer_revisions
                 WHERE company_id = \(t.companyA) AND offer_id = \(offer)
                 """).first { try $0.decode((Int, String, UUID, String, String).self) }
@@ -67,8 +67,8 @@ struct ApprovalTests {
             let requester = t.opsMember()
             let approvers = (0..<6).map { _ in t.opsMember().api }
             let artist = try await requester.api.makeOpsArtist("Contested Offer")
-            let offer = try await t.insertOffer(artist: artist, status: "pending_approval", guarantee: 1)
-            let item = try await t.insertApproval(sourceID: offer, requestedBy: requester.user)
+            let offer = try await t.insertOpsOffer(artist: artist, status: "pending_approval", guarantee: 1)
+            let item = try await t.insertOpsApproval(sourceID: offer, requestedBy: requester.user)
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for (n, api) in approvers.enumerated() {
                     group.addTask { try await api.post("/api/approval/\(item)/\(n.isMultiple(of: 2) ? "approve" : "reject")").status }
@@ -79,7 +79,7 @@ struct ApprovalTests {
             }
             #expect(statuses.filter { $0 == .ok }.count == 1)
             #expect(statuses.filter { $0 == .conflict }.count == 5)
-            let revisions = try await t.database.query("""
+            let revisions = try await t.opsDatabase.query("""
                 SELECT count(*) FROM offer_revisions WHERE company_id = \(t.companyA) AND offer_id = \(offer)
                 """).count()
             #expect(revisions == 1)
@@ -91,10 +91,10 @@ struct ApprovalTests {
             let requester = t.opsMember()
             let approver = t.opsMember()
             let artist = try await requester.api.makeOpsArtist("Back To Draft")
-            let rejectedOffer = try await t.insertOffer(artist: artist, status: "pending_approval", guarantee: 1)
-            let cancelledOffer = try await t.insertOffer(artist: artist, status: "pending_approval", guarantee: 1)
-            let rejectItem = try await t.insertApproval(sourceID: rejectedOffer, requestedBy: requester.user)
-            let cancelItem = try await t.insertApproval(sourceID: cancelledOffer, requestedBy: requester.user)
+            let rejectedOffer = try await t.insertOpsOffer(artist: artist, status: "pending_approval", guarantee: 1)
+            let cancelledOffer = try await t.insertOpsOffer(artist: artist, status: "pending_approval", guarantee: 1)
+            let rejectItem = try await t.insertOpsApproval(sourceID: rejectedOffer, requestedBy: requester.user)
+            let cancelItem = try await t.insertOpsApproval(sourceID: cancelledOffer, requestedBy: requester.user)
 
             #expect(try await requester.api.post("/api/approval/\(rejectItem)/reject").errorCode == "self_approval")
             let rejected = try await approver.api.post("/api/approval/\(rejectItem)/reject", ["note": "too high"])
@@ -106,7 +106,7 @@ struct ApprovalTests {
             let cancelled = try await requester.api.post("/api/approval/\(cancelItem)/cancel")
             #expect(cancelled.json["status"] == "cancelled")
 
-            let rows = try await t.database.query("""
+            let rows = try await t.opsDatabase.query("""
                 SELECT o.id, o.status, r.action FROM offers o JOIN offer_revisions r ON r.company_id = o.company_id AND r.offer_id = o.id
                 WHERE o.company_id = \(t.companyA) ORDER BY r.action
                 """).collect { try $0.decode((UUID, String, String).self) }
@@ -121,15 +121,15 @@ struct ApprovalTests {
             let requester = t.opsMember()
             let approver = t.opsMember()
             let artist = try await requester.api.makeOpsArtist("Moved On")
-            let offer = try await t.insertOffer(artist: artist, status: "draft", guarantee: 1)
-            let item = try await t.insertApproval(sourceID: offer, requestedBy: requester.user)
+            let offer = try await t.insertOpsOffer(artist: artist, status: "draft", guarantee: 1)
+            let item = try await t.insertOpsApproval(sourceID: offer, requestedBy: requester.user)
             let refused = try await approver.api.post("/api/approval/\(item)/approve")
             #expect(refused.status == .conflict)
             #expect(refused.errorCode == "source_not_pending")
             #expect(try await approver.api.get("/api/approval/\(item)").json["status"] == "pending")
 
             // Expenses and settlements are decided without a source move (their features come later).
-            let expense = try await t.insertApproval(source: "expense", sourceID: UUID(), requestedBy: requester.user, title: "Catering")
+            let expense = try await t.insertOpsApproval(source: "expense", sourceID: UUID(), requestedBy: requester.user, title: "Catering")
             #expect(try await approver.api.post("/api/approval/\(expense)/approve").json["status"] == "approved")
         }
     }
@@ -138,10 +138,10 @@ struct ApprovalTests {
         try await withOps { t in
             let requester = t.opsMember()
             let other = t.opsMember()
-            let i1 = try await t.insertApproval(sourceID: UUID(), requestedBy: requester.user)
-            let i2 = try await t.insertApproval(source: "expense", sourceID: UUID(), requestedBy: requester.user, amount: nil, currency: nil)
-            let i3 = try await t.insertApproval(source: "settlement", sourceID: UUID(), requestedBy: other.user)
-            let theirs = try await t.insertApproval(sourceID: UUID(), requestedBy: UUID(), company: t.companyB)
+            let i1 = try await t.insertOpsApproval(sourceID: UUID(), requestedBy: requester.user)
+            let i2 = try await t.insertOpsApproval(source: "expense", sourceID: UUID(), requestedBy: requester.user, amount: nil, currency: nil)
+            let i3 = try await t.insertOpsApproval(source: "settlement", sourceID: UUID(), requestedBy: other.user)
+            let theirs = try await t.insertOpsApproval(sourceID: UUID(), requestedBy: UUID(), company: t.companyB)
             _ = try await other.api.post("/api/approval/\(i2)/reject")
 
             let queue = try await other.api.get("/api/approval")

@@ -29,7 +29,7 @@ struct EventGroupsTests {
             #expect(created.json["eventCount"] == 0)
             #expect(created.headers[.eTag] == "\"1\"")
             let id = try #require(created.json["id"]?.uuid)
-            let series = try await api.created("/api/event-group", ["name": "Jazz Series", "kind": "series", "currency": "GBP"])
+            let series = try await api.opsCreated("/api/event-group", ["name": "Jazz Series", "kind": "series", "currency": "GBP"])
             #expect(try await api.get("/api/event-group/\(series)").json["startsOn"] == .null)
 
             #expect(try await api.get("/api/event-group").json["total"] == 2)
@@ -70,7 +70,7 @@ struct EventGroupsTests {
     @Test func concurrentReplacesWithOneVersionHaveExactlyOneWinner() async throws {
         try await withOps { t in
             let api = t.a
-            let id = try await api.created("/api/event-group", ["name": "Contested", "currency": "EUR"])
+            let id = try await api.opsCreated("/api/event-group", ["name": "Contested", "currency": "EUR"])
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for n in 0..<12 {
                     group.addTask {
@@ -107,7 +107,7 @@ struct EventGroupsTests {
             #expect(try await api.get("/api/event-group/search?q=%20%20").json["total"] == 0)
             #expect(try await api.get("/api/event-group/not-a-uuid").status == .notFound)
 
-            let id = try await api.created("/api/event-group", ["name": "Mine", "currency": "EUR"])
+            let id = try await api.opsCreated("/api/event-group", ["name": "Mine", "currency": "EUR"])
             #expect(try await api.put("/api/event-group/\(id)", ["name": "Mine", "currency": "EUR"]).errorFields == ["version"])
             #expect(try await api.request(.put, "/api/event-group/\(id)", json: ["name": "M", "currency": "EUR"],
                                           headers: [.ifMatch: "soon"]).status == .badRequest)
@@ -134,11 +134,11 @@ struct EventGroupsTests {
     @Test func eventsJoinAndLeaveAGroupAndDeletingTheGroupKeepsThem() async throws {
         try await withOps { t in
             let api = t.a
-            let group = try await api.created("/api/event-group", ["name": "Spring Run", "currency": "EUR"])
-            let other = try await api.created("/api/event-group", ["name": "Other", "currency": "EUR"])
-            let second = try await t.insertEvent("Berlin", on: "2027-04-02", city: "Berlin")
-            let first = try await t.insertEvent("Paris", on: "2027-04-01", city: "Paris")
-            let theirs = try await t.insertEvent("Theirs", on: "2027-04-03", company: t.companyB)
+            let group = try await api.opsCreated("/api/event-group", ["name": "Spring Run", "currency": "EUR"])
+            let other = try await api.opsCreated("/api/event-group", ["name": "Other", "currency": "EUR"])
+            let second = try await t.insertOpsEvent("Berlin", on: "2027-04-02", city: "Berlin")
+            let first = try await t.insertOpsEvent("Paris", on: "2027-04-01", city: "Paris")
+            let theirs = try await t.insertOpsEvent("Theirs", on: "2027-04-03", company: t.companyB)
 
             let added = try await api.post("/api/event-group/\(group)/events", ["eventId": .string(second.uuidString)])
             #expect(added.status == .created)
@@ -163,7 +163,7 @@ struct EventGroupsTests {
 
             #expect(try await api.delete("/api/event-group/\(group)").status == .noContent)
             // Paris left with its group, Berlin left "other" before: both events stay, in no group.
-            let left = try await t.database.query("""
+            let left = try await t.opsDatabase.query("""
                 SELECT count(*) FROM events WHERE company_id = \(t.companyA) AND event_group_id IS NULL AND id IN (\(first), \(second))
                 """).count()
             #expect(left == 2)
@@ -176,29 +176,29 @@ struct EventGroupsTests {
         try await withOps { t in
             let api = t.a
             let artist = try await api.makeOpsArtist("Roll Up")
-            let group = try await api.created("/api/event-group", ["name": "Roll-up Tour", "currency": "EUR"])
+            let group = try await api.opsCreated("/api/event-group", ["name": "Roll-up Tour", "currency": "EUR"])
             let empty = try await api.get("/api/event-group/\(group)/summary")
             #expect(empty.status == .ok)
             #expect(empty.json["eventCount"] == 0)
             #expect(empty.json["money"]?["guaranteeMinor"] == 0)
             #expect(empty.json["firstDate"] == .null)
 
-            let paris = try await t.insertEvent("Paris", on: "2027-05-01", city: "Paris", capacity: 1000)
-            let lyon = try await t.insertEvent("Lyon", on: "2027-05-03", status: "on_sale", city: "Lyon", capacity: 800)
-            let london = try await t.insertEvent("London", on: "2027-05-07", city: "London", capacity: 2000, currency: "GBP")
-            let outside = try await t.insertEvent("Outside", on: "2027-05-09", capacity: 99)
+            let paris = try await t.insertOpsEvent("Paris", on: "2027-05-01", city: "Paris", capacity: 1000)
+            let lyon = try await t.insertOpsEvent("Lyon", on: "2027-05-03", status: "on_sale", city: "Lyon", capacity: 800)
+            let london = try await t.insertOpsEvent("London", on: "2027-05-07", city: "London", capacity: 2000, currency: "GBP")
+            let outside = try await t.insertOpsEvent("Outside", on: "2027-05-09", capacity: 99)
             for event in [paris, lyon, london] {
                 #expect(try await api.post("/api/event-group/\(group)/events", ["eventId": .string(event.uuidString)]).status == .created)
             }
-            _ = try await t.insertOffer(artist: artist, event: paris, status: "accepted", guarantee: 500_000,
+            _ = try await t.insertOpsOffer(artist: artist, event: paris, status: "accepted", guarantee: 500_000,
                                         potential: #"{"grossMinor": 2000000, "artistPayoutMinor": 700000, "averageTicketPriceMinor": 2000, "ticketsSold": 1000}"#)
-            _ = try await t.insertOffer(artist: artist, event: lyon, status: "converted", guarantee: 300_000,
+            _ = try await t.insertOpsOffer(artist: artist, event: lyon, status: "converted", guarantee: 300_000,
                                         potential: #"{"grossMinor": 1000000, "artistPayoutMinor": 400000}"#)
-            _ = try await t.insertOffer(artist: artist, event: london, status: "accepted", currency: "GBP", guarantee: 250_000,
+            _ = try await t.insertOpsOffer(artist: artist, event: london, status: "accepted", currency: "GBP", guarantee: 250_000,
                                         potential: #"{"grossMinor": 900000}"#)
             // Not counted: a draft offer, and an accepted offer for an event outside the group.
-            _ = try await t.insertOffer(artist: artist, event: paris, status: "draft", guarantee: 999_999)
-            _ = try await t.insertOffer(artist: artist, event: outside, status: "accepted", guarantee: 777_777)
+            _ = try await t.insertOpsOffer(artist: artist, event: paris, status: "draft", guarantee: 999_999)
+            _ = try await t.insertOpsOffer(artist: artist, event: outside, status: "accepted", guarantee: 777_777)
 
             let summary = try await api.get("/api/event-group/\(group)/summary")
             #expect(summary.status == .ok)

@@ -14,8 +14,8 @@ struct FestivalsTests {
     @Test func createWithEventsReplaceListAndDelete() async throws {
         try await withOps { t in
             let api = t.a
-            let day1 = try await t.insertEvent("Fest day 1", on: "2027-08-14")
-            let day2 = try await t.insertEvent("Fest day 2", on: "2027-08-15")
+            let day1 = try await t.insertOpsEvent("Fest day 1", on: "2027-08-14")
+            let day2 = try await t.insertOpsEvent("Fest day 2", on: "2027-08-15")
             let created = try await api.post("/api/festivals", [
                 "name": " Lowlands ", "edition": "2027", "year": 2027, "startsOn": "2027-08-14", "endsOn": "2027-08-16", "city": "Biddinghuizen",
                 "currency": "EUR", "eventIds": [.string(day2.uuidString), .string(day1.uuidString), .string(day1.uuidString)],
@@ -26,7 +26,7 @@ struct FestivalsTests {
             #expect(created.json["eventIds"]?.arrayValue?.map(\.uuid) == [day1, day2])
             #expect(created.json["venueId"] == .null)
             let id = try #require(created.json["id"]?.uuid)
-            let other = try await api.created("/api/festivals", ["name": "Pinkpop", "startsOn": "2027-06-18", "endsOn": "2027-06-20",
+            let other = try await api.opsCreated("/api/festivals", ["name": "Pinkpop", "startsOn": "2027-06-18", "endsOn": "2027-06-20",
                                                                   "currency": "EUR", "year": 2027])
 
             #expect(try await api.get("/api/festivals").json["items"]?.arrayValue?.map { $0["id"]?.uuid } == [other, id])
@@ -60,7 +60,7 @@ struct FestivalsTests {
 
             #expect(try await api.delete("/api/festivals/\(id)").status == .noContent)
             #expect(try await api.get("/api/festivals/\(id)").status == .notFound)
-            let kept1 = try await t.database.query("SELECT count(*) FROM events WHERE company_id = \(t.companyA) AND id = \(day1)").count()
+            let kept1 = try await t.opsDatabase.query("SELECT count(*) FROM events WHERE company_id = \(t.companyA) AND id = \(day1)").count()
             #expect(kept1 == 1)
         }
     }
@@ -71,14 +71,14 @@ struct FestivalsTests {
             let headliner = try await api.makeOpsArtist("Headliner")
             let support = try await api.makeOpsArtist("Support Act")
             let dj = try await api.makeOpsArtist("Closing DJ")
-            let sunday = try await t.insertEvent("Sunday", on: "2027-08-15")
-            let saturday = try await t.insertEvent("Saturday", on: "2027-08-14")
-            let cancelled = try await t.insertEvent("Rained off", on: "2027-08-14", status: "cancelled")
-            try await t.addToBill(event: saturday, artist: support, order: 2, role: "support")
-            try await t.addToBill(event: saturday, artist: headliner, order: 1)
-            try await t.addToBill(event: sunday, artist: dj, order: 1, role: "dj")
-            try await t.addToBill(event: cancelled, artist: dj, order: 1, role: "dj")
-            let festival = try await api.created("/api/festivals", [
+            let sunday = try await t.insertOpsEvent("Sunday", on: "2027-08-15")
+            let saturday = try await t.insertOpsEvent("Saturday", on: "2027-08-14")
+            let cancelled = try await t.insertOpsEvent("Rained off", on: "2027-08-14", status: "cancelled")
+            try await t.addOpsBill(event: saturday, artist: support, order: 2, role: "support")
+            try await t.addOpsBill(event: saturday, artist: headliner, order: 1)
+            try await t.addOpsBill(event: sunday, artist: dj, order: 1, role: "dj")
+            try await t.addOpsBill(event: cancelled, artist: dj, order: 1, role: "dj")
+            let festival = try await api.opsCreated("/api/festivals", [
                 "name": "Weekender", "startsOn": "2027-08-14", "endsOn": "2027-08-15", "currency": "EUR",
                 "eventIds": [.string(sunday.uuidString), .string(saturday.uuidString), .string(cancelled.uuidString)],
             ])
@@ -92,7 +92,7 @@ struct FestivalsTests {
             #expect(days.first?["artists"]?[0]?["setTime"] == .null)
             #expect(days.last?["artists"]?.arrayValue?.map { $0["artistId"]?.uuid } == [dj])
 
-            let empty = try await api.created("/api/festivals", ["name": "Empty", "startsOn": "2027-09-01", "endsOn": "2027-09-01", "currency": "EUR"])
+            let empty = try await api.opsCreated("/api/festivals", ["name": "Empty", "startsOn": "2027-09-01", "endsOn": "2027-09-01", "currency": "EUR"])
             #expect(try await api.get("/api/festivals/\(empty)/lineup").json["days"] == [])
             #expect(try await t.b.get("/api/festivals/\(festival)/lineup").status == .notFound)
         }
@@ -106,13 +106,13 @@ struct FestivalsTests {
             #expect(invalid.status == .unprocessableContent)
             #expect(Set(invalid.errorFields) == ["name", "year", "endsOn", "currency", "status"])
             #expect(Set(try await api.post("/api/festivals", [:]).errorFields) == ["name", "startsOn", "endsOn", "currency"])
-            let theirs = try await t.insertEvent("Theirs", on: "2027-08-14", company: t.companyB)
+            let theirs = try await t.insertOpsEvent("Theirs", on: "2027-08-14", company: t.companyB)
             func body(_ extra: [String: JSONValue] = [:]) -> JSONValue {
                 .object(["name": "F", "startsOn": "2027-08-14", "endsOn": "2027-08-14", "currency": "EUR"].merging(extra) { $1 })
             }
             let base = body()
             #expect(try await api.post("/api/festivals", body(["eventIds": [.string(theirs.uuidString)]])).errorFields == ["eventIds"])
-            let late = try await t.insertEvent("Late", on: "2027-09-30")
+            let late = try await t.insertOpsEvent("Late", on: "2027-09-30")
             let refused = try await api.post("/api/festivals", body(["eventIds": [.string(late.uuidString)]]))
             #expect(refused.errorFields == ["eventIds"])
             #expect(try await api.get("/api/festivals").json["total"] == 0)
@@ -120,7 +120,7 @@ struct FestivalsTests {
             #expect(try await api.get("/api/festivals?year=abc").status == .badRequest)
             #expect(try await api.get("/api/festivals?sort=size").status == .badRequest)
 
-            let id = try await api.created("/api/festivals", base)
+            let id = try await api.opsCreated("/api/festivals", base)
             #expect(try await api.put("/api/festivals/\(id)", base).errorFields == ["version"])
             let reader = t.a(permissions: [BasePermission.festivalsRead])
             #expect(try await reader.get("/api/festivals/\(id)").status == .ok)

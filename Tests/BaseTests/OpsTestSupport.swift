@@ -22,14 +22,14 @@ let allOpsTestPermissions = [
 ]
 
 extension TwoCompanies where Service == BaseService {
-    var database: Database { harness.database }
+    var opsDatabase: Database { harness.database }
 
     /// An events row of `company` (A unless named), by SQL.
-    func insertEvent(_ name: String, on date: String, company: UUID? = nil, status: String = "confirmed", city: String? = nil,
+    func insertOpsEvent(_ name: String, on date: String, company: UUID? = nil, status: String = "confirmed", city: String? = nil,
                      capacity: Int? = nil, currency: String = "EUR") async throws -> UUID {
         let company = company ?? companyA
         let id = UUID()
-        try await database.query("""
+        try await opsDatabase.query("""
             INSERT INTO events (id, company_id, name, status, event_date, city, capacity, currency, created_by)
             VALUES (\(id), \(company), \(name), \(status), \(date)::date, \(city), \(capacity), \(currency), \(UUID()))
             """)
@@ -37,11 +37,11 @@ extension TwoCompanies where Service == BaseService {
     }
 
     /// An offers row of company A for `artist`, by SQL; `potential` is the JSON text of the stored potential.
-    func insertOffer(artist: UUID, event: UUID? = nil, status: String, currency: String = "EUR", guarantee: Int64,
+    func insertOpsOffer(artist: UUID, event: UUID? = nil, status: String, currency: String = "EUR", guarantee: Int64,
                      potential: String = "{}", company: UUID? = nil) async throws -> UUID {
         let company = company ?? companyA
         let id = UUID()
-        try await database.query("""
+        try await opsDatabase.query("""
             INSERT INTO offers (id, company_id, artist_id, event_id, status, event_date, currency, deal, scenario, potential,
                                 guarantee_minor, created_by)
             VALUES (\(id), \(company), \(artist), \(event), \(status), DATE '2027-05-01', \(currency), '{}'::jsonb, '{}'::jsonb,
@@ -50,8 +50,8 @@ extension TwoCompanies where Service == BaseService {
         return id
     }
 
-    func addToBill(event: UUID, artist: UUID, order: Int, role: String = "headliner", company: UUID? = nil) async throws {
-        try await database.query("""
+    func addOpsBill(event: UUID, artist: UUID, order: Int, role: String = "headliner", company: UUID? = nil) async throws {
+        try await opsDatabase.query("""
             INSERT INTO event_artists (company_id, event_id, artist_id, role, billing_order, added_by)
             VALUES (\(company ?? companyA), \(event), \(artist), \(role), \(order), \(UUID()))
             """)
@@ -68,7 +68,7 @@ extension APITestClient {
     }
 
     /// POSTs and answers the created id (failing the step otherwise).
-    func created(_ path: String, _ body: JSONValue) async throws -> UUID {
+    func opsCreated(_ path: String, _ body: JSONValue) async throws -> UUID {
         let response = try await post(path, body)
         guard response.status == .created, let id = response.json["id"]?.uuid else {
             throw TestFailure("POST \(path) answered \(response.status): \(response.text)")
@@ -85,10 +85,10 @@ extension TwoCompanies where Service == BaseService {
     }
 
     /// An approval_items row (pending) of company A, by SQL.
-    func insertApproval(source: String = "offer", sourceID: UUID, requestedBy: UUID, title: String = "Offer above threshold",
+    func insertOpsApproval(source: String = "offer", sourceID: UUID, requestedBy: UUID, title: String = "Offer above threshold",
                         amount: Int64? = 500_000, currency: String? = "EUR", company: UUID? = nil) async throws -> UUID {
         let id = UUID()
-        try await database.query("""
+        try await opsDatabase.query("""
             INSERT INTO approval_items (id, company_id, source_type, source_id, title, amount_minor, currency, requested_by)
             VALUES (\(id), \(company ?? companyA), \(source), \(sourceID), \(title), \(amount), \(currency), \(requestedBy))
             """)

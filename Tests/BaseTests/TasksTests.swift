@@ -13,7 +13,7 @@ struct TasksTests {
     @Test func createReadReplaceMoveCommentAndDelete() async throws {
         try await withOps { t in
             let api = t.a
-            let event = try await t.insertEvent("Paradiso", on: "2027-06-01")
+            let event = try await t.insertOpsEvent("Paradiso", on: "2027-06-01")
             let assignee = UUID()
             let created = try await api.post("/api/tasks", [
                 "title": " Send rider ", "description": "Tech + hospitality", "eventId": .string(event.uuidString), "priority": "high",
@@ -66,13 +66,13 @@ struct TasksTests {
     @Test func listFiltersSortsAndPagesAndTheEventsTasks() async throws {
         try await withOps { t in
             let api = t.a
-            let event = try await t.insertEvent("Fest", on: "2027-07-01")
-            let empty = try await t.insertEvent("Nothing", on: "2027-07-02")
-            let theirs = try await t.insertEvent("Theirs", on: "2027-07-03", company: t.companyB)
+            let event = try await t.insertOpsEvent("Fest", on: "2027-07-01")
+            let empty = try await t.insertOpsEvent("Nothing", on: "2027-07-02")
+            let theirs = try await t.insertOpsEvent("Theirs", on: "2027-07-03", company: t.companyB)
             let me = UUID()
-            let a = try await api.created("/api/tasks", ["title": "Book hotel", "dueOn": "2027-06-10", "priority": "low", "assigneeId": .string(me.uuidString)])
-            let b = try await api.created("/api/tasks", ["title": "Advance show", "dueOn": "2027-06-01", "priority": "urgent", "eventId": .string(event.uuidString)])
-            let c = try await api.created("/api/tasks", ["title": "Invoice", "status": "in_progress", "description": "for the hotel"])
+            let a = try await api.opsCreated("/api/tasks", ["title": "Book hotel", "dueOn": "2027-06-10", "priority": "low", "assigneeId": .string(me.uuidString)])
+            let b = try await api.opsCreated("/api/tasks", ["title": "Advance show", "dueOn": "2027-06-01", "priority": "urgent", "eventId": .string(event.uuidString)])
+            let c = try await api.opsCreated("/api/tasks", ["title": "Invoice", "status": "in_progress", "description": "for the hotel"])
 
             #expect(try await api.get("/api/tasks").json["items"]?.arrayValue?.map { $0["id"]?.uuid } == [b, a, c])
             #expect(try await api.get("/api/tasks?sort=-priority").json["items"]?[0]?["id"]?.uuid == b)
@@ -104,11 +104,11 @@ struct TasksTests {
             let invalid = try await api.post("/api/tasks", ["title": " ", "status": "blocked", "priority": "asap", "dueOn": "2027-13-01"])
             #expect(invalid.status == .unprocessableContent)
             #expect(Set(invalid.errorFields) == ["title", "status", "priority", "dueOn"])
-            let theirEvent = try await t.insertEvent("Theirs", on: "2027-07-03", company: t.companyB)
+            let theirEvent = try await t.insertOpsEvent("Theirs", on: "2027-07-03", company: t.companyB)
             #expect(try await api.post("/api/tasks", ["title": "X", "eventId": .string(theirEvent.uuidString)]).errorFields == ["eventId"])
             #expect(try await api.request(.post, "/api/tasks", rawBody: "{\"title\": 3}").status == .badRequest)
 
-            let id = try await api.created("/api/tasks", ["title": "Mine"])
+            let id = try await api.opsCreated("/api/tasks", ["title": "Mine"])
             #expect(try await api.put("/api/tasks/\(id)", ["title": "No version"]).errorFields == ["version"])
             #expect(try await api.patch("/api/tasks/\(id)/status", ["status": "stuck"]).errorFields == ["status"])
             #expect(try await api.patch("/api/tasks/\(id)/status", [:]).errorFields == ["status"])
