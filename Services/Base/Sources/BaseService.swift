@@ -41,6 +41,10 @@ public enum BaseService: KisumService {
         TicketsRoutes(repository: TicketsRepository(database: runtime.database)).addRoutes(to: tenant)
         TicketSalesRoutes(sales: TicketSalesRepository(database: runtime.database), reports: TicketReportsRepository(database: runtime.database), tickets: TicketsRepository(database: runtime.database)).addRoutes(to: tenant)
         SettlementsRoutes(repository: SettlementsRepository(database: runtime.database), tickets: TicketReportsRepository(database: runtime.database)).addRoutes(to: tenant)
+        EventGroupsRoutes(repository: EventGroupsRepository(database: runtime.database), summaries: EventGroupSummaryRepository(database: runtime.database)).addRoutes(to: tenant)
+        ApprovalRoutes(repository: ApprovalRepository(database: runtime.database)).addRoutes(to: tenant)
+        TasksRoutes(repository: TasksRepository(database: runtime.database)).addRoutes(to: tenant)
+        FestivalsRoutes(repository: FestivalsRepository(database: runtime.database)).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
         PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)

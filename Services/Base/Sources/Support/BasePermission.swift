@@ -27,4 +27,13 @@ public enum BasePermission {
     /// Event tickets: allocations, price tiers, sales records, their import, export and summary (issue 9).
     public static let ticketsRead = "basic.tickets.read"
     public static let ticketsWrite = "basic.tickets.write"
+    /// The approval queue and the company's thresholds.
+    public static let approvalsRead = "basic.approvals.read"
+    public static let approvalsWrite = "basic.approvals.write"
+    /// Tasks and their comments.
+    public static let tasksRead = "basic.tasks.read"
+    public static let tasksWrite = "basic.tasks.write"
+    /// Festivals and their lineup.
+    public static let festivalsRead = "basic.festivals.read"
+    public static let festivalsWrite = "basic.festivals.write"
 }
