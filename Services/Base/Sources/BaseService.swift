@@ -33,6 +33,11 @@ public enum BaseService: KisumService {
         CompaniesRoutes(repository: CompaniesRepository(database: runtime.database), details: CompanyDetailsRepository(database: runtime.database)).addRoutes(to: tenant)
         AvailsRoutes(repository: AvailsRepository(database: runtime.database), shows: AvailShowsRepository(database: runtime.database)).addRoutes(to: tenant)
         RosterAvailsRoutes(repository: AvailsRepository(database: runtime.database)).addRoutes(to: tenant)
+        let venueDirectory = VenueDirectory(settings: runtime.settings.venue)
+        VenuesRoutes(links: VenueLinksRepository(database: runtime.database), directory: venueDirectory).addRoutes(to: tenant)
+        VenueContactsRoutes(links: VenueLinksRepository(database: runtime.database), contacts: VenueContactsRepository(database: runtime.database), documents: VenueDocumentsRepository(database: runtime.database)).addRoutes(to: tenant)
+        VenueActivityRoutes(events: VenueEventsRepository(database: runtime.database), inquiries: VenueInquiriesRepository(database: runtime.database), directory: venueDirectory).addRoutes(to: tenant)
+        EventVenueRoutes(events: VenueEventsRepository(database: runtime.database), directory: venueDirectory).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
         PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)

@@ -18,4 +18,10 @@ public enum BasePermission {
     /// Avails: artists' date holds and the shows linked to them (issue 9).
     public static let availsRead = "basic.avails.read"
     public static let availsWrite = "basic.avails.write"
+    /// Base's Venues group: the company's venue links, contacts, documents and inquiries over Venue's inventory.
+    public static let venuesRead = "basic.venues.read"
+    public static let venuesWrite = "basic.venues.write"
+    /// Events (an event's venue here; the events helper adds the rest).
+    public static let eventsRead = "basic.events.read"
+    public static let eventsWrite = "basic.events.write"
 }
