@@ -128,6 +128,31 @@ struct SettingsCoverageTests {
         }
     }
 
+    /// Issue 9: Base's Venues group reads Venue's inventory (without it those reads are 503), so each deployment
+    /// points Base at Venue with the key Venue accepts.
+    @Test("every deployment wires Base to Venue")
+    func baseReachesVenue() async throws {
+        let local = try await LocalRun.environment(of: "base")
+        let venue = try await LocalRun.environment(of: "venue")
+        #expect(local["VENUE_URL"] == "http://127.0.0.1:\(venue["PORT"] ?? "")")
+        #expect(local["VENUE_API_KEY"] != nil && local["VENUE_API_KEY"] == venue["INTERNAL_API_KEYS"], "base must present the key venue accepts")
+
+        let compose = try ComposeFile.load().services.values.filter { $0.executable == "base" }
+        #expect(!compose.isEmpty)
+        for container in compose {
+            #expect(container.environment["VENUE_URL"] == "http://venue:8081")
+            #expect(container.environment["VENUE_API_KEY"]?.contains("VENUE_INTERNAL_KEY") == true)
+        }
+
+        let kubernetes = try KubernetesManifests.load().containers.filter { $0.executable == "base" }
+        #expect(!kubernetes.isEmpty)
+        for container in kubernetes {
+            let key = container.envValue("VENUE_API_KEY")?["valueFrom"] as? [String: Any]
+            #expect((key?["secretKeyRef"] as? [String: Any])?["key"] as? String == "venue-internal-key")
+            #expect(container.environmentNames.contains("VENUE_URL"))
+        }
+    }
+
     private func checkEnvironment(_ names: Set<String>, of service: ServiceDeclaration, in place: String) throws {
         let settings = try SettingsCatalog.forService(service)
         let known = settings.known.union(announcedSettings[service.executable] ?? [])

@@ -45,6 +45,11 @@ public enum BaseService: KisumService {
         ApprovalRoutes(repository: ApprovalRepository(database: runtime.database)).addRoutes(to: tenant)
         TasksRoutes(repository: TasksRepository(database: runtime.database)).addRoutes(to: tenant)
         FestivalsRoutes(repository: FestivalsRepository(database: runtime.database)).addRoutes(to: tenant)
+        let venueDirectory = VenueDirectory(settings: runtime.settings.venue)
+        VenuesRoutes(links: VenueLinksRepository(database: runtime.database), directory: venueDirectory).addRoutes(to: tenant)
+        VenueContactsRoutes(links: VenueLinksRepository(database: runtime.database), contacts: VenueContactsRepository(database: runtime.database), documents: VenueDocumentsRepository(database: runtime.database)).addRoutes(to: tenant)
+        VenueActivityRoutes(events: VenueEventsRepository(database: runtime.database), inquiries: VenueInquiriesRepository(database: runtime.database), directory: venueDirectory).addRoutes(to: tenant)
+        EventVenueRoutes(events: VenueEventsRepository(database: runtime.database), directory: venueDirectory).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
         PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)

@@ -63,7 +63,8 @@ public enum VenueService: KisumService {
         // Machine routes behind X-Internal-API-Key: Base-facing reads and the Admin control plane.
         let holding = runtime.settings.holdingCompanyID
         let machine = runtime.internalGroup(router, path: "")
-        InternalVenuesRoutes(venues: venues, spaces: spaces, holdingCompanyID: holding).addRoutes(to: machine)
+        InternalVenuesRoutes(venues: venues, spaces: spaces, inventory: InternalInventoryRepository(database: database),
+                             types: VenueTypesRepository(database: database), holdingCompanyID: holding).addRoutes(to: machine)
         AdminVenuesRoutes(venues: venues, venueTypes: VenueTypesRepository(database: database), holdingCompanyID: holding)
             .addRoutes(to: machine)
         TakeoverRoutes(takeover: TakeoverRepository(database: database, holdingCompanyID: holding), venues: venues)

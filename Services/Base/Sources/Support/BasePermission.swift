@@ -36,4 +36,8 @@ public enum BasePermission {
     /// Festivals and their lineup.
     public static let festivalsRead = "basic.festivals.read"
     public static let festivalsWrite = "basic.festivals.write"
+    /// Base's Venues group: the company's venue links, contacts, documents and inquiries over Venue's inventory.
+    public static let venuesRead = "basic.venues.read"
+    public static let venuesWrite = "basic.venues.write"
+    /// Events (an event's venue here; the events helper adds the rest).
 }

@@ -8,13 +8,19 @@ struct InternalVenuesRoutes: Sendable {
     typealias Context = VenueService.Context
     let venues: VenuesRepository
     let spaces: SpacesRepository
+    let inventory: InternalInventoryRepository
+    let types: VenueTypesRepository
     let holdingCompanyID: UUID
 
     func addRoutes(to machine: RouterGroup<Context>) {
         let venues = machine.group("/internal/venues")
         venues.get("", use: list)
+        venues.get("batch", use: batch)
+        venues.get("nearby", use: nearby)
+        venues.get("types", use: listTypes)
         venues.get("{id}", use: get)
         venues.get("{id}/inquiry", use: inquiry)
+        venues.get("{id}/availability", use: availability)
     }
 
     /// Filters: page, limit, q, status, city, companyId. Soft-deleted venues are left out.
