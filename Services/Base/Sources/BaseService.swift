@@ -33,6 +33,9 @@ public enum BaseService: KisumService {
         CompaniesRoutes(repository: CompaniesRepository(database: runtime.database), details: CompanyDetailsRepository(database: runtime.database)).addRoutes(to: tenant)
         AvailsRoutes(repository: AvailsRepository(database: runtime.database), shows: AvailShowsRepository(database: runtime.database)).addRoutes(to: tenant)
         RosterAvailsRoutes(repository: AvailsRepository(database: runtime.database)).addRoutes(to: tenant)
+        AgreementsRoutes(repository: AgreementsRepository(database: runtime.database)).addRoutes(to: tenant)
+        AgreementAssetsRoutes(repository: AgreementAssetsRepository(database: runtime.database)).addRoutes(to: tenant)
+        OfferPdfRoutes(repository: OfferPdfRepository(database: runtime.database)).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
         PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)

@@ -18,4 +18,10 @@ public enum BasePermission {
     /// Avails: artists' date holds and the shows linked to them (issue 9).
     public static let availsRead = "basic.avails.read"
     public static let availsWrite = "basic.avails.write"
+    /// Agreements made from accepted offers, their PDF and attached files (issue 9).
+    public static let agreementsRead = "basic.agreements.read"
+    public static let agreementsWrite = "basic.agreements.write"
+    /// Offers (the offer PDF here; the Offers feature uses the same names).
+    public static let offersRead = "basic.offers.read"
+    public static let offersWrite = "basic.offers.write"
 }
