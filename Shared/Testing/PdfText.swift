@@ -29,9 +29,12 @@ public enum PdfText {
     }
 
     /// The text with every run of whitespace (line breaks of wrapped lines, page breaks) as one space, so a test can
-    /// look for a sentence wherever the layout wrapped it.
+    /// look for a sentence wherever the layout wrapped it, and without the bidi controls pdftotext wraps around
+    /// right-to-left runs (U+202B … U+202C: they are its output's, not the document's).
     public static func flattened(_ text: String) -> String {
-        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        let bidiControls: Set<UInt32> = [0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]
+        let kept = String(String.UnicodeScalarView(text.unicodeScalars.filter { !bidiControls.contains($0.value) }))
+        return kept.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
     public static func extractBlocking(_ pdf: [UInt8], layout: Bool = false) throws -> String {

@@ -4,6 +4,7 @@ import HTTPTypes
 import HummingbirdTesting
 import KisumKernel
 import KisumTesting
+import NIOCore
 import Testing
 
 /// Issue 9, Agreements: "assets" — `GET/POST/PUT /api/agreements/{id}/{assets}` and `GET …/{assets}/{extra}`:

@@ -4,6 +4,7 @@ import HTTPTypes
 import HummingbirdTesting
 import KisumKernel
 import KisumTesting
+import NIOCore
 import Testing
 
 /// Issue 9, Agreements (10: "create from an offer, assets, agreement PDF generate/delete") and "Agreement and offer

@@ -4,6 +4,7 @@ import HTTPTypes
 import HummingbirdTesting
 import KisumKernel
 import KisumTesting
+import NIOCore
 import Testing
 
 /// Issue 9, Offer: "PDF" — `GET /api/offer/{id}/pdf`, "generated from the stored data by one shared PDF target …:

@@ -18,7 +18,7 @@ struct PdfDocumentTests {
         document.paragraph("Tonight: " + Self.names.joined(separator: ", ") + ".")
         let pdf = try await document.render()
         #expect(pdf.starts(with: Array("%PDF-".utf8)))
-        let text = try await PdfText.extract(pdf)
+        let text = PdfText.flattened(try await PdfText.extract(pdf))
         for name in Self.names {
             #expect(text.contains(name), "\(name) is missing from:\n\(text)")
         }
@@ -34,7 +34,7 @@ struct PdfDocumentTests {
         let pdf = try await document.render()
         #expect(try await PdfText.pageCount(pdf) >= 2)
         let text = try await PdfText.extract(pdf)
-        let pages = text.split(separator: "\u{0C}", omittingEmptySubsequences: true)
+        let pages = text.split(separator: "\u{0C}", omittingEmptySubsequences: true).map { PdfText.flattened(String($0)) }.filter { !$0.isEmpty }
         #expect(pages.count >= 2)
         #expect(pages.last?.contains("The last sentence ends here.") == true, "the paragraph flowed onto the last page")
         #expect(pages.first?.contains("The artist performs at the venue") == true)
@@ -81,7 +81,7 @@ struct PdfDocumentTests {
                 group.addTask {
                     var document = PdfDocument(title: "Doc \(index)")
                     document.paragraph("Document number \(index) " + Self.names[index % Self.names.count])
-                    return (index, try await PdfText.extract(try await document.render()))
+                    return (index, PdfText.flattened(try await PdfText.extract(try await document.render())))
                 }
             }
             var result: [Int: String] = [:]
