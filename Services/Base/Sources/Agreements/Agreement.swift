@@ -111,7 +111,8 @@ enum AssetFileType {
         let base = (name ?? "").split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
         let kept = base.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) && $0 != "\"" }
         let text = String(String.UnicodeScalarView(kept)).trimmingCharacters(in: .whitespaces)
-        return text.isEmpty ? "file" : String(text.prefix(255))
+        // Code points, as the column's check counts them (a character may be several).
+        return text.isEmpty ? "file" : String(String.UnicodeScalarView(text.unicodeScalars.prefix(255)))
     }
 }
 
