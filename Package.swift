@@ -57,9 +57,9 @@ func serviceTests(_ name: String, dependencies: [Target.Dependency]) -> Target {
 let services = [
     service("PlatformCore", folder: "PlatformCore", executable: "platform-core", dependencies: ["CArgon2", "CCurl", "PlatformCoreAPI", crypto,
         .product(name: "NIOPosix", package: "swift-nio")]),
-    service("Base", folder: "Base", executable: "base", dependencies: ["KisumDeals"]),
+    service("Base", folder: "Base", executable: "base", dependencies: ["KisumDeals", "KisumPdf"]),
     // NIOFileSystem: the local document storage writes off the event loops.
-    service("Venue", folder: "Venue", executable: "venue", dependencies: [crypto,
+    service("Venue", folder: "Venue", executable: "venue", dependencies: ["KisumPdf", crypto,
         .product(name: "_NIOFileSystem", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
     service("Finance", folder: "Finance", executable: "finance"),
@@ -98,6 +98,29 @@ let package = Package(
         .target(
             name: "KisumDeals",
             path: "Shared/DealEngine",
+            swiftSettings: swiftSettings
+        ),
+        // Documents (agreements, offers, Venue's contracts): pango lays text out in any script, with fontconfig's
+        // fallback over the Noto fonts, and cairo writes the PDF. Debian: libpango1.0-dev libcairo2-dev to build;
+        // libpangocairo-1.0-0 fonts-noto-core fonts-noto-cjk to run (deploy/scripts/install-deps.sh, deploy/Dockerfile).
+        // SwiftPM drops glib's `-pthread` from pkg-config's flags with a "prohibited flag(s)" warning: harmless, Swift
+        // links the thread library anyway.
+        .systemLibrary(
+            name: "CPangoCairo",
+            path: "Shared/CPangoCairo",
+            pkgConfig: "pangocairo",
+            providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]
+        ),
+        .target(
+            name: "KisumPdf",
+            dependencies: ["CPangoCairo"],
+            path: "Shared/Pdf",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PdfTests",
+            dependencies: ["KisumPdf", "KisumTesting"],
+            path: "Tests/PdfTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

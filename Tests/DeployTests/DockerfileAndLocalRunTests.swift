@@ -28,11 +28,11 @@ struct DockerfileTests {
         #expect(froms.first?.contains("swift:") == true && froms.first?.contains("bookworm") == true && froms.first?.contains(" AS build") == true)
         #expect(froms.last == "FROM debian:bookworm-slim")
         let runtimeInstall = try #require(try Self.instructions().last { $0.hasPrefix("RUN ") && $0.contains("apt-get install") })
-        for package in ["libcurl4", "libargon2-1", "ca-certificates"] {
+        for package in ["libcurl4", "libargon2-1", "ca-certificates", "libpangocairo-1.0-0", "fonts-noto-core", "fonts-noto-cjk"] {
             #expect(runtimeInstall.contains(" \(package) "), "the runtime stage must install \(package)")
         }
         let buildInstall = try #require(try Self.instructions().first { $0.hasPrefix("RUN ") && $0.contains("apt-get install") })
-        for package in ["libcurl4-openssl-dev", "libargon2-dev"] {
+        for package in ["libcurl4-openssl-dev", "libargon2-dev", "libpango1.0-dev", "libcairo2-dev"] {
             #expect(buildInstall.contains(package), "the build stage must install \(package)")
         }
     }

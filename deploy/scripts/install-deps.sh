@@ -16,6 +16,9 @@ BENCH=0
 PACKAGES=(
     # build: libcurl (inter-service client), libargon2 (password hashing), git (SwiftPM)
     git ca-certificates libcurl4-openssl-dev libargon2-dev
+    # documents (KisumPdf): pango and cairo to build against, the Noto fonts every script renders in
+    # (fontconfig falls back from Noto Sans to CJK, Arabic …), poppler-utils (pdftotext) to read them back in tests
+    libpango1.0-dev libcairo2-dev fonts-noto-core fonts-noto-cjk poppler-utils
     # what Swift's toolchain links against (the rest of its dependencies come with its installer)
     libc6-dev tzdata
     # tests and local run: PostgreSQL server (throw-away clusters, local cluster), nginx gateway, curl

@@ -50,6 +50,9 @@ public enum BaseService: KisumService {
         VenueContactsRoutes(links: VenueLinksRepository(database: runtime.database), contacts: VenueContactsRepository(database: runtime.database), documents: VenueDocumentsRepository(database: runtime.database)).addRoutes(to: tenant)
         VenueActivityRoutes(events: VenueEventsRepository(database: runtime.database), inquiries: VenueInquiriesRepository(database: runtime.database), directory: venueDirectory).addRoutes(to: tenant)
         EventVenueRoutes(events: VenueEventsRepository(database: runtime.database), directory: venueDirectory).addRoutes(to: tenant)
+        AgreementsRoutes(repository: AgreementsRepository(database: runtime.database)).addRoutes(to: tenant)
+        AgreementAssetsRoutes(repository: AgreementAssetsRepository(database: runtime.database)).addRoutes(to: tenant)
+        OfferPdfRoutes(repository: OfferPdfRepository(database: runtime.database)).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
         PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)

@@ -39,5 +39,7 @@ public enum BasePermission {
     /// Base's Venues group: the company's venue links, contacts, documents and inquiries over Venue's inventory.
     public static let venuesRead = "basic.venues.read"
     public static let venuesWrite = "basic.venues.write"
-    /// Events (an event's venue here; the events helper adds the rest).
+    /// Agreements made from accepted offers, their PDF and attached files (issue 9).
+    public static let agreementsRead = "basic.agreements.read"
+    public static let agreementsWrite = "basic.agreements.write"
 }

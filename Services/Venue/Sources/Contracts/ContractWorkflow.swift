@@ -85,7 +85,7 @@ struct ContractWorkflow: Sendable {
         }
 
         let generatedAt = Date()
-        let bytes = ContractDocument.render(data, generatedAt: generatedAt)
+        let bytes = try await ContractDocument.render(data, generatedAt: generatedAt)
         let buffer = ByteBuffer(bytes: bytes)
         let hash = StorageKey.sha256Hex(buffer)
         let millis = Int64((generatedAt.timeIntervalSince1970 * 1000).rounded())

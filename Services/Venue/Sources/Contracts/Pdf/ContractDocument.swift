@@ -1,83 +1,87 @@
 import Foundation
 import KisumKernel
+import KisumPdf
 
 /// Lays a contract out as a PDF: parties, the booking, the commercial terms of the deal, the
-/// contract's own variables, the template's standard terms and a signature block per signer.
+/// contract's own variables, the template's standard terms and a signature block per signer. Rendered by
+/// KisumPdf (pango and cairo with the Noto fonts), so names in any script print as they are written.
 enum ContractDocument {
-    static let contentType = "application/pdf"
+    static let contentType = PdfDocument.contentType
 
-    static func render(_ data: ContractRenderData, generatedAt: Date) -> [UInt8] {
+    static func render(_ data: ContractRenderData, generatedAt: Date) async throws -> [UInt8] {
+        try await document(data, generatedAt: generatedAt).render()
+    }
+
+    static func document(_ data: ContractRenderData, generatedAt: Date) -> PdfDocument {
         let contract = data.contract
-        let zone = data.venue?.timezone.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!
-        var layout = PdfLayout()
+        let zone = data.venue?.timezone.flatMap(TimeZone.init(identifier:)) ?? TimeZone.gmt
+        var pdf = PdfDocument(title: contract.title, subject: templateTitle(contract.templateKey), author: data.venue?.name,
+                              footer: contract.title, createdAt: generatedAt)
 
-        layout.heading(contract.title)
-        layout.paragraph(templateTitle(contract.templateKey), font: .bold, size: 12, after: 2)
-        layout.paragraph("Contract \(contract.id.uuidString.lowercased()) - generated \(format(generatedAt, zone))", size: 8, after: 6)
+        pdf.title(contract.title)
+        pdf.paragraph(templateTitle(contract.templateKey), style: .section, spaceAfter: 2)
+        pdf.paragraph("Contract \(contract.id.uuidString.lowercased()) - generated \(format(generatedAt, zone))", style: .small, spaceAfter: 6)
 
-        layout.section("Venue")
+        pdf.section("Venue")
         if let venue = data.venue {
-            layout.field("Venue", venue.name)
+            pdf.field("Venue", venue.name)
             let street = [venue.addressLine1, venue.addressLine2].compactMap { $0 }.joined(separator: ", ")
-            if !street.isEmpty { layout.field("Address", street) }
+            if !street.isEmpty { pdf.field("Address", street) }
             let place = [venue.postalCode, venue.city, venue.region, venue.country].compactMap { $0 }.joined(separator: " ")
-            if !place.isEmpty { layout.field("Location", place) }
+            if !place.isEmpty { pdf.field("Location", place) }
             let contact = [venue.contactEmail, venue.contactPhone].compactMap { $0 }.joined(separator: ", ")
-            if !contact.isEmpty { layout.field("Contact", contact) }
+            if !contact.isEmpty { pdf.field("Contact", contact) }
         }
 
         if let booking = data.booking {
-            layout.section("Booking")
-            if let title = booking.title { layout.field("Booking", title) }
-            layout.field("From", format(booking.startAt, zone))
-            layout.field("Until", format(booking.endAt, zone))
-            if !booking.spaceNames.isEmpty { layout.field("Spaces", booking.spaceNames.joined(separator: ", ")) }
-            layout.field("Booking status", booking.status)
+            pdf.section("Booking")
+            if let title = booking.title { pdf.field("Booking", title) }
+            pdf.field("From", format(booking.startAt, zone))
+            pdf.field("Until", format(booking.endAt, zone))
+            if !booking.spaceNames.isEmpty { pdf.field("Spaces", booking.spaceNames.joined(separator: ", ")) }
+            pdf.field("Booking status", booking.status)
         }
 
         if let deal = data.deal {
-            layout.section("Commercial terms")
-            if let name = deal.name { layout.field("Deal", name) }
-            layout.field("Deal type", dealTypeTitle(deal.dealType))
-            layout.field("Currency", deal.currency)
+            pdf.section("Commercial terms")
+            if let name = deal.name { pdf.field("Deal", name) }
+            pdf.field("Deal type", dealTypeTitle(deal.dealType))
+            pdf.field("Currency", deal.currency)
             let amounts: [(String, Int64?)] = [("Guarantee", deal.guaranteeMinor), ("Rental fee", deal.rentalFeeMinor),
                                                ("Deposit", deal.depositMinor), ("Expenses", deal.expensesMinor)]
             for (label, amount) in amounts {
-                if let amount { layout.field(label, Currency.format(minor: amount, currency: deal.currency)) }
+                if let amount { pdf.field(label, Currency.format(minor: amount, currency: deal.currency)) }
             }
-            if let percentage = deal.percentage { layout.field("Percentage", percent(percentage) + " " + percentageBasis(deal.dealType)) }
+            if let percentage = deal.percentage { pdf.field("Percentage", percent(percentage) + " " + percentageBasis(deal.dealType)) }
             for (key, value) in (deal.terms.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
-                layout.field(key, text(value))
+                pdf.field(key, text(value))
             }
-            layout.paragraph(dealExplanation(deal), size: 9, after: 2)
+            pdf.paragraph(dealExplanation(deal), style: PdfTextStyle(size: 9), spaceAfter: 2)
         }
 
         let variables = (contract.variables.objectValue ?? [:]).sorted { $0.key < $1.key }
         if !variables.isEmpty {
-            layout.section("Particulars")
-            for (key, value) in variables { layout.field(key, text(value)) }
+            pdf.section("Particulars")
+            for (key, value) in variables { pdf.field(key, text(value)) }
         }
 
-        layout.section("Terms")
+        pdf.section("Terms")
         for (index, clause) in clauses(contract.templateKey).enumerated() {
-            layout.paragraph("\(index + 1). \(clause)", size: 9.5)
+            pdf.paragraph("\(index + 1). \(clause)", style: PdfTextStyle(size: 9.5))
         }
 
         let signing = contract.signers.filter { $0.role != "cc" }
         if !signing.isEmpty {
-            layout.section("Signatures")
+            pdf.section("Signatures")
             for signer in signing {
-                layout.signatureLine(name: signer.name, detail: "\(signer.role == "approver" ? "Approver" : "Signer") - \(signer.email)")
+                pdf.signature(name: signer.name, detail: "\(signer.role == "approver" ? "Approver" : "Signer") - \(signer.email)")
             }
         }
         let copies = contract.signers.filter { $0.role == "cc" }
         if !copies.isEmpty {
-            layout.paragraph("Copies to: " + copies.map { "\($0.name) <\($0.email)>" }.joined(separator: ", "), size: 8)
+            pdf.paragraph("Copies to: " + copies.map { "\($0.name) <\($0.email)>" }.joined(separator: ", "), style: PdfTextStyle(size: 8))
         }
-
-        let pages = layout.finished(footer: contract.title)
-        return PdfWriter.write(pages: pages, info: .init(title: contract.title, subject: templateTitle(contract.templateKey),
-                                                         creationDate: generatedAt))
+        return pdf
     }
 
     /// The file name offered on download and to the signature provider.
@@ -145,13 +149,13 @@ enum ContractDocument {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        func two(_ value: Int?) -> String { PdfWriter.pad(value ?? 0, 2) }
-        return "\(PdfWriter.pad(c.year ?? 1970, 4))-\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute)) (\(zone.identifier))"
+        func two(_ value: Int?) -> String { pad(value ?? 0, 2) }
+        return "\(pad(c.year ?? 1970, 4))-\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute)) (\(zone.identifier))"
     }
 
     static func percent(_ value: Double) -> String {
         let hundredths = Int((value * 100).rounded())
-        return hundredths % 100 == 0 ? "\(hundredths / 100)%" : "\(hundredths / 100).\(PdfWriter.pad(hundredths % 100, 2))%"
+        return hundredths % 100 == 0 ? "\(hundredths / 100)%" : "\(hundredths / 100).\(pad(hundredths % 100, 2))%"
     }
 
     static func text(_ value: JSONValue) -> String {
@@ -164,5 +168,11 @@ enum ContractDocument {
         default:
             return (try? String(decoding: JSONCoding.encoder.encode(value), as: UTF8.self)) ?? ""
         }
+    }
+
+    /// Zero-padded decimal.
+    static func pad(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 }
