@@ -50,7 +50,10 @@ enum ApprovalDecision: String, Sendable {
     }
 
     /// An approved offer goes out (sent); a rejected or withdrawn one goes back to its author as a draft.
-    var offerStatus: String { self == .approve ? "sent" : "draft" }
+    /// Where the offer goes, by the offers' own state machine (one place for every offer transition).
+    var offerStatus: String {
+        get throws { try OfferStatus.pendingApproval.apply(self == .approve ? .approve : .approvalDenied).rawValue }
+    }
 
     var revisionAction: String {
         switch self {

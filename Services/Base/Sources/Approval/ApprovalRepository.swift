@@ -71,9 +71,12 @@ struct ApprovalRepository: Sendable {
                     throw APIError.forbidden("not_requester", "Only the requester can cancel an approval request; reject it instead.")
                 }
             }
-            // Expenses and settlements are recorded and decided here; their source objects move once those features exist.
-            if item.sourceType == "offer" {
-                try await Self.moveOffer(connection, companyID: companyID, offerID: item.sourceId, userID: userID, decision, logger)
+            // Expenses are recorded and decided here; their source objects move once that feature exists (issue 10).
+            switch item.sourceType {
+            case "offer": try await Self.moveOffer(connection, companyID: companyID, offerID: item.sourceId, userID: userID, decision, logger)
+            case "settlement": try await SettlementsRepository.decide(connection, companyID: companyID, eventID: item.sourceId,
+                                                                         approved: decision == .approve, logger)
+            default: break
             }
             return try await connection.query("""
                 UPDATE approval_items i SET status = \(decision.itemStatus), decided_by = \(userID), decided_at = clock_timestamp(),
@@ -96,7 +99,7 @@ struct ApprovalRepository: Sendable {
             if let status { info["offerStatus"] = .string(status) }
             throw APIError.conflict("source_not_pending", "The offer is no longer pending approval.", info: info)
         }
-        let target = decision.offerStatus
+        let target = try decision.offerStatus
         let changes = "{\"status\":{\"from\":\"pending_approval\",\"to\":\"\(target)\"}}"
         try await connection.query("""
             WITH o AS (

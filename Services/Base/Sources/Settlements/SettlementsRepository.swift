@@ -94,13 +94,12 @@ struct SettlementsRepository: Sendable {
             }) else {
                 return .eventNotFound
             }
-            let status = event.status
-            guard SettlementRules.settleable.contains(status) else { return .notSettleable(status: status) }
             if let existing = try await connection.query("""
                 SELECT status FROM event_settlements WHERE company_id = \(companyID) AND event_id = \(eventID)
                 """, logger: logger).first({ try $0.decode(String.self, context: .default) }) {
                 return .alreadyStored(status: existing)
             }
+            guard SettlementRules.settleable.contains(event.status) else { return .notSettleable(status: event.status) }
             let threshold = try await connection.query("""
                 SELECT threshold_minor FROM approval_thresholds
                 WHERE company_id = \(companyID) AND source_type = 'settlement' AND currency = \(settlement.currency)
@@ -127,6 +126,34 @@ struct SettlementsRepository: Sendable {
                     """, logger: logger)
             }
             return .saved(settlement)
+        }
+    }
+
+    /// The approval queue's decision on a settlement, inside its transaction: approved signs it and settles the
+    /// event; rejected or cancelled drops it, so the event can be settled again with other figures. 409
+    /// `source_not_pending` when no settlement waits (it cannot happen while the item is pending, but the
+    /// database, not this code, is the judge).
+    static func decide(_ connection: PostgresConnection, companyID: UUID, eventID: UUID, approved: Bool, _ logger: Logger) async throws {
+        let moved: Bool
+        if approved {
+            moved = try await connection.query("""
+                WITH s AS (
+                    UPDATE event_settlements SET status = 'signed', signed_at = clock_timestamp(), version = version + 1
+                    WHERE company_id = \(companyID) AND event_id = \(eventID) AND status = 'pending_approval'
+                    RETURNING event_id)
+                UPDATE events e SET status = 'settled', version = e.version + 1, updated_at = clock_timestamp()
+                FROM s WHERE e.company_id = \(companyID) AND e.id = s.event_id
+                RETURNING e.id
+                """, logger: logger).first { _ in true } ?? false
+        } else {
+            moved = try await connection.query("""
+                DELETE FROM event_settlements
+                WHERE company_id = \(companyID) AND event_id = \(eventID) AND status = 'pending_approval'
+                RETURNING event_id
+                """, logger: logger).first { _ in true } ?? false
+        }
+        guard moved else {
+            throw APIError.conflict("source_not_pending", "No settlement of this event waits for approval.", info: ["eventId": .uuid(eventID)])
         }
     }
 }

@@ -1,0 +1,174 @@
+import Base
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import KisumKernel
+import KisumTesting
+import Testing
+
+/// Issue 9: "the settlement of an event recomputes from actual sales and expenses and records who signed it off",
+/// and "Approval items are created by the flows that need them (… a settlement) and their decision moves the
+/// source object". Figures worked by hand below, on the versus deal of `dealJSON()` (600,000 versus 85 % of the
+/// net receipts; Production 150,000 fixed, Security 80,000 capped at 60,000, Card fees 3 % of gross, all show
+/// expenses; Marketing 50,000 on the promoter; Hospitality 20,000 capped at 25,000 charged to the artist).
+@Suite("Base event financials and settlement")
+struct SettlementTests {
+    static let permissions = [BasePermission.offersRead, BasePermission.offersWrite, BasePermission.artistsRead, BasePermission.artistsWrite,
+                              BasePermission.eventsRead, BasePermission.eventsWrite, BasePermission.ticketsRead, BasePermission.ticketsWrite,
+                              BasePermission.approvalsRead, BasePermission.approvalsWrite]
+
+    func withSettlements(_ body: @Sendable @escaping (TwoCompanies<BaseService>) async throws -> Void) async throws {
+        let harness = try await ServiceTestHarness(BaseService.self, settings: BaseSettings())
+        try await harness.withTwoCompanies(permissions: Self.permissions, module: BasePermission.module, body)
+    }
+
+    /// Sales: GA 450 × 20.00 (+10 comps), VIP 80 × 50.00 → gross 1,300,000.
+    @Test func theSettlementRecomputesFromActualSalesAndExpensesAndRecordsTheSettler() async throws {
+        try await withSettlements { t in
+            let event = try await t.a.convertedEvent("Settled Act")
+            try await t.a.sell(event)
+
+            // Open (nothing stored): expenses as offered. Show: 150,000 + 60,000 + 39,000 = 249,000; net receipts
+            // 1,051,000; 85 % = 893,350 > 600,000; payout 893,350 − 20,000 = 873,350.
+            let open = try await t.a.get("/api/events/\(event)/settlement")
+            #expect(open.status == .ok)
+            #expect(open.json["status"] == "open")
+            #expect(open.json["totals"]?["grossMinor"] == 1_300_000)
+            #expect(open.json["totals"]?["ticketsSold"] == 530)
+            #expect(open.json["totals"]?["comps"] == 10)
+            #expect(open.json["totals"]?["artistPayoutMinor"] == 873_350)
+            let financials = try await t.a.get("/api/events/\(event)/financials")
+            #expect(financials.json["source"] == "sales")
+            #expect(financials.json["lines"]?[0]?["actual"]?["artistPayoutMinor"] == 873_350)
+            #expect(financials.json["lines"]?[0]?["projected"] != .null)
+
+            // Actuals: Production 170,000; Security 55,000 (under its cap); Hospitality 30,000 (capped at 25,000).
+            // Show: 170,000 + 55,000 + 39,000 = 264,000; net receipts 1,036,000; 85 % = 880,600 (the percentage
+            // wins); payout 880,600 − 25,000 = 855,600; promoter 1,036,000 − 880,600 − 50,000 = 105,400.
+            let settled = try await t.a.post("/api/events/\(event)/settlement", [
+                "expenses": [["name": "Production", "amountMinor": 170_000], ["name": "Security", "amountMinor": 55_000],
+                             ["name": "Hospitality", "amountMinor": 30_000]],
+                "notes": "Signed at the desk",
+            ])
+            #expect(settled.status == .created)
+            #expect(settled.json["status"] == "signed")
+            #expect(settled.json["totals"]?["artistPayoutMinor"] == 855_600)
+            #expect(settled.json["totals"]?["promoterResultMinor"] == 105_400)
+            #expect(settled.json["lines"]?[0]?["outcome"]?["versusWinner"] == "percentage")
+            #expect(settled.json["lines"]?[0]?["outcome"]?["showExpensesMinor"] == 264_000)
+            #expect(settled.json["settledBy"]?.uuid != nil)
+            #expect(settled.json["signedAt"] != .null)
+            #expect(try await t.a.get("/api/events/\(event)").json["status"] == "settled")
+            #expect(try await t.a.get("/api/events/\(event)/financials").json["source"] == "settlement")
+            #expect(try await t.a.get("/api/events/\(event)/settlement").json["totals"]?["artistPayoutMinor"] == 855_600)
+            // Settled is final: no second settlement, and no status change claims one.
+            let twice = try await t.a.post("/api/events/\(event)/settlement", [:])
+            #expect(twice.errorCode == "already_settled", "\(twice.text)")
+        }
+    }
+
+    @Test func validationStatesAndAnEventWithoutADeal() async throws {
+        try await withSettlements { t in
+            let event = try await t.a.convertedEvent("Checked Act")
+            let unknown = try await t.a.post("/api/events/\(event)/settlement", ["expenses": [["name": "Catering", "amountMinor": 1]]])
+            #expect(unknown.status == .unprocessableContent)
+            #expect(unknown.errorFields == ["expenses[0].name"])
+            let negative = try await t.a.post("/api/events/\(event)/settlement", ["expenses": [["name": "Production", "amountMinor": -1]]])
+            #expect(negative.errorFields == ["expenses[0].amountMinor"])
+            #expect(try await t.a.post("/api/events/\(event)/settlement", ["expenses": "all"]).status == .badRequest)
+            #expect(try await t.a.get("/api/events/not-a-uuid/settlement").status != .ok)
+
+            let cancelled = try await t.a.convertedEvent("Cancelled Act")
+            #expect(try await t.a.post("/api/events/\(cancelled)/cancel", ["reason": "storm"]).status == .ok)
+            let refused = try await t.a.post("/api/events/\(cancelled)/settlement", [:])
+            #expect(refused.status == .conflict)
+            #expect(refused.errorCode == "not_settleable")
+
+            let bare = try await t.a.post("/api/events", ["name": "No deal night", "date": "2027-08-01", "currency": "EUR", "status": "confirmed"])
+            let bareID = try #require(bare.json["id"]?.uuid, "\(bare.text)")
+            let noDeal = try await t.a.post("/api/events/\(bareID)/settlement", [:])
+            #expect(noDeal.errorFields == ["eventId"], "\(noDeal.text)")
+            // Nothing to settle yet is an empty, honest answer.
+            #expect(try await t.a.get("/api/events/\(bareID)/settlement").json["lines"] == [])
+        }
+    }
+
+    @Test func permissionsAndAnotherCompanysEvents() async throws {
+        try await withSettlements { t in
+            let event = try await t.a.convertedEvent("Private Act")
+            let reader = t.a(permissions: [BasePermission.eventsRead])
+            #expect(try await reader.get("/api/events/\(event)/financials").status == .ok)
+            #expect(try await reader.post("/api/events/\(event)/settlement", [:]).status == .forbidden)
+            let outsider = t.a(permissions: [BasePermission.offersRead])
+            #expect(try await outsider.get("/api/events/\(event)/settlement").status == .forbidden)
+            #expect(try await outsider.get("/api/events/\(event)/financials").status == .forbidden)
+            #expect(try await t.b.get("/api/events/\(event)/financials").status == .notFound)
+            #expect(try await t.b.get("/api/events/\(event)/settlement").status == .notFound)
+            #expect(try await t.b.post("/api/events/\(event)/settlement", [:]).status == .notFound)
+            #expect(try await t.a.get("/api/events/\(event)").json["status"] == "confirmed")
+        }
+    }
+
+    /// A settlement whose payout reaches the company's threshold waits in the approval queue; the approval signs
+    /// it and settles the event; a rejection drops it so the event can be settled again.
+    @Test func aSettlementAboveTheThresholdWaitsForItsApproval() async throws {
+        try await withSettlements { t in
+            let threshold = try await t.a.put("/api/approval/thresholds", ["sourceType": "settlement", "currency": "EUR", "thresholdMinor": 500_000])
+            #expect(threshold.status == .ok, "\(threshold.text)")
+            let event = try await t.a.convertedEvent("Approved Act")
+            try await t.a.sell(event)
+            let pending = try await t.a.post("/api/events/\(event)/settlement", [:])
+            #expect(pending.status == .created)
+            #expect(pending.json["status"] == "pending_approval")
+            #expect(pending.json["signedAt"] == .null)
+            let item = try #require(pending.json["approvalId"]?.uuid)
+            #expect(try await t.a.get("/api/events/\(event)").json["status"] == "confirmed")
+            #expect(try await t.a.post("/api/events/\(event)/settlement", [:]).errorCode == "settlement_pending_approval")
+
+            // Rejected: dropped, and settled again (waiting again).
+            let approver = t.a(permissions: Self.permissions)
+            #expect(try await t.a.post("/api/approval/\(item)/approve").errorCode == "self_approval")
+            let rejected = try await approver.post("/api/approval/\(item)/reject", ["note": "check the production bill"])
+            #expect(rejected.status == .ok, "\(rejected.text)")
+            #expect(try await t.a.get("/api/events/\(event)/settlement").json["status"] == "open")
+            let again = try await t.a.post("/api/events/\(event)/settlement", ["expenses": [["name": "Production", "amountMinor": 140_000]]])
+            let second = try #require(again.json["approvalId"]?.uuid)
+            let approved = try await approver.post("/api/approval/\(second)/approve")
+            #expect(approved.status == .ok)
+            #expect(approved.json["status"] == "approved")
+            let signed = try await t.a.get("/api/events/\(event)/settlement")
+            #expect(signed.json["status"] == "signed")
+            #expect(signed.json["signedAt"] != .null)
+            #expect(try await t.a.get("/api/events/\(event)").json["status"] == "settled")
+        }
+    }
+}
+
+extension APITestClient {
+    /// An artist's versus offer (`offerBody`) sent, accepted and converted: its event, confirmed, capacity 600.
+    func convertedEvent(_ artistName: String) async throws -> UUID {
+        let artist = try await makeAvailArtist(artistName)
+        let offer = try await makeOffer(artist)
+        for (step, version) in [("send", 1), ("accept", 2)] {
+            let moved = try await post("/api/offer/\(offer)/\(step)", ["version": .number(Double(version))])
+            guard moved.status == .ok else { throw TestFailure("\(step) answered \(moved.status): \(moved.text)") }
+        }
+        let converted = try await post("/api/offer/\(offer)/convert-to-event", ["version": 3])
+        guard let event = converted.json["eventId"]?.uuid else { throw TestFailure("convert answered \(converted.status): \(converted.text)") }
+        return event
+    }
+
+    /// One allocation of 600: GA 20.00 × 450 sold + 10 comps, VIP 50.00 × 80 sold.
+    func sell(_ event: UUID) async throws {
+        let ticket = try await post("/api/event-ticket", ["eventId": .string(event.uuidString), "name": "Main", "capacity": 600])
+        guard let ticketID = ticket.json["id"]?.uuid else { throw TestFailure("allocation answered \(ticket.status): \(ticket.text)") }
+        for (name, price, capacity, sold, comps) in [("GA", 2_000, 500, 450, 10), ("VIP", 5_000, 100, 80, 0)] {
+            let tier = try await post("/api/event-ticket/\(ticketID)/tiers", ["name": .string(name), "priceMinor": .number(Double(price)),
+                                                                              "capacity": .number(Double(capacity))])
+            guard let tierID = tier.json["id"]?.uuid else { throw TestFailure("tier answered \(tier.status): \(tier.text)") }
+            let sale = try await post("/api/event-ticket/\(ticketID)/sales", ["tierId": .string(tierID.uuidString), "soldOn": "2027-06-01",
+                                                                              "quantity": .number(Double(sold)), "comps": .number(Double(comps))])
+            guard sale.status == .created else { throw TestFailure("sale answered \(sale.status): \(sale.text)") }
+        }
+    }
+}
