@@ -67,6 +67,21 @@ struct SettlementTests {
         }
     }
 
+    /// Issue 9, Event Group: "tours and series with financial roll-up" — the tour's summary counts its events'
+    /// recorded ticket sales per currency.
+    @Test func aToursRollUpCountsItsEventsTicketSales() async throws {
+        try await withSettlements { t in
+            let event = try await t.a.convertedEvent("Touring Act")
+            try await t.a.sell(event)
+            let tour = try await t.a.post("/api/event-group", ["name": "Summer tour", "kind": "tour", "currency": "EUR"])
+            let tourID = try #require(tour.json["id"]?.uuid, "\(tour.text)")
+            #expect(try await t.a.post("/api/event-group/\(tourID)/events", ["eventId": .string(event.uuidString)]).status == .created)
+            let summary = try await t.a.get("/api/event-group/\(tourID)/summary")
+            #expect(summary.json["ticketSales"] == [["currency": "EUR", "ticketsSold": 530, "comps": 10, "grossMinor": 1_300_000]], "\(summary.text)")
+            #expect(try await t.b.get("/api/event-group/\(tourID)/summary").status == .notFound)
+        }
+    }
+
     @Test func validationStatesAndAnEventWithoutADeal() async throws {
         try await withSettlements { t in
             let event = try await t.a.convertedEvent("Checked Act")

@@ -115,6 +115,13 @@ public struct EventGroupSummary: ResponseEncodable, Decodable, Sendable, Equatab
     public var totalCapacity: Int64
     public var money: Money
     public var otherCurrencies: [Money]
-    /// Ticket sales join the roll-up with the tickets feature (the lead's seam); null until then.
-    public var ticketSales: JSONValue?
+    /// The recorded ticket sales of the group's events, one entry per event currency (never summed across).
+    public var ticketSales: [TicketSalesTotal]
+
+    public struct TicketSalesTotal: Codable, Sendable, Equatable {
+        public var currency: String
+        public var ticketsSold: Int64
+        public var comps: Int64
+        public var grossMinor: Int64
+    }
 }

@@ -15,18 +15,26 @@ struct EventGroupSummaryRepository: Sendable {
     /// are left out, a sum of averages means nothing), summed per currency in numeric and clamped to bigint.
     /// Offers in the group's currency are `money`; every other currency is its own entry in `otherCurrencies`.
     ///
-    /// Seam for ticket sales (the lead): add a CTE over the group's sales beside `o` and fill `ticketSales`.
+    /// Ticket sales: the recorded sales of the group's events, per event currency (tickets sold, comps, gross).
     func summary(companyID: UUID, groupID: UUID) async throws -> EventGroupSummary? {
         let text = try await database.query("""
             WITH g AS (
                 SELECT id, currency::text AS currency FROM event_groups WHERE company_id = \(companyID) AND id = \(groupID)),
             ev AS (
-                SELECT e.status, e.event_date, e.city, e.capacity, e.id FROM events e
+                SELECT e.status, e.event_date, e.city, e.capacity, e.id, e.currency::text AS currency FROM events e
                 WHERE e.company_id = \(companyID) AND e.event_group_id = \(groupID)),
             o AS (
                 SELECT o.currency::text AS currency, o.guarantee_minor, o.potential FROM offers o
                 WHERE o.company_id = \(companyID) AND o.status IN ('accepted', 'converted')
                   AND o.event_id IN (SELECT id FROM ev)),
+            ts AS (
+                SELECT ev.currency, sum(s.quantity)::bigint AS sold, sum(s.comps)::bigint AS comps, sum(s.gross_minor) AS gross
+                FROM event_ticket_sales s
+                JOIN event_ticket_tiers t ON t.company_id = s.company_id AND t.id = s.tier_id
+                JOIN event_tickets k ON k.company_id = t.company_id AND k.id = t.ticket_id
+                JOIN ev ON ev.id = k.event_id
+                WHERE s.company_id = \(companyID)
+                GROUP BY ev.currency),
             per AS (
                 SELECT currency, count(*)::int AS offer_count, sum(guarantee_minor) AS guarantee FROM o GROUP BY currency),
             pot AS (
@@ -59,7 +67,10 @@ struct EventGroupSummaryRepository: Sendable {
                                   jsonb_build_object('currency', g.currency, 'offerCount', 0, 'guaranteeMinor', 0, 'potential', '{}'::jsonb)),
                 'otherCurrencies', COALESCE((SELECT jsonb_agg(m ORDER BY money.currency) FROM money WHERE money.currency <> g.currency),
                                             '[]'::jsonb),
-                'ticketSales', NULL::jsonb
+                'ticketSales', COALESCE((
+                    SELECT jsonb_agg(jsonb_build_object('currency', ts.currency, 'ticketsSold', ts.sold, 'comps', ts.comps,
+                                                        'grossMinor', LEAST(ts.gross, 9223372036854775807)::bigint) ORDER BY ts.currency)
+                    FROM ts), '[]'::jsonb)
             )::text FROM g
             """).first { try $0.decode(String.self) }
         guard let text else { return nil }
