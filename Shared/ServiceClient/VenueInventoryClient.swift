@@ -195,11 +195,22 @@ public struct VenueInventoryClient: Sendable {
 
     public func nearby(latitude: Double, longitude: Double, radiusKm: Double, q: String? = nil, page: Int = 1,
                        limit: Int = 20) async throws -> NearbyVenuePage {
-        var query: [(String, String)] = [("lat", String(latitude)), ("lng", String(longitude)), ("radiusKm", String(radiusKm))]
+        var query: [(String, String)] = [("lat", Self.decimal(latitude)), ("lng", Self.decimal(longitude)),
+                                         ("radiusKm", Self.decimal(radiusKm))]
         if let q { query.append(("q", q)) }
         query.append(("page", String(max(1, page))))
         query.append(("limit", String(min(max(1, limit), VenueInternal.maxLimit))))
         return try await client.json("GET", VenueInternal.nearbyPath, query: query)
+    }
+
+    /// Seven decimals, never the exponent form `String(Double)` writes for tiny values (`7.3e-184`), which Venue's
+    /// query reader does not take. Callers pass validated coordinates and radii, so the product fits an Int64.
+    static func decimal(_ value: Double) -> String {
+        guard value.isFinite, abs(value) < 1e11 else { return "0" }
+        let scaled = Int64((value * 10_000_000).rounded())
+        let magnitude = scaled.magnitude
+        let fraction = String(magnitude % 10_000_000)
+        return (scaled < 0 ? "-" : "") + String(magnitude / 10_000_000) + "." + String(repeating: "0", count: 7 - fraction.count) + fraction
     }
 
     public func types(q: String? = nil, page: Int = 1, limit: Int = 100) async throws -> VenueTypePage {

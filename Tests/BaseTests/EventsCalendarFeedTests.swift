@@ -85,7 +85,7 @@ struct EventsCalendarFeedTests {
                 #expect(line.utf8.count <= 75)
                 #expect(!line.contains("\n"))
             }
-            let parsed = try Self.parse(text)
+            let parsed = try await Self.parse(text)
             let byUID = Dictionary(parsed.map { ($0.uid, $0) }, uniquingKeysWith: { first, _ in first })
             let event = try #require(byUID["event-\(eventID.uuidString.lowercased())@kisum"])
             #expect(event.summary == "Ágætis byrjun — a very long event name that will certainly need folding in the feed")
@@ -105,7 +105,7 @@ struct EventsCalendarFeedTests {
             #expect(tour.start == "\(year)-06-01")
             #expect(tour.end == "\(year)-07-01")
             // The same objects keep their UIDs on the next fetch.
-            let again = try Self.parse(try await APITestClient(t.raw).get("/calendar/\(token).ics").text)
+            let again = try await Self.parse(try await APITestClient(t.raw).get("/calendar/\(token).ics").text)
             #expect(Set(again.map(\.uid)) == Set(parsed.map(\.uid)))
 
             // Another user (B) cannot revoke A's feed; A revokes it and the URL is gone at once.
@@ -128,11 +128,20 @@ struct EventsCalendarFeedTests {
         var description: String
     }
 
-    /// Reads the feed with Python's `icalendar` (Debian's python3-icalendar, in deploy/scripts/install-deps.sh).
-    static func parse(_ ics: String) throws -> [ParsedEvent] {
+    /// Reads the feed with Python's `icalendar` (Debian's python3-icalendar, in deploy/scripts/install-deps.sh), on a
+    /// thread of its own (waiting for a process must not hold the cooperative pool, where the services under test
+    /// run) and through files, not pipes (a process another test starts meanwhile would inherit a pipe's write end
+    /// and keep the read waiting).
+    static func parse(_ ics: String) async throws -> [ParsedEvent] {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try parseBlocking(ics) }) }.start()
+        }
+    }
+
+    static func parseBlocking(_ ics: String) throws -> [ParsedEvent] {
         let script = """
             import icalendar, json, sys
-            cal = icalendar.Calendar.from_ical(sys.stdin.buffer.read())
+            cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
             assert cal.get('VERSION') == '2.0' and cal.get('PRODID')
             out = []
             for e in cal.walk('VEVENT'):
@@ -140,25 +149,21 @@ struct EventsCalendarFeedTests {
                 out.append({'uid': str(e.get('UID')), 'summary': str(e.get('SUMMARY')), 'start': e.decoded('DTSTART').isoformat(),
                             'end': e.decoded('DTEND').isoformat(), 'location': str(e.get('LOCATION', '')),
                             'description': str(e.get('DESCRIPTION', ''))})
-            json.dump(out, sys.stdout)
+            json.dump(out, open(sys.argv[2], 'w'))
             """
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("kisum-ics-\(UUID().uuidString)").path
+        let input = base + ".ics", output = base + ".json"
+        defer { for path in [input, output] { try? FileManager.default.removeItem(atPath: path) } }
+        guard FileManager.default.createFile(atPath: input, contents: Data(ics.utf8)) else { throw TestFailure("cannot write \(input)") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", script]
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
+        process.arguments = ["-c", script, input, output]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
         try process.run()
-        input.fileHandleForWriting.write(Data(ics.utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let problems = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestFailure("icalendar could not read the feed: \(String(decoding: problems, as: UTF8.self))")
+        guard process.terminationStatus == 0, let data = FileManager.default.contents(atPath: output) else {
+            throw TestFailure("icalendar could not read the feed (exit \(process.terminationStatus))")
         }
         return try JSONDecoder().decode([ParsedEvent].self, from: data)
     }

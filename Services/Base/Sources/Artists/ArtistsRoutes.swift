@@ -89,18 +89,10 @@ struct ArtistsRoutes: Sendable {
     @Sendable func update(_ request: Request, context: Context) async throws -> EditedResponse<Artist> {
         let scope = try context.tenant(permission: BasePermission.artistsWrite)
         let id = try context.parameters.uuid("id", what: "artist")
-        let header = try Self.ifMatchVersion(request)
+        let header = try ExpectedVersion.header(request)
         let body = try await request.decode(as: ArtistInput.self, context: context) { body, v in
             body.validate(&v)
-            v.range(body.version, "version", 1...Int(Int32.max))
-            switch (body.version, header) {
-            case (nil, nil):
-                v.add("version", "required", "Send the version you read, in the body or as If-Match.")
-            case let (body?, header?) where body != header:
-                v.add("version", "mismatch", "The body's version and If-Match name different versions.")
-            default:
-                break
-            }
+            ExpectedVersion.check(body: body.version, header: header, &v)
         }
         let version = body.version ?? header ?? 0
         let artist = try await repository.update(companyID: scope.companyID, id: id, expectedVersion: version, body)
@@ -141,17 +133,5 @@ struct ArtistsRoutes: Sendable {
     /// The artist with its version as the ETag, for a later `If-Match`.
     static func tagged(_ artist: Artist, status: HTTPResponse.Status = .ok) -> EditedResponse<Artist> {
         EditedResponse(status: status, headers: [.eTag: "\"\(artist.version)\""], response: artist)
-    }
-
-    /// `If-Match: "3"` (also `3` or `W/"3"`): the artist version a `PUT` expects. Anything else is 400.
-    static func ifMatchVersion(_ request: Request) throws -> Int? {
-        guard let raw = request.headers[.ifMatch] else { return nil }
-        var text = Substring(raw.trimmingCharacters(in: .whitespaces))
-        if text.hasPrefix("W/") { text = text.dropFirst(2) }
-        if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") { text = text.dropFirst().dropLast() }
-        guard (1...9).contains(text.count), text.allSatisfy({ $0.isASCII && $0.isNumber }), let version = Int(text) else {
-            throw APIError.badRequest("invalid_if_match", "If-Match must be the artist's version as its ETag gives it, e.g. \"3\".")
-        }
-        return version
     }
 }

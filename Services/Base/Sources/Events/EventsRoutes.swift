@@ -45,8 +45,9 @@ struct EventsRoutes: Sendable {
         let page = q.page(defaultLimit: 20, maxLimit: 100)
         let filter = EventFilter.read(&q)
         let sort = q.oneOf("sort", EventSort.choices)
-        // Only a missing q is refused: a blank one is schema-valid and searches for nothing in particular (all events).
-        if request.uri.queryParameters.get("q") == nil { q.add("q", "required", "Search text is required.") }
+        // A missing or empty q is refused (the contract's minLength 1); a blank one is schema-valid and searches for
+        // nothing in particular (all events).
+        if (request.uri.queryParameters.get("q") ?? "").isEmpty { q.add("q", "required", "Search text is required.") }
         try q.validate()
         let result = try await repository.list(companyID: scope.companyID, filter, sort: sort, page: page)
         return Page(items: result.items, total: result.total, request: page)
@@ -84,18 +85,13 @@ struct EventsRoutes: Sendable {
     @Sendable func replace(_ request: Request, context: Context) async throws -> EditedResponse<LiveEvent> {
         let scope = try context.tenant(permission: BasePermission.eventsWrite)
         let id = try context.parameters.uuid("id", what: "event")
-        let header = try Self.ifMatchVersion(request)
+        let header = try ExpectedVersion.header(request)
         let body = try await request.decode(as: EventInput.self, context: context) { body, v in
             var copy = body
             copy.status = nil
             copy.artists = nil
             copy.validate(&v)
-            v.range(body.version, "version", 1...Int(Int32.max))
-            switch (body.version, header) {
-            case (nil, nil): v.add("version", "required", "Send the version you read, in the body or as If-Match.")
-            case let (body?, header?) where body != header: v.add("version", "mismatch", "The body's version and If-Match name different versions.")
-            default: break
-            }
+            ExpectedVersion.check(body: body.version, header: header, &v)
         }
         let version = body.version ?? header ?? 0
         let event = try await writes.update(companyID: scope.companyID, id: id, userID: scope.userID, expectedVersion: version, body)
@@ -156,17 +152,5 @@ struct EventsRoutes: Sendable {
     /// The event with its version as the ETag, for a later `If-Match`.
     static func tagged(_ event: LiveEvent, status: HTTPResponse.Status = .ok) -> EditedResponse<LiveEvent> {
         EditedResponse(status: status, headers: [.eTag: "\"\(event.version)\""], response: event)
-    }
-
-    /// `If-Match: "3"` (also `3` or `W/"3"`): the event version a `PUT` expects. Anything else is 400.
-    static func ifMatchVersion(_ request: Request) throws -> Int? {
-        guard let raw = request.headers[.ifMatch] else { return nil }
-        var text = Substring(raw.trimmingCharacters(in: .whitespaces))
-        if text.hasPrefix("W/") { text = text.dropFirst(2) }
-        if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") { text = text.dropFirst().dropLast() }
-        guard (1...9).contains(text.count), text.allSatisfy({ $0.isASCII && $0.isNumber }), let version = Int(text) else {
-            throw APIError.badRequest("invalid_if_match", "If-Match must be the event's version as its ETag gives it, e.g. \"3\".")
-        }
-        return version
     }
 }

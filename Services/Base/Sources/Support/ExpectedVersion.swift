@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 import KisumKernel
 
-/// Optimistic concurrency for the replace (PUT) routes of event groups, tasks and festivals: the version the
+/// Optimistic concurrency for Base's replace (PUT) routes (artists, events, event groups, tasks, festivals, offers): the version the
 /// client read comes in the body's `version` or as `If-Match` (the ETag a read answered); with both, they must
 /// agree. A stale version is 409 `version_conflict` in the repository, never a silent overwrite.
 enum ExpectedVersion {
