@@ -15,7 +15,11 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     private var handles: [UnsafeMutableRawPointer] = []
     private let maxIdleHandles: Int
 
-    public static let shared = CurlTransport(threads: 4)
+    /// A thread is held for a whole transfer, up to its timeout, so the pool bounds how many calls are in flight,
+    /// not CPU: with 4, a few calls to a slow peer (waiting out their timeouts) queued every other call behind them,
+    /// and where services run in one process (the system tests) a call whose handler makes another call could wait
+    /// for a thread its own caller held. Idle threads cost address space, not memory.
+    public static let shared = CurlTransport(threads: 32)
 
     public init(threads: Int, maxIdleHandles: Int = 16) {
         Self.globalInit
