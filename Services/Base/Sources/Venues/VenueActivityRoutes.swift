@@ -61,15 +61,18 @@ struct VenueActivityRoutes: Sendable {
         var q = QueryReader(request)
         let from = q.calendarDate("from") ?? CalendarDate.today()
         let toGiven = q.calendarDate("to")
+        try q.validate()
+        // A real day outside the years the service plans in is well-formed (the contract's pattern takes it), so it is
+        // 422, not 400.
+        var v = Validator()
         let given: [(String, String?)] = [("from", from), ("to", toGiven)]
         for (field, value) in given {
-            if let value, CalendarDate.isValid(value), !("1900-01-01"..."2199-12-31").contains(value) {
-                q.add(field, "out_of_range", "Must be between 1900-01-01 and 2199-12-31.")
+            if let value, !("1900-01-01"..."2199-12-31").contains(value) {
+                v.add(field, "out_of_range", "Must be between 1900-01-01 and 2199-12-31.")
             }
         }
-        try q.validate()
+        try v.validate()
         let to = toGiven ?? VenueDays.adding(Self.defaultAvailabilityDays - 1, to: from) ?? from
-        var v = Validator()
         if to < from {
             v.add("to", "before_from", "Must be on or after from.")
         } else if VenueDays.range(from, to, limit: Self.maxAvailabilityDays + 1).count > Self.maxAvailabilityDays {
