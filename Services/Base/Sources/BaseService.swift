@@ -53,6 +53,10 @@ public enum BaseService: KisumService {
         AgreementsRoutes(repository: AgreementsRepository(database: runtime.database)).addRoutes(to: tenant)
         AgreementAssetsRoutes(repository: AgreementAssetsRepository(database: runtime.database)).addRoutes(to: tenant)
         OfferPdfRoutes(repository: OfferPdfRepository(database: runtime.database)).addRoutes(to: tenant)
+        ExpensesRoutes(repository: ExpensesRepository(database: runtime.database), reports: ExpenseReportsRepository(database: runtime.database)).addRoutes(to: tenant)
+        ExpenseCategoriesRoutes(repository: ExpenseCategoriesRepository(database: runtime.database)).addRoutes(to: tenant)
+        ExpenseTemplatesRoutes(repository: ExpenseTemplatesRepository(database: runtime.database)).addRoutes(to: tenant)
+        MoneyAttachmentsRoutes(repository: MoneyAttachmentsRepository(database: runtime.database)).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
         PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)

@@ -25,12 +25,7 @@ enum EventsCSV {
         cells.map(cell).joined(separator: ",") + "\r\n"
     }
 
-    static func cell(_ value: String) -> String {
-        var text = value
-        if let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { text = "'" + text }
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    static func cell(_ value: String) -> String { CSVText.cell(value) }
 }
 
 /// `2027-06-12T19:00:00Z` for the export's timestamps.

@@ -206,14 +206,7 @@ enum TicketCSV {
 
     /// One RFC 4180 field. Text a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR)
     /// gets a leading `'`, so opening an export never executes what a sales channel typed.
-    static func field(_ value: String?) -> String {
-        guard var text = value else { return "" }
-        if let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { text = "'" + text }
-        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) {
-            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return text
-    }
+    static func field(_ value: String?) -> String { CSVText.cell(value) }
 
     static let exportHeader = ["sale_id", "ticket_id", "ticket_name", "tier_id", "tier_name", "sold_on", "period_start", "period_end",
                                "quantity", "comps", "gross_minor", "currency", "channel", "external_ref"]
