@@ -53,6 +53,9 @@ public enum BaseService: KisumService {
         AgreementsRoutes(repository: AgreementsRepository(database: runtime.database)).addRoutes(to: tenant)
         AgreementAssetsRoutes(repository: AgreementAssetsRepository(database: runtime.database)).addRoutes(to: tenant)
         OfferPdfRoutes(repository: OfferPdfRepository(database: runtime.database)).addRoutes(to: tenant)
+        EventIncomeRoutes(repository: EventIncomeRepository(database: runtime.database), summaries: IncomeSummaryRepository(database: runtime.database)).addRoutes(to: tenant)
+        IncomePaymentsRoutes(repository: IncomePaymentsRepository(database: runtime.database)).addRoutes(to: tenant)
+        EventTaxRoutes(repository: EventTaxRepository(database: runtime.database), sheets: EventTaxSheetRepository(database: runtime.database)).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
         PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)

@@ -42,4 +42,10 @@ public enum BasePermission {
     /// Agreements made from accepted offers, their PDF and attached files (issue 9).
     public static let agreementsRead = "basic.agreements.read"
     public static let agreementsWrite = "basic.agreements.write"
+    /// Event income lines, their payments and summaries (issue 10).
+    public static let incomeRead = "basic.income.read"
+    public static let incomeWrite = "basic.income.write"
+    /// Event tax lines and their computed summary (issue 10).
+    public static let taxesRead = "basic.taxes.read"
+    public static let taxesWrite = "basic.taxes.write"
 }
