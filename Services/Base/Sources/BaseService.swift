@@ -57,6 +57,9 @@ public enum BaseService: KisumService {
         ExpenseCategoriesRoutes(repository: ExpenseCategoriesRepository(database: runtime.database)).addRoutes(to: tenant)
         ExpenseTemplatesRoutes(repository: ExpenseTemplatesRepository(database: runtime.database)).addRoutes(to: tenant)
         MoneyAttachmentsRoutes(repository: MoneyAttachmentsRepository(database: runtime.database)).addRoutes(to: tenant)
+        EventIncomeRoutes(repository: EventIncomeRepository(database: runtime.database), summaries: IncomeSummaryRepository(database: runtime.database)).addRoutes(to: tenant)
+        IncomePaymentsRoutes(repository: IncomePaymentsRepository(database: runtime.database)).addRoutes(to: tenant)
+        EventTaxRoutes(repository: EventTaxRepository(database: runtime.database), sheets: EventTaxSheetRepository(database: runtime.database)).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
         PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)

@@ -49,4 +49,7 @@ public enum BasePermission {
     /// Income lines and their payments, invoices and attachments (issue 10).
     public static let incomeRead = "basic.income.read"
     public static let incomeWrite = "basic.income.write"
+    /// Event tax lines and their computed summary (issue 10).
+    public static let taxesRead = "basic.taxes.read"
+    public static let taxesWrite = "basic.taxes.write"
 }
