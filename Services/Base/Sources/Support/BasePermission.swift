@@ -42,4 +42,8 @@ public enum BasePermission {
     /// Agreements made from accepted offers, their PDF and attached files (issue 9).
     public static let agreementsRead = "basic.agreements.read"
     public static let agreementsWrite = "basic.agreements.write"
+    /// Event expenses: estimated lines (Event Expense) and submitting or editing actual ones (Event Expense - Approval;
+    /// deciding those needs approvalsWrite) (issue 10).
+    public static let expensesRead = "basic.expenses.read"
+    public static let expensesWrite = "basic.expenses.write"
 }
