@@ -128,9 +128,12 @@ struct ApprovalTests {
             #expect(refused.errorCode == "source_not_pending")
             #expect(try await approver.api.get("/api/approval/\(item)").json["status"] == "pending")
 
-            // Expenses and settlements are decided without a source move (their features come later).
+            // An expense item moves its submission (Event Expense - Approval, issue 10): with none pending, nothing moves.
             let expense = try await t.insertOpsApproval(source: "expense", sourceID: UUID(), requestedBy: requester.user, title: "Catering")
-            #expect(try await approver.api.post("/api/approval/\(expense)/approve").json["status"] == "approved")
+            let orphan = try await approver.api.post("/api/approval/\(expense)/approve")
+            #expect(orphan.status == .conflict)
+            #expect(orphan.errorCode == "source_not_pending")
+            #expect(try await approver.api.get("/api/approval/\(expense)").json["status"] == "pending")
         }
     }
 
@@ -142,7 +145,10 @@ struct ApprovalTests {
             let i2 = try await t.insertOpsApproval(source: "expense", sourceID: UUID(), requestedBy: requester.user, amount: nil, currency: nil)
             let i3 = try await t.insertOpsApproval(source: "settlement", sourceID: UUID(), requestedBy: other.user)
             let theirs = try await t.insertOpsApproval(sourceID: UUID(), requestedBy: UUID(), company: t.companyB)
-            _ = try await other.api.post("/api/approval/\(i2)/reject")
+            // Decided by SQL: an expense item's decision moves its submission, which this fixture has none of.
+            try await t.opsDatabase.query("""
+                UPDATE approval_items SET status = 'rejected', decided_by = \(other.user), decided_at = clock_timestamp() WHERE id = \(i2)
+                """)
 
             let queue = try await other.api.get("/api/approval")
             #expect(queue.json["total"] == 3)

@@ -8,14 +8,18 @@ import Testing
 
 /// Issue 9: "the settlement of an event recomputes from actual sales and expenses and records who signed it off",
 /// and "Approval items are created by the flows that need them (… a settlement) and their decision moves the
-/// source object". Figures worked by hand below, on the versus deal of `dealJSON()` (600,000 versus 85 % of the
-/// net receipts; Production 150,000 fixed, Security 80,000 capped at 60,000, Card fees 3 % of gross, all show
-/// expenses; Marketing 50,000 on the promoter; Hospitality 20,000 capped at 25,000 charged to the artist).
+/// source object". Issue 10: "the event's financials and settlement use approved actuals where they exist and
+/// estimates elsewhere, and say which"; "conversion uses the rate of the transaction date and says which rate it
+/// used; … a missing rate is a clear 422, never a silent 1.0". Figures worked by hand below, on the versus deal of
+/// `dealJSON()` (600,000 versus 85 % of the net receipts; Production 150,000 fixed, Security 80,000 capped at
+/// 60,000, Card fees 3 % of gross, all show expenses; Marketing 50,000 on the promoter; Hospitality 20,000 capped
+/// at 25,000 charged to the artist).
 @Suite("Base event financials and settlement")
 struct SettlementTests {
     static let permissions = [BasePermission.offersRead, BasePermission.offersWrite, BasePermission.artistsRead, BasePermission.artistsWrite,
                               BasePermission.eventsRead, BasePermission.eventsWrite, BasePermission.ticketsRead, BasePermission.ticketsWrite,
-                              BasePermission.approvalsRead, BasePermission.approvalsWrite]
+                              BasePermission.approvalsRead, BasePermission.approvalsWrite, BasePermission.expensesRead,
+                              BasePermission.expensesWrite]
 
     func withSettlements(_ body: @Sendable @escaping (TwoCompanies<BaseService>) async throws -> Void) async throws {
         let harness = try await ServiceTestHarness(BaseService.self, settings: BaseSettings())
@@ -42,25 +46,67 @@ struct SettlementTests {
             #expect(financials.json["lines"]?[0]?["actual"]?["artistPayoutMinor"] == 873_350)
             #expect(financials.json["lines"]?[0]?["projected"] != .null)
 
-            // Actuals: Production 170,000; Security 55,000 (under its cap); Hospitality 30,000 (capped at 25,000).
-            // Show: 170,000 + 55,000 + 39,000 = 264,000; net receipts 1,036,000; 85 % = 880,600 (the percentage
-            // wins); payout 880,600 − 25,000 = 855,600; promoter 1,036,000 − 880,600 − 50,000 = 105,400.
-            let settled = try await t.a.post("/api/events/\(event)/settlement", [
-                "expenses": [["name": "Production", "amountMinor": 170_000], ["name": "Security", "amountMinor": 55_000],
-                             ["name": "Hospitality", "amountMinor": 30_000]],
-                "notes": "Signed at the desk",
-            ])
+            // The stored lines: Production estimated 160,000, realised by an approved actual of 170,000; Security
+            // estimated 55,000 (its pending actual of 58,000 does not count yet); Hospitality 30,000 actual with no
+            // estimate; Catering estimated £100.00 at the company's manual rate 1.17 → 11,700.
+            let approver = t.a(permissions: Self.permissions)
+            let production = try await t.insertEstimate(event: event, category: "production", description: "Stage and PA", amount: 160_000)
+            let security = try await t.insertEstimate(event: event, category: "security", description: "Door staff", amount: 55_000,
+                                                      due: "2027-06-12")
+            _ = try await t.insertEstimate(event: event, category: "catering", description: "Crew meals", amount: 10_000, currency: "GBP",
+                                           due: "2027-06-11")
+            try await t.insertManualRate("GBP", "EUR", "1.17", on: "2027-06-09")
+            for (category, amount, estimate) in [("production", Int64(170_000), Optional(production)), ("hospitality", 30_000, nil)] {
+                let id = try #require(try await t.a.submitExpense(event: event, category: category, description: category, amount: amount,
+                                                                  incurredOn: "2027-06-12", estimate: estimate).json["id"]?.uuid)
+                #expect(try await approver.post("/api/event-expense-approval/\(id)/approve").status == .ok)
+            }
+            _ = try await t.a.submitExpense(event: event, category: "security", description: nil, amount: 58_000, estimate: security)
+
+            // Applied: Production 170,000; Security 55,000 (under its cap); Card fees 39,000; Marketing 50,000 (no
+            // line, as offered); Hospitality 30,000 capped at 25,000. Show: 170,000 + 55,000 + 39,000 = 264,000; net
+            // receipts 1,036,000; 85 % = 880,600 (the percentage wins); payout 880,600 − 25,000 = 855,600; promoter
+            // 1,036,000 − 880,600 − 50,000 = 105,400. Lines: 170,000 + 30,000 actual, 55,000 + 11,700 estimated =
+            // 266,700; the deals count 170,000 + 55,000 + 25,000 of it: 16,700 beyond (Hospitality's 5,000 over its
+            // cap and the catering no deal names); the event's result 105,400 − 16,700 = 88,700.
+            let live = try await t.a.get("/api/events/\(event)/financials")
+            #expect(live.status == .ok, "\(live.text)")
+            #expect(live.json["totals"]?["artistPayoutMinor"] == 855_600)
+            #expect(live.json["totals"]?["expensesBeyondDealsMinor"] == 16_700)
+            #expect(live.json["totals"]?["eventResultMinor"] == 88_700)
+            let lines = live.json["expenses"]?["lines"]?.arrayValue ?? []
+            #expect(lines.map { $0["category"]?.stringValue ?? "" } == ["catering", "hospitality", "production", "security"])
+            #expect(lines.map { $0["basis"]?.stringValue ?? "" } == ["estimated", "actual", "actual", "estimated"])
+            #expect(lines.map { $0["reportingAmountMinor"]?.int ?? 0 } == [11_700, 30_000, 170_000, 55_000])
+            #expect(lines[2]["estimateId"]?.uuid == production)
+            #expect(lines[2]["actualId"]?.uuid != nil)
+            #expect(lines[0]["rate"] == ["from": "GBP", "to": "EUR", "rate": "1.1700000000", "rateDate": "2027-06-09", "source": "manual"])
+            #expect(lines[1]["rate"]?["source"] == "identity")
+            #expect(live.json["expenses"]?["totals"] == ["totalMinor": 266_700, "actualMinor": 200_000, "estimatedMinor": 66_700,
+                                                         "actualLines": 2, "estimatedLines": 2, "pendingActuals": 1])
+            #expect(live.json["expenses"]?["rates"]?.arrayValue?.count == 1)
+
+            let settled = try await t.a.post("/api/events/\(event)/settlement", ["notes": "Signed at the desk"])
             #expect(settled.status == .created)
             #expect(settled.json["status"] == "signed")
             #expect(settled.json["totals"]?["artistPayoutMinor"] == 855_600)
             #expect(settled.json["totals"]?["promoterResultMinor"] == 105_400)
             #expect(settled.json["lines"]?[0]?["outcome"]?["versusWinner"] == "percentage")
             #expect(settled.json["lines"]?[0]?["outcome"]?["showExpensesMinor"] == 264_000)
+            #expect(settled.json["lines"]?[0]?["deal"]?["expenses"]?[0]?["amountMinor"] == 170_000)
+            #expect(settled.json["totals"]?["eventResultMinor"] == 88_700)
+            #expect(settled.json["expenses"]?["totals"]?["totalMinor"] == 266_700)
             #expect(settled.json["settledBy"]?.uuid != nil)
             #expect(settled.json["signedAt"] != .null)
             #expect(try await t.a.get("/api/events/\(event)").json["status"] == "settled")
             #expect(try await t.a.get("/api/events/\(event)/financials").json["source"] == "settlement")
             #expect(try await t.a.get("/api/events/\(event)/settlement").json["totals"]?["artistPayoutMinor"] == 855_600)
+            // The signed record keeps the basis it was computed from: a later approval changes nothing in it.
+            let pending = try #require(try await t.a.get("/api/event-expense-approval?status=pending").json["items"]?[0]?["id"]?.uuid)
+            #expect(try await approver.post("/api/event-expense-approval/\(pending)/approve").status == .ok)
+            let record = try await t.a.get("/api/events/\(event)/financials")
+            #expect(record.json["expenses"]?["totals"]?["estimatedMinor"] == 66_700)
+            #expect(record.json["totals"]?["eventResultMinor"] == 88_700)
             // Settled is final: no second settlement, and no status change claims one.
             let twice = try await t.a.post("/api/events/\(event)/settlement", [:])
             #expect(twice.errorCode == "already_settled", "\(twice.text)")
@@ -85,11 +131,11 @@ struct SettlementTests {
     @Test func validationStatesAndAnEventWithoutADeal() async throws {
         try await withSettlements { t in
             let event = try await t.a.convertedEvent("Checked Act")
-            let unknown = try await t.a.post("/api/events/\(event)/settlement", ["expenses": [["name": "Catering", "amountMinor": 1]]])
-            #expect(unknown.status == .unprocessableContent)
-            #expect(unknown.errorFields == ["expenses[0].name"])
-            let negative = try await t.a.post("/api/events/\(event)/settlement", ["expenses": [["name": "Production", "amountMinor": -1]]])
-            #expect(negative.errorFields == ["expenses[0].amountMinor"])
+            // Actual expenses come from Event Expense - Approval: the body's former list is refused, not ignored.
+            let retired = try await t.a.post("/api/events/\(event)/settlement", ["expenses": [["name": "Production", "amountMinor": 1]]])
+            #expect(retired.status == .unprocessableContent)
+            #expect(retired.errorFields == ["expenses"])
+            #expect(retired.json["error"]?["details"]?[0]?["code"] == "actual_expenses_from_approval")
             #expect(try await t.a.post("/api/events/\(event)/settlement", ["expenses": "all"]).status == .badRequest)
             #expect(try await t.a.get("/api/events/not-a-uuid/settlement").status != .ok)
 
@@ -146,7 +192,7 @@ struct SettlementTests {
             let rejected = try await approver.post("/api/approval/\(item)/reject", ["note": "check the production bill"])
             #expect(rejected.status == .ok, "\(rejected.text)")
             #expect(try await t.a.get("/api/events/\(event)/settlement").json["status"] == "open")
-            let again = try await t.a.post("/api/events/\(event)/settlement", ["expenses": [["name": "Production", "amountMinor": 140_000]]])
+            let again = try await t.a.post("/api/events/\(event)/settlement", ["expenses": [], "notes": "second try"])
             let second = try #require(again.json["approvalId"]?.uuid)
             let approved = try await approver.post("/api/approval/\(second)/approve")
             #expect(approved.status == .ok)
@@ -155,6 +201,40 @@ struct SettlementTests {
             #expect(signed.json["status"] == "signed")
             #expect(signed.json["signedAt"] != .null)
             #expect(try await t.a.get("/api/events/\(event)").json["status"] == "settled")
+        }
+    }
+}
+
+extension SettlementTests {
+    /// A line in a currency with no stored rate is 422 naming the pair and day; an ECB rate (EUR base, crossed
+    /// when needed) converts it, named in the answer.
+    @Test func aMissingRateIs422AndTheECBRateConvertsOnTheLinesDay() async throws {
+        try await withSettlements { t in
+            let event = try await t.a.convertedEvent("Dollar Act")
+            _ = try await t.insertEstimate(event: event, category: "travel", description: "Flights", amount: 108_500, currency: "USD",
+                                           due: "2027-06-01")
+            let missing = try await t.a.get("/api/events/\(event)/financials")
+            #expect(missing.status == .unprocessableContent)
+            #expect(missing.errorCode == "exchange_rate_missing")
+            #expect(missing.json["error"]?["info"]?["missing"] == [["from": "USD", "to": "EUR", "day": "2027-06-01"]])
+            #expect(try await t.a.get("/api/events/\(event)/settlement").errorCode == "exchange_rate_missing")
+            #expect(try await t.a.post("/api/events/\(event)/settlement", [:]).errorCode == "exchange_rate_missing")
+            #expect(try await t.a.get("/api/events/\(event)").json["status"] == "confirmed")
+
+            // A rate older than 14 days is no rate; the newest within them is taken: $1,085.00 / 1.085 = €1,000.00.
+            try await t.insertECBRate("USD", "1.2000", on: "2027-05-17")
+            #expect(try await t.a.get("/api/events/\(event)/financials").errorCode == "exchange_rate_missing")
+            try await t.insertECBRate("USD", "1.0850", on: "2027-05-28")
+            let converted = try await t.a.get("/api/events/\(event)/financials")
+            #expect(converted.status == .ok, "\(converted.text)")
+            let line = converted.json["expenses"]?["lines"]?[0]
+            #expect(line?["reportingAmountMinor"] == 100_000)
+            #expect(line?["basis"] == "estimated")
+            #expect(line?["rate"]?["rateDate"] == "2027-05-28")
+            #expect(line?["rate"]?["source"] == "ecb")
+            #expect(converted.json["expenses"]?["rates"]?.arrayValue?.count == 1)
+            // Travel is no expense of the deal: all of it is beyond the deals' figures.
+            #expect(converted.json["totals"]?["expensesBeyondDealsMinor"] == 100_000)
         }
     }
 }

@@ -71,11 +71,12 @@ struct ApprovalRepository: Sendable {
                     throw APIError.forbidden("not_requester", "Only the requester can cancel an approval request; reject it instead.")
                 }
             }
-            // Expenses are recorded and decided here; their source objects move once that feature exists (issue 10).
             switch item.sourceType {
             case "offer": try await Self.moveOffer(connection, companyID: companyID, offerID: item.sourceId, userID: userID, decision, logger)
             case "settlement": try await SettlementsRepository.decide(connection, companyID: companyID, eventID: item.sourceId,
                                                                          approved: decision == .approve, logger)
+            case "expense": try await Self.moveExpense(connection, companyID: companyID, actualID: item.sourceId, userID: userID, decision,
+                                                       note: note, logger)
             default: break
             }
             return try await connection.query("""
@@ -84,6 +85,24 @@ struct ApprovalRepository: Sendable {
                 WHERE i.company_id = \(companyID) AND i.id = \(id)
                 RETURNING \(unescaped: Self.columns)
                 """, logger: logger).first(Self.decode)
+        }
+    }
+
+    /// The actual expense moves with its item, by Event Expense - Approval's rules (`ExpenseApprovalRepository.move`):
+    /// a rejection needs its reason (the note), neither the submitter nor the last editor decides it, and an actual
+    /// no longer pending is 409 `source_not_pending`.
+    private static func moveExpense(_ connection: PostgresConnection, companyID: UUID, actualID: UUID, userID: UUID,
+                                    _ decision: ApprovalDecision, note: String?, _ logger: Logger) async throws {
+        if decision == .reject, (note ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw APIError.validation(field: "note", code: "required", message: "Rejecting an expense needs its reason.")
+        }
+        switch try await ExpenseApprovalRepository.move(connection, companyID: companyID, actualID: actualID, userID: userID, decision,
+                                                        note: note, logger) {
+        case .moved: return
+        case .ownSubmission: throw APIError.forbidden("self_approval", "An expense is decided by someone other than who submitted or last edited it.")
+        case .notSubmitter: throw APIError.forbidden("not_requester", "Only the submitter can withdraw an expense; reject it instead.")
+        case .notFound, .notPending:
+            throw APIError.conflict("source_not_pending", "The expense is no longer pending approval.", info: ["actualId": .uuid(actualID)])
         }
     }
 

@@ -23,8 +23,13 @@ public struct SettlementTotals: Codable, Sendable, Equatable {
     /// The first line's promoter result less every other line's show and promoter expenses and earnings: the box
     /// office counted once (lines are in billing order, so the headliner's fee and tax terms state it).
     public var promoterResultMinor: Int64
+    /// What the event's expense lines cost beyond what the deals' figures carry (`ExpenseBasis.beyondDeals`);
+    /// null for a settlement stored before expense lines were recorded with it.
+    public var expensesBeyondDealsMinor: Int64?
+    /// promoterResultMinor less expensesBeyondDealsMinor: the event's result with every expense line counted once.
+    public var eventResultMinor: Int64?
 
-    static func of(_ lines: [SettlementLine], tiers: [TicketTier]) throws(DealEngineError) -> SettlementTotals {
+    static func of(_ lines: [SettlementLine], tiers: [TicketTier], expenses: EventExpenses?) throws(DealEngineError) -> SettlementTotals {
         var payout: Int64 = 0
         var result: Int64 = 0
         for (index, line) in lines.enumerated() {
@@ -41,10 +46,20 @@ public struct SettlementTotals: Codable, Sendable, Equatable {
             }
         }
         let first = lines.first?.outcome
+        var beyond: Int64?
+        var eventResult: Int64?
+        if let expenses {
+            let amount = try ExpenseBasis.beyondDeals(expenses, lines: lines)
+            let (net, overflow) = result.subtractingReportingOverflow(amount)
+            if overflow { throw DealEngineError.overflow("event result") }
+            beyond = amount
+            eventResult = net
+        }
         return SettlementTotals(ticketsSold: first?.ticketsSold ?? tiers.reduce(0) { $0 + $1.quantity },
                                 comps: first?.comps ?? tiers.reduce(0) { $0 + $1.comps },
                                 grossMinor: first?.grossMinor ?? 0, netBoxOfficeMinor: first?.netBoxOfficeMinor ?? 0,
-                                artistPayoutMinor: payout, promoterResultMinor: result)
+                                artistPayoutMinor: payout, promoterResultMinor: result, expensesBeyondDealsMinor: beyond,
+                                eventResultMinor: eventResult)
     }
 
     private static func add(_ a: Int64, _ b: Int64) throws(DealEngineError) -> Int64 {
@@ -64,6 +79,9 @@ public struct EventSettlement: ResponseEncodable, Sendable, Equatable {
     public var tiers: [TicketTier]
     public var lines: [SettlementLine]
     public var totals: SettlementTotals
+    /// The event's expense lines the deals were computed with (approved actual or estimate, with the rates);
+    /// null for a settlement stored before they were recorded with it.
+    public var expenses: EventExpenses?
     public var notes: String?
     public var settledBy: UUID?
     public var settledAt: Date?
@@ -95,31 +113,20 @@ public struct EventFinancials: ResponseEncodable, Sendable, Equatable {
     public var tiers: [TicketTier]
     public var lines: [Line]
     public var totals: SettlementTotals
+    /// The event's expenses (live, or as the stored settlement recorded them: null for one stored before that).
+    public var expenses: EventExpenses?
 }
 
-/// `POST /api/events/{id}/settlement`: the actual amounts of the deals' expenses, by name (all of the event's
-/// deals naming it, or only `offerId`'s); expenses not named keep their terms.
+/// `POST /api/events/{id}/settlement`: notes only. The actual expenses come from the stored lines (Event Expense -
+/// Approval); the retired `expenses` list is refused when it carries anything, so nobody believes it still counts.
 struct SettleEvent: ValidatableBody, Sendable {
-    struct ActualExpense: Decodable, Sendable {
-        var offerId: UUID?
-        var name: String
-        var amountMinor: Int64?
-    }
-
-    var expenses: [ActualExpense]?
+    var expenses: [JSONValue]?
     var notes: String?
 
     func validate(_ v: inout Validator) {
-        if let expenses {
-            if expenses.count > 100 { v.add("expenses", "too_many", "At most 100 actual expenses.") }
-            for (index, expense) in expenses.prefix(100).enumerated() {
-                v.text(expense.name, "expenses[\(index)].name", maxLength: 100)
-                if let amount = expense.amountMinor {
-                    v.minorAmount(amount, "expenses[\(index)].amountMinor")
-                } else {
-                    v.add("expenses[\(index)].amountMinor", "required", "The actual amount in minor units.")
-                }
-            }
+        if let expenses, !expenses.isEmpty {
+            v.add("expenses", "actual_expenses_from_approval",
+                  "Actual expenses are submitted and approved in Event Expense - Approval (/api/event-expense-approval); the settlement reads them.")
         }
         v.text(notes, "notes", required: false, maxLength: 5000)
     }
@@ -128,18 +135,4 @@ struct SettleEvent: ValidatableBody, Sendable {
 enum SettlementRules {
     /// Event states a settlement may be made in: a booked show, before or after the night.
     static let settleable = ["confirmed", "announced", "on_sale", "completed"]
-
-    /// The deal with the settler's actual expense amounts applied; names that match no expense of any deal are
-    /// reported by the caller.
-    static func applying(_ actuals: [SettleEvent.ActualExpense], to deal: DealTerms, offerID: UUID) -> (DealTerms, Set<Int>) {
-        var terms = deal
-        var used = Set<Int>()
-        for (index, actual) in actuals.enumerated() where actual.offerId == nil || actual.offerId == offerID {
-            for e in terms.expenses.indices where terms.expenses[e].name == actual.name && terms.expenses[e].kind != .percentOfGross {
-                terms.expenses[e].amountMinor = actual.amountMinor
-                used.insert(index)
-            }
-        }
-        return (terms, used)
-    }
 }

@@ -55,7 +55,7 @@ struct SettlementsRepository: Sendable {
 
     func stored(companyID: UUID, eventID: UUID) async throws -> EventSettlement? {
         try await database.query("""
-            SELECT s.status, s.currency, s.tiers::text AS tiers, s.lines::text AS lines, s.notes, s.settled_by, s.settled_at,
+            SELECT s.status, s.currency, s.tiers::text AS tiers, s.lines::text AS lines, s.expenses::text AS expenses, s.notes, s.settled_by, s.settled_at,
                    s.signed_at, s.version,
                    (SELECT i.id FROM approval_items i WHERE i.company_id = s.company_id AND i.source_type = 'settlement'
                       AND i.source_id = s.event_id AND i.status = 'pending') AS approval_id
@@ -64,8 +64,9 @@ struct SettlementsRepository: Sendable {
             let c = Columns(row)
             let tiers = try JSONCoding.decoder.decode([TicketTier].self, from: Data(try c("tiers", as: String.self).utf8))
             let lines = try JSONCoding.decoder.decode([SettlementLine].self, from: Data(try c("lines", as: String.self).utf8))
+            let expenses = try c("expenses", as: String?.self).map { try JSONCoding.decoder.decode(EventExpenses.self, from: Data($0.utf8)) }
             return EventSettlement(eventId: eventID, status: try c("status"), currency: try c("currency"), tiers: tiers, lines: lines,
-                                   totals: try SettlementTotals.of(lines, tiers: tiers), notes: try c("notes"),
+                                   totals: try SettlementTotals.of(lines, tiers: tiers, expenses: expenses), expenses: expenses, notes: try c("notes"),
                                    settledBy: try c("settled_by"), settledAt: try c("settled_at"), signedAt: try c("signed_at"),
                                    approvalId: try c("approval_id"), version: try c("version"))
         }
@@ -83,6 +84,7 @@ struct SettlementsRepository: Sendable {
     func save(companyID: UUID, userID: UUID, eventID: UUID, _ settlement: EventSettlement) async throws -> SaveOutcome {
         let tiers = String(decoding: try JSONCoding.encoder.encode(settlement.tiers), as: UTF8.self)
         let lines = String(decoding: try JSONCoding.encoder.encode(settlement.lines), as: UTF8.self)
+        let expenses = try settlement.expenses.map { String(decoding: try JSONCoding.encoder.encode($0), as: UTF8.self) }
         let totals = settlement.totals
         let logger = database.logger
         return try await database.transaction { connection -> SaveOutcome in
@@ -107,9 +109,9 @@ struct SettlementsRepository: Sendable {
             let needsApproval = threshold.map { totals.artistPayoutMinor >= $0 } ?? false
             let newStatus = needsApproval ? "pending_approval" : "signed"
             try await connection.query("""
-                INSERT INTO event_settlements (company_id, event_id, status, currency, tiers, lines, gross_minor, artist_payout_minor,
+                INSERT INTO event_settlements (company_id, event_id, status, currency, tiers, lines, expenses, gross_minor, artist_payout_minor,
                                                promoter_result_minor, notes, settled_by, signed_at)
-                VALUES (\(companyID), \(eventID), \(newStatus), \(settlement.currency), \(tiers)::jsonb, \(lines)::jsonb,
+                VALUES (\(companyID), \(eventID), \(newStatus), \(settlement.currency), \(tiers)::jsonb, \(lines)::jsonb, \(expenses)::jsonb,
                         \(totals.grossMinor), \(totals.artistPayoutMinor), \(totals.promoterResultMinor), \(settlement.notes), \(userID),
                         CASE WHEN \(newStatus) = 'signed' THEN clock_timestamp() END)
                 """, logger: logger)

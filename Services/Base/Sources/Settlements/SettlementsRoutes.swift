@@ -5,11 +5,14 @@ import KisumKernel
 
 /// An event's money as the deal engine states it: the financials (each deal as offered beside the sales so far)
 /// and the settlement of the night, signed off by the settler or through the approval queue
-/// (`basic.events.read` / `.write`).
+/// (`basic.events.read` / `.write`). The event's expenses are its stored lines — approved actuals where they exist,
+/// estimates elsewhere (issue 10) — converted into its currency, and they realise the deals' expenses
+/// (`ExpenseBasis`).
 struct SettlementsRoutes: Sendable {
     typealias Context = BaseService.Context
     let repository: SettlementsRepository
     let tickets: TicketReportsRepository
+    let expenses: EventExpensesRepository
 
     func addRoutes(to tenant: RouterGroup<Context>) {
         let events = tenant.group("/api/events")
@@ -30,30 +33,33 @@ struct SettlementsRoutes: Sendable {
                                      projected: deals.first { $0.offerID == line.offerId }?.potential, actual: line.outcome)
             }
             return EventFinancials(eventId: id, eventStatus: event.status, currency: event.currency, capacity: event.capacity,
-                                   source: "settlement", tiers: stored.tiers, lines: lines, totals: stored.totals)
+                                   source: "settlement", tiers: stored.tiers, lines: lines, totals: stored.totals, expenses: stored.expenses)
         }
+        let costs = try await expenses.expenses(companyID: scope.companyID, eventID: id).orNotFound("event")
         let tiers = try await tickets.actualSales(companyID: scope.companyID, eventID: id) ?? []
-        let settled = try Self.evaluate(deals.map { ($0, $0.terms) }, tiers: tiers, event: event)
+        let settled = try Self.evaluate(try Self.terms(deals, costs), tiers: tiers, event: event)
         let lines = zip(deals, settled).map { deal, line in
             EventFinancials.Line(offerId: deal.offerID, artistId: deal.artistID, artistName: deal.artistName, offerStatus: deal.offerStatus,
                                  projected: deal.potential, actual: line.outcome)
         }
         return EventFinancials(eventId: id, eventStatus: event.status, currency: event.currency, capacity: event.capacity,
-                               source: "sales", tiers: tiers, lines: lines, totals: try Self.totals(settled, tiers: tiers))
+                               source: "sales", tiers: tiers, lines: lines, totals: try Self.totals(settled, tiers: tiers, expenses: costs),
+                               expenses: costs)
     }
 
-    /// The stored settlement, or (status `open`) what settling now would record, with the deals' expenses as offered.
+    /// The stored settlement, or (status `open`) what settling now would record, with the event's expense lines.
     @Sendable func settlement(_ request: Request, context: Context) async throws -> EventSettlement {
         let scope = try context.tenant(permission: BasePermission.eventsRead)
         let id = try context.parameters.uuid("id", what: "event")
         let event = try await repository.event(companyID: scope.companyID, id: id).orNotFound("event")
         if let stored = try await repository.stored(companyID: scope.companyID, eventID: id) { return stored }
         let deals = try await repository.deals(companyID: scope.companyID, eventID: id)
+        let costs = try await expenses.expenses(companyID: scope.companyID, eventID: id).orNotFound("event")
         let tiers = try await tickets.actualSales(companyID: scope.companyID, eventID: id) ?? []
-        let lines = try Self.evaluate(deals.map { ($0, $0.terms) }, tiers: tiers, event: event)
+        let lines = try Self.evaluate(try Self.terms(deals, costs), tiers: tiers, event: event)
         return EventSettlement(eventId: id, status: "open", currency: event.currency, tiers: tiers, lines: lines,
-                               totals: try Self.totals(lines, tiers: tiers), notes: nil, settledBy: nil, settledAt: nil, signedAt: nil,
-                               approvalId: nil, version: nil)
+                               totals: try Self.totals(lines, tiers: tiers, expenses: costs), expenses: costs, notes: nil, settledBy: nil,
+                               settledAt: nil, signedAt: nil, approvalId: nil, version: nil)
     }
 
     @Sendable func settle(_ request: Request, context: Context) async throws -> EditedResponse<EventSettlement> {
@@ -65,25 +71,12 @@ struct SettlementsRoutes: Sendable {
         guard !deals.isEmpty else {
             throw APIError.validation(field: "eventId", code: "no_deal", message: "The event has no accepted offer to settle.")
         }
-        let actuals = body.expenses ?? []
-        var used = Set<Int>()
-        let terms = deals.map { deal in
-            let (applied, matched) = SettlementRules.applying(actuals, to: deal.terms, offerID: deal.offerID)
-            used.formUnion(matched)
-            return (deal, applied)
-        }
-        let unknown = actuals.indices.filter { !used.contains($0) }
-        if !unknown.isEmpty {
-            throw APIError.validation(unknown.map {
-                FieldIssue(field: "expenses[\($0)].name", code: "unknown_expense",
-                           message: "No fixed or capped expense of that name in the event's deals.")
-            })
-        }
+        let costs = try await expenses.expenses(companyID: scope.companyID, eventID: id).orNotFound("event")
         let tiers = try await tickets.actualSales(companyID: scope.companyID, eventID: id) ?? []
-        let lines = try Self.evaluate(terms, tiers: tiers, event: event)
+        let lines = try Self.evaluate(try Self.terms(deals, costs), tiers: tiers, event: event)
         let settlement = EventSettlement(eventId: id, status: "signed", currency: event.currency, tiers: tiers, lines: lines,
-                                         totals: try Self.totals(lines, tiers: tiers), notes: body.notes, settledBy: scope.userID,
-                                         settledAt: nil, signedAt: nil, approvalId: nil, version: 1)
+                                         totals: try Self.totals(lines, tiers: tiers, expenses: costs), expenses: costs, notes: body.notes,
+                                         settledBy: scope.userID, settledAt: nil, signedAt: nil, approvalId: nil, version: 1)
         switch try await repository.save(companyID: scope.companyID, userID: scope.userID, eventID: id, settlement) {
         case .saved:
             let stored = try await repository.stored(companyID: scope.companyID, eventID: id).orNotFound("event")
@@ -118,9 +111,20 @@ struct SettlementsRoutes: Sendable {
         }
     }
 
-    static func totals(_ lines: [SettlementLine], tiers: [TicketTier]) throws -> SettlementTotals {
+    /// Each deal's terms with the event's expense lines applied (`ExpenseBasis.applying`).
+    static func terms(_ deals: [SettlementsRepository.Deal], _ costs: EventExpenses) throws -> [(SettlementsRepository.Deal, DealTerms)] {
+        try deals.map { deal in
+            do throws(DealEngineError) {
+                return (deal, try ExpenseBasis.applying(costs, to: deal.terms))
+            } catch {
+                throw Self.apiError(error, offerID: deal.offerID)
+            }
+        }
+    }
+
+    static func totals(_ lines: [SettlementLine], tiers: [TicketTier], expenses: EventExpenses?) throws -> SettlementTotals {
         do throws(DealEngineError) {
-            return try SettlementTotals.of(lines, tiers: tiers)
+            return try SettlementTotals.of(lines, tiers: tiers, expenses: expenses)
         } catch {
             throw Self.apiError(error, offerID: nil)
         }

@@ -42,8 +42,8 @@ public enum BasePermission {
     /// Agreements made from accepted offers, their PDF and attached files (issue 9).
     public static let agreementsRead = "basic.agreements.read"
     public static let agreementsWrite = "basic.agreements.write"
-    /// Estimated expense lines, expense categories and budget templates, and the attachments of expense lines
-    /// (issue 10). Actual expenses are Event Expense - Approval's.
+    /// Event expenses: estimated lines, categories, budget templates and attachments (Event Expense), and submitting or
+    /// editing actual ones (Event Expense - Approval; deciding those needs approvalsWrite) (issue 10).
     public static let expensesRead = "basic.expenses.read"
     public static let expensesWrite = "basic.expenses.write"
     /// Income lines and their payments, invoices and attachments (issue 10).
