@@ -11,7 +11,7 @@ import Testing
 @Suite("Base event expense approval checks")
 struct ExpenseApprovalChecksTests {
     @Test func validationAndMalformedInput() async throws {
-        try await withExpenses { t in
+        try await withActuals { t in
             let event = try await t.insertOpsEvent("Checked costs", on: "2027-06-12")
             let empty = try await t.a.post("/api/event-expense-approval", [:])
             #expect(empty.status == .unprocessableContent)
@@ -26,6 +26,13 @@ struct ExpenseApprovalChecksTests {
                 "amountMinor": 1_000_000_000_000_001, "currency": "XYZ", "incurredOn": "2200-01-01",
             ])
             #expect(Set(bounds.errorFields) == ["category", "amountMinor", "currency", "incurredOn"])
+            // A well-formed code that is neither Event Expense's built-in category nor one of the company's.
+            let unknown = try await t.a.post("/api/event-expense-approval", [
+                "eventId": .string(event.uuidString), "category": "moon_rental", "description": "x", "amountMinor": 1, "currency": "EUR",
+                "incurredOn": "2027-05-20",
+            ])
+            #expect(unknown.status == .unprocessableContent)
+            #expect(unknown.errorFields == ["category"], "\(unknown.text)")
             let malformed = try await t.a.request(.post, "/api/event-expense-approval", rawBody: "{\"eventId\":")
             #expect(malformed.status == .badRequest)
             #expect(try await t.a.request(.post, "/api/event-expense-approval", rawBody: "{\"amountMinor\": 1.5}").status == .badRequest)
@@ -48,7 +55,7 @@ struct ExpenseApprovalChecksTests {
     }
 
     @Test func permissionsAndAnotherCompanysIds() async throws {
-        try await withExpenses { t in
+        try await withActuals { t in
             let event = try await t.insertOpsEvent("Private costs", on: "2027-06-12")
             let otherEvent = try await t.insertOpsEvent("Another night", on: "2027-06-13")
             let theirEvent = try await t.insertOpsEvent("Their night", on: "2027-06-12", company: t.companyB)
@@ -90,7 +97,7 @@ struct ExpenseApprovalChecksTests {
     }
 
     @Test func listsFilterSortAndPage() async throws {
-        try await withExpenses { t in
+        try await withActuals { t in
             let event = try await t.insertOpsEvent("Listed costs", on: "2027-06-12")
             let other = try await t.insertOpsEvent("Other costs", on: "2027-06-13")
             try await t.a.setExpenseThreshold(1_000)

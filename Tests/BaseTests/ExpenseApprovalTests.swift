@@ -14,7 +14,7 @@ import Testing
 @Suite("Base event expense approval")
 struct ExpenseApprovalTests {
     @Test func aSubmissionAtOrAboveTheThresholdWaitsAndAnotherMemberApprovesIt() async throws {
-        try await withExpenses { t in
+        try await withActuals { t in
             let event = try await t.insertOpsEvent("Approved costs", on: "2027-06-12")
             try await t.a.setExpenseThreshold(100_000)
             let approver = t.expenseMember()
@@ -59,7 +59,7 @@ struct ExpenseApprovalTests {
 
     /// Below the threshold: approved on submission by no one. No threshold in the currency: fail closed.
     @Test func belowTheThresholdIsApprovedOnSubmissionAndNoThresholdNeedsApproval() async throws {
-        try await withExpenses { t in
+        try await withActuals { t in
             let event = try await t.insertOpsEvent("Small costs", on: "2027-06-12")
             let unguarded = try await t.a.submitExpense(event: event, amount: 1)
             #expect(unguarded.json["status"] == "pending")
@@ -81,7 +81,7 @@ struct ExpenseApprovalTests {
 
     /// A rejection needs its reason, and frees the estimate for another submission.
     @Test func anActualRealisesOneEstimateAndARejectionNeedsItsReason() async throws {
-        try await withExpenses { t in
+        try await withActuals { t in
             let event = try await t.insertOpsEvent("Estimated costs", on: "2027-06-12")
             let estimate = try await t.insertEstimate(event: event, category: "production", description: "Stage and PA", amount: 160_000)
             let approver = t.expenseMember()
@@ -113,7 +113,7 @@ struct ExpenseApprovalTests {
 
     /// "The decision moves the source object": the approval queue decides an expense item with the same rules.
     @Test func theApprovalQueueMovesTheActualWithItsItem() async throws {
-        try await withExpenses { t in
+        try await withActuals { t in
             let event = try await t.insertOpsEvent("Queued costs", on: "2027-06-12")
             let approver = t.expenseMember()
             let approvedID = try #require(try await t.a.submitExpense(event: event, amount: 5_000).json["id"]?.uuid)
@@ -150,7 +150,7 @@ struct ExpenseApprovalTests {
     /// PUT edits a pending submission only, on its version, and re-checks the threshold; whoever last set the figures
     /// may not decide them either.
     @Test func editingAPendingSubmission() async throws {
-        try await withExpenses { t in
+        try await withActuals { t in
             let event = try await t.insertOpsEvent("Edited costs", on: "2027-06-12")
             let other = try await t.insertOpsEvent("Other night", on: "2027-06-13")
             try await t.a.setExpenseThreshold(10_000)
@@ -190,7 +190,7 @@ struct ExpenseApprovalTests {
 
     /// Two approvers at once, through both routes: exactly one decision, and the actual and its item agree.
     @Test func concurrentDecisionsHaveExactlyOneWinner() async throws {
-        try await withExpenses { t in
+        try await withActuals { t in
             let event = try await t.insertOpsEvent("Contested costs", on: "2027-06-12")
             let submitted = try await t.a.submitExpense(event: event, amount: 42_000)
             let id = try #require(submitted.json["id"]?.uuid)

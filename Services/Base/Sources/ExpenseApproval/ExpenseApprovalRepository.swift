@@ -125,6 +125,15 @@ struct ExpenseApprovalRepository: Sendable {
         return amount < threshold
     }
 
+    /// The category must be Event Expense's (built-in or the company's); the company's is locked `FOR KEY SHARE`
+    /// like an estimated line's, so it cannot be deleted under the submission.
+    private static func checkCategory(_ connection: PostgresConnection, companyID: UUID, _ category: String?, _ logger: Logger) async throws {
+        guard let category else { return }
+        if try await !ExpensesRepository.lockCategories(connection, companyID: companyID, codes: [category], logger).isEmpty {
+            throw APIError.validation([ExpensesRepository.unknownCategory("category", category)])
+        }
+    }
+
     static func title(description: String, eventName: String) -> String {
         let text = "Actual expense: \(description) (\(eventName))"
         return String(String.UnicodeScalarView(text.unicodeScalars.prefix(300)))
@@ -141,6 +150,7 @@ struct ExpenseApprovalRepository: Sendable {
             try await database.transaction { connection -> ExpenseActual? in
                 let context = try await Self.context(connection, companyID: companyID, eventID: eventID, estimateID: body.estimateId,
                                                      currency: body.currency, logger)
+                try await Self.checkCategory(connection, companyID: companyID, body.category, logger)
                 let description = body.trimmedDescription ?? context.estimateDescription ?? ""
                 let status = Self.autoApproves(amount, context.threshold) ? "approved" : "pending"
                 let id = UUID()
@@ -188,6 +198,7 @@ struct ExpenseApprovalRepository: Sendable {
                 }
                 let context = try await Self.context(connection, companyID: companyID, eventID: current.event, estimateID: body.estimateId,
                                                      currency: body.currency, logger)
+                try await Self.checkCategory(connection, companyID: companyID, body.category, logger)
                 let description = body.trimmedDescription ?? context.estimateDescription ?? ""
                 let status = Self.autoApproves(amount, context.threshold) ? "approved" : "pending"
                 try await connection.query("""

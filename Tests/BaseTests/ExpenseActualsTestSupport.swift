@@ -10,19 +10,19 @@ import Testing
 
 /// Members hold events, expenses and approvals. Estimated lines (Event Expense, another helper's routes) and
 /// exchange rates (Exchange) are inserted into their 0017 tables by SQL.
-let expenseTestPermissions = [
+let actualTestPermissions = [
     BasePermission.eventsRead, BasePermission.eventsWrite, BasePermission.expensesRead, BasePermission.expensesWrite,
     BasePermission.approvalsRead, BasePermission.approvalsWrite, BasePermission.artistsRead, BasePermission.artistsWrite,
 ]
 
-func withExpenses(_ body: @Sendable @escaping (TwoCompanies<BaseService>) async throws -> Void) async throws {
+func withActuals(_ body: @Sendable @escaping (TwoCompanies<BaseService>) async throws -> Void) async throws {
     let harness = try await ServiceTestHarness(BaseService.self, settings: BaseSettings())
-    try await harness.withTwoCompanies(permissions: expenseTestPermissions, module: BasePermission.module, body)
+    try await harness.withTwoCompanies(permissions: actualTestPermissions, module: BasePermission.module, body)
 }
 
 extension TwoCompanies where Service == BaseService {
     /// A member of company A with the expense permissions (or `permissions`), and its user id.
-    func expenseMember(_ permissions: [String] = expenseTestPermissions) -> (user: UUID, api: APITestClient) {
+    func expenseMember(_ permissions: [String] = actualTestPermissions) -> (user: UUID, api: APITestClient) {
         let member = harness.member(of: companyA, permissions: permissions, modules: [module])
         return (member.user, APITestClient(raw, token: member.token, org: companyA))
     }
@@ -43,14 +43,6 @@ extension TwoCompanies where Service == BaseService {
         try await harness.database.query("""
             INSERT INTO exchange_rates (company_id, source, base_currency, quote_currency, rate, rate_date, created_by)
             VALUES (\(company ?? companyA), 'manual', \(base), \(quote), \(rate)::numeric, \(day)::date, \(UUID()))
-            """)
-    }
-
-    /// An ECB reference rate (EUR → `quote`) on `day`, every company's, by SQL.
-    func insertECBRate(_ quote: String, _ rate: String, on day: String) async throws {
-        try await harness.database.query("""
-            INSERT INTO exchange_rates (company_id, source, base_currency, quote_currency, rate, rate_date)
-            VALUES (NULL, 'ecb', 'EUR', \(quote), \(rate)::numeric, \(day)::date)
             """)
     }
 
