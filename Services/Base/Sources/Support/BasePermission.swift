@@ -42,4 +42,10 @@ public enum BasePermission {
     /// Agreements made from accepted offers, their PDF and attached files (issue 9).
     public static let agreementsRead = "basic.agreements.read"
     public static let agreementsWrite = "basic.agreements.write"
+    /// Income lines of events (issue 10); `POST /api/event-income/{id}/invoice` needs the write.
+    public static let incomeRead = "basic.income.read"
+    public static let incomeWrite = "basic.income.write"
+    /// Integrations (issue 10): the Finance connection, event syncs and Finance's records read and made through Base.
+    public static let integrationsRead = "basic.integrations.read"
+    public static let integrationsWrite = "basic.integrations.write"
 }
