@@ -153,6 +153,31 @@ struct SettingsCoverageTests {
         }
     }
 
+    /// Issue 10: Base pushes event income and approved expenses to Finance (without it those routes are 503), so each
+    /// deployment points Base at Finance with the key Finance accepts, under Venue's names.
+    @Test("every deployment wires Base to Finance")
+    func baseReachesFinance() async throws {
+        let local = try await LocalRun.environment(of: "base")
+        let finance = try await LocalRun.environment(of: "finance")
+        #expect(local["FINANCE_BASE_URL"] == "http://127.0.0.1:\(finance["PORT"] ?? "")")
+        #expect(local["FINANCE_API_KEY"] != nil && local["FINANCE_API_KEY"] == finance["INTERNAL_API_KEYS"], "base must present the key finance accepts")
+
+        let compose = try ComposeFile.load().services.values.filter { $0.executable == "base" }
+        #expect(!compose.isEmpty)
+        for container in compose {
+            #expect(container.environment["FINANCE_BASE_URL"] == "http://finance:8082")
+            #expect(container.environment["FINANCE_API_KEY"]?.contains("FINANCE_INTERNAL_KEY") == true)
+        }
+
+        let kubernetes = try KubernetesManifests.load().containers.filter { $0.executable == "base" }
+        #expect(!kubernetes.isEmpty)
+        for container in kubernetes {
+            let key = container.envValue("FINANCE_API_KEY")?["valueFrom"] as? [String: Any]
+            #expect((key?["secretKeyRef"] as? [String: Any])?["key"] as? String == "finance-internal-key")
+            #expect(container.environmentNames.contains("FINANCE_BASE_URL"))
+        }
+    }
+
     private func checkEnvironment(_ names: Set<String>, of service: ServiceDeclaration, in place: String) throws {
         let settings = try SettingsCatalog.forService(service)
         let known = settings.known.union(announcedSettings[service.executable] ?? [])

@@ -63,4 +63,6 @@ venue             BASE_URL                      $BASE_LOCAL_URL
 venue             BASE_API_KEY                  $BASE_INTERNAL_KEY
 base              VENUE_URL                     $VENUE_LOCAL_URL
 base              VENUE_API_KEY                 $VENUE_INTERNAL_KEY
+base              FINANCE_BASE_URL              $FINANCE_LOCAL_URL
+base              FINANCE_API_KEY               $FINANCE_INTERNAL_KEY
 '

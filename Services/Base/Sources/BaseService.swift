@@ -1,6 +1,8 @@
 import Hummingbird
 import KisumKernel
+import KisumPersistence
 import KisumRuntime
+import ServiceLifecycle
 
 /// The Base service: configuration and routes. `buildRouter` is the only place routes are mounted.
 public enum BaseService: KisumService {
@@ -61,9 +63,30 @@ public enum BaseService: KisumService {
         EventIncomeRoutes(repository: EventIncomeRepository(database: runtime.database), summaries: IncomeSummaryRepository(database: runtime.database)).addRoutes(to: tenant)
         IncomePaymentsRoutes(repository: IncomePaymentsRepository(database: runtime.database)).addRoutes(to: tenant)
         EventTaxRoutes(repository: EventTaxRepository(database: runtime.database), sheets: EventTaxSheetRepository(database: runtime.database)).addRoutes(to: tenant)
+        // Finance: the connection, event syncs through the outbox (`backgroundServices`), Finance's records, income invoices.
+        let finance = FinanceGateway(settings: runtime.settings.finance)
+        IntegrationsFinanceRoutes(repository: IntegrationsFinanceRepository(database: runtime.database), sync: FinanceSyncRepository(database: runtime.database), gateway: finance).addRoutes(to: tenant)
+        FinanceRecordsRoutes(repository: IntegrationsFinanceRepository(database: runtime.database), gateway: finance).addRoutes(to: tenant)
+        EventIncomeInvoiceRoutes(sync: FinanceSyncRepository(database: runtime.database), gateway: finance).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
         PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)
         return router
+    }
+
+    /// The outbox relay that takes event syncs to Finance, when Finance is configured; without it the messages wait in
+    /// the outbox. Transient failures are retried indefinitely with capped, jittered backoff (Venue's deposits do the same).
+    public static func backgroundServices(_ runtime: ServiceRuntime<BaseSettings>) async throws -> [any Service] {
+        guard runtime.settings.runsFinanceRelay, let relay = financeRelay(database: runtime.database, settings: runtime.settings) else {
+            return []
+        }
+        return [relay]
+    }
+
+    /// The relay with its handlers (tests drive it with `drain()`); nil without Finance.
+    public static func financeRelay(database: Database, settings: BaseSettings) -> OutboxRelay? {
+        guard let finance = settings.finance else { return nil }
+        let handler = FinanceSyncHandler(repository: FinanceSyncRepository(database: database), pusher: FinanceLinePusher(client: FinanceClient(settings: finance)))
+        return OutboxRelay(database: database, handlers: [FinanceSyncMessage.topic: handler], maxAttempts: .max)
     }
 }

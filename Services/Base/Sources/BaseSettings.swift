@@ -6,13 +6,20 @@ import KisumKernel
 public struct BaseSettings: Sendable {
     /// Where the Venues group reads Venue's inventory; nil (no `VENUE_URL`) answers those reads 503 `venue_unavailable`.
     public var venue: VenueInventorySettings?
+    /// Where event income and approved expenses become Finance invoices and bills; nil (no `FINANCE_BASE_URL`) answers
+    /// the Integrations - Finance routes that need Finance 503 `provider_not_configured`.
+    public var finance: FinanceClientSettings?
+    /// Whether this process runs the outbox relay that delivers to Finance (tests drive it themselves).
+    public var runsFinanceRelay = true
 
-    public init(venue: VenueInventorySettings? = nil) {
+    public init(venue: VenueInventorySettings? = nil, finance: FinanceClientSettings? = nil) {
         self.venue = venue
+        self.finance = finance
     }
 
-    /// `VENUE_URL` with `VENUE_API_KEY` (`VENUE_TIMEOUT_SECONDS` optional, default 3).
+    /// `VENUE_URL` with `VENUE_API_KEY` (`VENUE_TIMEOUT_SECONDS` optional, default 3); `FINANCE_BASE_URL` with
+    /// `FINANCE_API_KEY` (`FINANCE_TIMEOUT_SECONDS` optional, default 3).
     static func load(from env: inout EnvironmentReader) -> BaseSettings {
-        BaseSettings(venue: VenueInventorySettings.load(from: &env))
+        BaseSettings(venue: VenueInventorySettings.load(from: &env), finance: FinanceClientSettings.load(from: &env))
     }
 }

@@ -30,6 +30,8 @@ public enum FinanceService: KisumService {
             case .bill: BillsRoutes(handlers: handlers, summary: totals).addRoutes(to: api)
             }
         }
+        PaymentsRoutes(repository: payments).addRoutes(to: api)
+        AccountsRoutes(repository: AccountsRepository(database: database)).addRoutes(to: api)
         return router
     }
 }

@@ -49,6 +49,8 @@ struct CreateDocument: Codable, Sendable {
     var notes: String?
     var source: String?
     var sourceRef: String?
+    /// The chart-of-accounts account the document is booked to (`/api/accounts`).
+    var accountId: UUID?
 
     func party(_ kind: DocumentKind) -> (name: String?, ref: String?, email: String?) {
         kind == .income ? (customerName, customerRef, customerEmail) : (supplierName, supplierRef, supplierEmail)
@@ -116,6 +118,7 @@ struct DocumentPatch: Decodable, Sendable {
     var status: Patch<String> = .absent
     var lines: Patch<[LineInput]> = .absent
     var notes: Patch<String> = .absent
+    var accountId: Patch<UUID> = .absent
 
     func party(_ kind: DocumentKind) -> (name: Patch<String>, ref: Patch<String>, email: Patch<String>) {
         kind == .income ? (customerName, customerRef, customerEmail) : (supplierName, supplierRef, supplierEmail)

@@ -28,13 +28,13 @@ extension DocumentsRepository {
                 let inserted = try await connection.query("""
                     INSERT INTO finance_documents AS d (company_id, kind, status, number, party_name, party_ref, party_email, currency,
                         issue_date, due_date, subtotal_minor, tax_minor, total_minor, source, source_ref, source_request, notes,
-                        created_by, issued_at)
+                        account_id, created_by, issued_at)
                     VALUES (\(companyID), \(kind.rawValue), \(status), \(input.number), \(party.name ?? ""), \(party.ref), \(party.email),
                         \(input.currency ?? ""),
                         CASE WHEN \(status) = 'issued' THEN COALESCE(\(input.issueDate)::date, (now() AT TIME ZONE 'UTC')::date)
                              ELSE \(input.issueDate)::date END,
                         \(input.dueDate)::date, \(amounts.subtotal), \(amounts.tax), \(amounts.total), \(source), \(key),
-                        \(request)::jsonb, \(input.notes), \(createdBy), CASE WHEN \(status) = 'issued' THEN now() END)
+                        \(request)::jsonb, \(input.notes), \(input.accountId), \(createdBy), CASE WHEN \(status) = 'issued' THEN now() END)
                     ON CONFLICT (company_id, kind, source, source_ref) WHERE source_ref IS NOT NULL DO NOTHING
                     RETURNING d.id
                     """, logger: logger).first { try $0.decode(UUID.self) }
@@ -111,6 +111,7 @@ extension DocumentsRepository {
                         tax_minor = COALESCE(\(amounts?.tax), tax_minor),
                         total_minor = COALESCE(\(amounts?.total), total_minor),
                         notes = CASE WHEN \(p.notes.clears) THEN NULL ELSE COALESCE(\(p.notes.value), notes) END,
+                        account_id = CASE WHEN \(p.accountId.clears) THEN NULL ELSE COALESCE(\(p.accountId.value), account_id) END,
                         issued_at = CASE WHEN \(issuing) THEN now() ELSE issued_at END,
                         voided_at = CASE WHEN \(target) = 'void' THEN now() ELSE voided_at END,
                         updated_at = now()

@@ -28,13 +28,14 @@ struct DocumentsRepository: Sendable {
     static let columns = """
         d.id, d.company_id, d.kind, d.status, d.number, d.party_name, d.party_ref, d.party_email, d.currency,
         to_char(d.issue_date, 'YYYY-MM-DD') AS issue_date, to_char(d.due_date, 'YYYY-MM-DD') AS due_date,
-        d.subtotal_minor, d.tax_minor, d.total_minor, d.paid_minor, d.source, d.source_ref, d.notes, d.created_by,
+        d.subtotal_minor, d.tax_minor, d.total_minor, d.paid_minor, d.source, d.source_ref, d.notes, d.account_id, d.created_by,
         d.created_at, d.updated_at, d.issued_at, d.voided_at,
         COALESCE(d.status IN ('issued', 'partially_paid') AND d.due_date < (now() AT TIME ZONE 'UTC')::date, false) AS overdue
         """
 
     static let constraints = ConstraintMessages([
         "finance_documents_due_after_issue": .validation(field: "dueDate", code: "before_issue", message: "dueDate cannot be before issueDate."),
+        "finance_documents_account_fk": .validation(field: "accountId", code: "account_not_found", message: "The company has no such account."),
     ])
 
     static func decode(_ row: PostgresRow) throws -> FinanceDocument {
@@ -46,7 +47,7 @@ struct DocumentsRepository: Sendable {
             currency: try c("currency"), issueDate: try c("issue_date"), dueDate: try c("due_date"), lines: [],
             subtotalMinor: try c("subtotal_minor"), taxMinor: try c("tax_minor"), totalMinor: try c("total_minor"),
             paidMinor: try c("paid_minor"), source: try c("source"), sourceRef: try c("source_ref"), notes: try c("notes"),
-            createdBy: try c("created_by"), createdAt: try c("created_at"), updatedAt: try c("updated_at"),
+            accountId: try c("account_id"), createdBy: try c("created_by"), createdAt: try c("created_at"), updatedAt: try c("updated_at"),
             issuedAt: try c("issued_at"), voidedAt: try c("voided_at"), payments: nil)
     }
 

@@ -27,6 +27,8 @@ public struct FinanceDocument: Sendable, ResponseEncodable {
     public var source: String
     public var sourceRef: String?
     public var notes: String?
+    /// The chart-of-accounts account it is booked to.
+    public var accountId: UUID?
     public var createdBy: UUID?
     public var createdAt: Date
     public var updatedAt: Date
@@ -58,6 +60,7 @@ public struct FinanceDocument: Sendable, ResponseEncodable {
         try c.encode(source, forKey: "source")
         try c.encode(sourceRef, forKey: "sourceRef")
         try c.encode(notes, forKey: "notes")
+        try c.encode(accountId, forKey: "accountId")
         try c.encode(createdBy, forKey: "createdBy")
         try c.encode(createdAt, forKey: "createdAt")
         try c.encode(updatedAt, forKey: "updatedAt")

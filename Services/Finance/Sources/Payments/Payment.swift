@@ -63,3 +63,27 @@ struct PaymentReceipt: Encodable, Sendable, ResponseEncodable {
     var payment: Payment
     var document: FinanceDocument
 }
+
+/// A payment as `GET /api/payments` lists it: the payment, its document's kind and counterparty.
+struct PaymentListItem: Encodable, Sendable {
+    var payment: Payment
+    var documentKind: String
+    var partyName: String
+
+    func encode(to encoder: any Encoder) throws {
+        try payment.encode(to: encoder)
+        var c = encoder.container(keyedBy: WireKey.self)
+        try c.encode(documentKind, forKey: "documentKind")
+        try c.encode(partyName, forKey: "partyName")
+    }
+}
+
+/// Filters of `GET /api/payments`; days are UTC calendar days, inclusive.
+struct PaymentFilter: Sendable {
+    var kind: String?
+    var documentId: UUID?
+    var currency: String?
+    var method: String?
+    var paidFrom: String?
+    var paidTo: String?
+}

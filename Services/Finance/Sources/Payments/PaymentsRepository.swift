@@ -29,6 +29,29 @@ struct PaymentsRepository: Sendable {
         return try await database.query(query).collect(Self.decode)
     }
 
+    /// The company's payments and refunds across documents, newest first, each with its document's kind
+    /// (`GET /api/payments`).
+    func list(companyID: UUID, _ f: PaymentFilter, page: PageRequest) async throws -> (items: [PaymentListItem], total: Int) {
+        try await database.page({ select, suffix in
+            """
+            SELECT \(unescaped: select) FROM finance_payments p
+            JOIN finance_documents d ON d.company_id = p.company_id AND d.id = p.document_id
+            WHERE p.company_id = \(companyID)
+              AND (\(f.kind)::text IS NULL OR d.kind = \(f.kind))
+              AND (\(f.documentId)::uuid IS NULL OR p.document_id = \(f.documentId))
+              AND (\(f.currency)::text IS NULL OR p.currency = \(f.currency))
+              AND (\(f.method)::text IS NULL OR p.method = \(f.method))
+              AND (\(f.paidFrom)::date IS NULL OR p.paid_at >= (\(f.paidFrom)::date)::timestamp AT TIME ZONE 'UTC')
+              AND (\(f.paidTo)::date IS NULL OR p.paid_at < ((\(f.paidTo)::date) + 1)::timestamp AT TIME ZONE 'UTC')
+            \(unescaped: suffix)
+            """
+        }, columns: Self.columns + ", d.kind AS document_kind, d.party_name AS document_party",
+           orderBy: "ORDER BY p.paid_at DESC, p.id DESC", page: page) { row in
+            let c = Columns(row)
+            return PaymentListItem(payment: try Self.decode(row), documentKind: try c("document_kind"), partyName: try c("document_party"))
+        }
+    }
+
     /// Nil when the company has no such document of this kind. With `key`, a payment already recorded under
     /// it for this document is answered again (`replayed`) when the request is the same, and refused (409
     /// `idempotency_conflict`) when it is not; the document's row lock makes the check and the insert one step.
