@@ -42,4 +42,8 @@ public enum BasePermission {
     /// Agreements made from accepted offers, their PDF and attached files (issue 9).
     public static let agreementsRead = "basic.agreements.read"
     public static let agreementsWrite = "basic.agreements.write"
+    /// An event's income lines and payments (issue 10); with `expensesRead`, the cash flow, transactions and analytics.
+    public static let incomeRead = "basic.income.read"
+    /// An event's estimated and actual expenses (issue 10).
+    public static let expensesRead = "basic.expenses.read"
 }
