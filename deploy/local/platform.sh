@@ -75,6 +75,19 @@ migrate_all() {
         fi
         kisum_say "$(tail -1 "$KISUM_LOGS/$svc.log")"
     done
+    load_sample_rates
+}
+
+# Base converts currencies only with stored rates (never fetched at request time): a local run gets the shipped
+# sample of ECB reference rates (idempotent: a second load changes nothing). Real work loads the ECB's file:
+# `base import-rates --file eurofxref-hist.csv`.
+load_sample_rates() {
+    local sample="Migrations/base/rates/sample-eurofxref-hist.csv"
+    if ! (service_exec base import-rates --file "$sample") >>"$KISUM_LOGS/base.log" 2>&1; then
+        tail -20 "$KISUM_LOGS/base.log" >&2
+        kisum_die "base import-rates failed (see .data/logs/base.log)"
+    fi
+    kisum_say "$(grep '^exchange rates:' "$KISUM_LOGS/base.log" | tail -1)"
 }
 
 # ---------------------------------------------------------------------------------------------- supervision

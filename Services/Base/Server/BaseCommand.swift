@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import KisumKernel
 import KisumRuntime
 import Base
 
@@ -7,7 +9,34 @@ struct BaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "base",
         abstract: "Kisum Base service.",
-        subcommands: [ServeCommand<BaseService>.self, MigrateCommand<BaseService>.self],
+        subcommands: [ServeCommand<BaseService>.self, MigrateCommand<BaseService>.self, ImportRatesCommand.self],
         defaultSubcommand: ServeCommand<BaseService>.self
     )
+}
+
+/// `base import-rates --file <eurofxref.csv|.xml>`: loads ECB reference rates into exchange_rates (upsert, one
+/// transaction). Exit status: 0 every row imported, 3 some rows rejected (the rest imported), 1 the file could
+/// not be read or parsed (nothing imported), 78 bad configuration.
+struct ImportRatesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import-rates",
+        abstract: "Import ECB euro reference rates (eurofxref CSV, daily or historical, or XML) into exchange_rates.")
+
+    @Option(help: "Path of the ECB file: eurofxref.csv, eurofxref-hist.csv, eurofxref-daily.xml or eurofxref-hist.xml.")
+    var file: String
+
+    func run() async throws {
+        let report: RateImportReport
+        do {
+            report = try await EcbRatesImportRunner.run(file: file)
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(78)
+        } catch let error as RateFileError {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        print(report.summary)
+        if !report.rejected.isEmpty { throw ExitCode(3) }
+    }
 }

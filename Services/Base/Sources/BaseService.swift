@@ -68,6 +68,11 @@ public enum BaseService: KisumService {
         IntegrationsFinanceRoutes(repository: IntegrationsFinanceRepository(database: runtime.database), sync: FinanceSyncRepository(database: runtime.database), gateway: finance).addRoutes(to: tenant)
         FinanceRecordsRoutes(repository: IntegrationsFinanceRepository(database: runtime.database), gateway: finance).addRoutes(to: tenant)
         EventIncomeInvoiceRoutes(sync: FinanceSyncRepository(database: runtime.database), gateway: finance).addRoutes(to: tenant)
+        ExchangeRoutes(repository: ExchangeRepository(database: runtime.database)).addRoutes(to: tenant)
+        CashFlowRoutes(repository: CashFlowRepository(database: runtime.database)).addRoutes(to: tenant)
+        TransactionsRoutes(repository: TransactionsRepository(database: runtime.database)).addRoutes(to: tenant)
+        AnalyticsRoutes(repository: AnalyticsRepository(database: runtime.database)).addRoutes(to: tenant)
+        DashboardRoutes(stats: DashboardRepository(database: runtime.database), upcoming: UpcomingEventsRepository(database: runtime.database)).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
         PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)

@@ -46,7 +46,8 @@ public enum BasePermission {
     /// editing actual ones (Event Expense - Approval; deciding those needs approvalsWrite) (issue 10).
     public static let expensesRead = "basic.expenses.read"
     public static let expensesWrite = "basic.expenses.write"
-    /// Income lines and their payments, invoices and attachments (issue 10).
+    /// Income lines and their payments, invoices and attachments (issue 10); with `expensesRead`, the cash flow,
+    /// transactions and analytics.
     public static let incomeRead = "basic.income.read"
     public static let incomeWrite = "basic.income.write"
     /// Event tax lines and their computed summary (issue 10).
