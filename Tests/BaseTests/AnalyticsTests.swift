@@ -99,7 +99,7 @@ struct AnalyticsTests {
             try await t.mvIncome(bare, 1_000, "CAD", expected: "2025-03-28")
             let missing = try await t.a.get(Self.march)
             #expect(missing.errorCode == "exchange_rate_missing")
-            #expect(missing.json["error"]?["info"] == ["from": "CAD", "to": "EUR", "date": "2025-03-28"])
+            #expect(missing.json["error"]?["info"]?["missing"] == [["from": "CAD", "to": "EUR", "date": "2025-03-28"]])
         }
     }
 

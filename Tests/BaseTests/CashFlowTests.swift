@@ -130,7 +130,7 @@ struct CashFlowTests {
             let flow = try await t.a.get("/api/cash-flow?from=2025-03-01&to=2025-04-30&currency=EUR")
             #expect(flow.status == .unprocessableContent)
             #expect(flow.errorCode == "exchange_rate_missing")
-            #expect(flow.json["error"]?["info"] == ["from": "USD", "to": "EUR", "date": "2025-03-20"])
+            #expect(flow.json["error"]?["info"]?["missing"] == [["from": "USD", "to": "EUR", "date": "2025-03-20"]])
             // Outside the window the line is not converted at all.
             #expect(try await t.a.get("/api/cash-flow?from=2025-04-01&to=2025-04-30&currency=EUR").status == .ok)
         }

@@ -98,7 +98,7 @@ struct ExchangeTests {
             let late = try await t.a.get("/api/exchange/convert?amountMinor=10000&from=EUR&to=GBP&date=2025-01-30")
             #expect(late.status == .unprocessableContent)
             #expect(late.errorCode == "exchange_rate_missing")
-            #expect(late.json["error"]?["info"] == ["from": "EUR", "to": "GBP", "date": "2025-01-30"])
+            #expect(late.json["error"]?["info"]?["missing"] == [["from": "EUR", "to": "GBP", "date": "2025-01-30"]])
             let unquoted = try await t.a.get("/api/exchange/convert?amountMinor=1&from=EUR&to=CHF&date=2025-01-10")
             #expect(unquoted.errorCode == "exchange_rate_missing")
             #expect(unquoted.errorFields == ["to"])

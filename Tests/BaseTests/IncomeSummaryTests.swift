@@ -100,7 +100,7 @@ struct IncomeSummaryTests {
             let info = refused.json["error"]?["info"]
             #expect(info?["from"] == "EUR")
             #expect(info?["to"] == "GBP")
-            #expect(info?["day"] == "2027-05-01")
+            #expect(info?["date"] == "2027-05-01")
             #expect(info?["missing"]?.arrayValue?.count == 2)
             #expect(refused.json["error"]?["message"]?.stringValue?.contains("EUR→GBP") == true)
         }

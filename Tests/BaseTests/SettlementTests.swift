@@ -216,7 +216,7 @@ extension SettlementTests {
             let missing = try await t.a.get("/api/events/\(event)/financials")
             #expect(missing.status == .unprocessableContent)
             #expect(missing.errorCode == "exchange_rate_missing")
-            #expect(missing.json["error"]?["info"]?["missing"] == [["from": "USD", "to": "EUR", "day": "2027-06-01"]])
+            #expect(missing.json["error"]?["info"]?["missing"] == [["from": "USD", "to": "EUR", "date": "2027-06-01"]])
             #expect(try await t.a.get("/api/events/\(event)/settlement").errorCode == "exchange_rate_missing")
             #expect(try await t.a.post("/api/events/\(event)/settlement", [:]).errorCode == "exchange_rate_missing")
             #expect(try await t.a.get("/api/events/\(event)").json["status"] == "confirmed")

@@ -158,7 +158,7 @@ struct TaxesTests {
             #expect(refused.status == .unprocessableContent)
             #expect(refused.errorCode == "exchange_rate_missing")
             #expect(refused.json["error"]?["info"]?["from"] == "CHF")
-            #expect(refused.json["error"]?["info"]?["day"] == "2027-06-01")
+            #expect(refused.json["error"]?["info"]?["date"] == "2027-06-01")
         }
     }
 

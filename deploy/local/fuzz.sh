@@ -8,7 +8,8 @@
 # Fails on any 5xx, any service process that exited (its supervisor's restart record, a crash report in
 # its log) and any response that violates the contract. Needs a running platform (`make up`).
 #   KISUM_FUZZ_SEED (20261205), KISUM_FUZZ_EXAMPLES (50 per operation), KISUM_FUZZ_SERVICES (all),
-#   KISUM_FUZZ_WORKERS (1). Reports: .data/fuzz/<service>[-<operation>]/.
+#   KISUM_FUZZ_WORKERS (1), KISUM_FUZZ_ARGS (extra schemathesis filters for a partial run, e.g.
+#   "--include-tag Xero"; CI sets none). Reports: .data/fuzz/<service>[-<operation>]/.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,6 +20,7 @@ SEED="${KISUM_FUZZ_SEED:-20261205}"
 EXAMPLES="${KISUM_FUZZ_EXAMPLES:-50}"
 WORKERS="${KISUM_FUZZ_WORKERS:-1}"
 read -r -a SERVICES <<<"${KISUM_FUZZ_SERVICES:-${KISUM_SERVICES[*]}}"
+read -r -a EXTRA <<<"${KISUM_FUZZ_ARGS:-}"
 export KISUM_FUZZ_VENV="${KISUM_FUZZ_VENV:-$KISUM_DATA/fuzz-venv}"
 REPORTS="$KISUM_DATA/fuzz"
 
@@ -75,7 +77,7 @@ for svc in "${SERVICES[@]}"; do
         fuzz "$svc" main "${excluded[@]}"
         for op in "${SESSION_ENDING[@]}"; do fuzz "$svc" "$op" --include-operation-id "$op"; done
     else
-        fuzz "$svc" main
+        fuzz "$svc" main ${EXTRA[@]+"${EXTRA[@]}"}
     fi
 done
 

@@ -128,7 +128,7 @@ struct DashboardRepository: Sendable {
         let c = Columns(row)
         if let from = try c("missing_from", as: String?.self), let to = try c("missing_to", as: String?.self),
            let day = try c("missing_day", as: String?.self) {
-            throw ExchangeErrors.rateMissing(from: from, to: to, day: day)
+            throw APIError.exchangeRateMissing(from: from, to: to, day: day, field: "currency")
         }
         return Document(currency: try c("currency"), json: try c("json"), rates: try c("rates"))
     }

@@ -90,16 +90,8 @@ extension Validator {
     }
 }
 
-/// The one answer to a conversion without a rate: 422 naming the pair and the day, never a silent 1.0.
+/// Answers of the money views beside `APIError.exchangeRateMissing`.
 public enum ExchangeErrors {
-    /// `field` is the input the caller can change: a view's reporting `currency`, a conversion's `to`.
-    public static func rateMissing(from: String, to: String, day: String, field: String = "currency") -> APIError {
-        APIError(.unprocessableContent, code: "exchange_rate_missing",
-                 message: "No \(from)→\(to) exchange rate on \(day) or in the 14 days before it: import the ECB rates or add a manual rate.",
-                 details: [FieldIssue(field: field, code: "exchange_rate_missing", message: "No \(from)→\(to) rate for \(day).")],
-                 info: ["from": .string(from), "to": .string(to), "date": .string(day)])
-    }
-
     /// A converted figure or a sum of them beyond what 64-bit minor units hold (an absurd manual rate).
     public static func amountOutOfRange() -> APIError {
         APIError(.unprocessableContent, code: "amount_out_of_range",

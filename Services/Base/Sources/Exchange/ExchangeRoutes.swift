@@ -54,7 +54,7 @@ struct ExchangeRoutes: Sendable {
         guard let amount, let from, let to else { throw APIError.badRequest("invalid_query", "amountMinor, from and to are required.") }
         switch try await repository.convert(companyID: companyID, amount: Int64(amount), from: from, to: to, day: day) {
         case .converted(let conversion): return conversion
-        case .noRate: throw ExchangeErrors.rateMissing(from: from, to: to, day: day, field: "to")
+        case .noRate: throw APIError.exchangeRateMissing(from: from, to: to, day: day, field: "to")
         case .outOfRange: throw ExchangeErrors.amountOutOfRange()
         }
     }

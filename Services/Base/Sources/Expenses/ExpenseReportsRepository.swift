@@ -67,7 +67,7 @@ struct ExpenseReportsRepository: Sendable {
 
     static func assemble(eventID: UUID, reporting: String, _ rows: [SummaryRow]) throws -> EventExpenseSummary {
         let missing = rows.filter { $0.level == Level.currencyDay.rawValue && $0.ratedCount < $0.lineCount }
-            .map { (from: $0.currency ?? "", to: reporting, day: $0.dueDate ?? "") }
+            .map { MissingRate(from: $0.currency ?? "", to: reporting, day: $0.dueDate ?? "") }
         if !missing.isEmpty { throw APIError.exchangeRateMissing(missing) }
         var rates: [String: [EventExpenseSummary.Rate]] = [:]
         var pairs: [String: [EventExpenseSummary.CategoryCurrencyTotal]] = [:]

@@ -50,17 +50,6 @@ public struct EventExpenseSummary: ResponseEncodable, Sendable, Equatable {
 }
 
 extension APIError {
-    /// 422 `exchange_rate_missing`: no stored rate for a pair on a day (within the 14 days before it). Never a
-    /// silent 1.0: the figure cannot be stated until a rate is stored (ECB import or a manual rate).
-    static func exchangeRateMissing(_ missing: [(from: String, to: String, day: String)]) -> APIError {
-        let first = missing.first ?? ("", "", "")
-        let list = missing.map { JSONValue.object(["from": .string($0.from), "to": .string($0.to), "date": .string($0.day)]) }
-        return APIError(.unprocessableContent, code: "exchange_rate_missing",
-                        message: "No \(first.from)→\(first.to) exchange rate for \(first.day) (or the 14 days before it). "
-                            + "Store one (manual rate or ECB import) and ask again.",
-                        info: ["from": .string(first.from), "to": .string(first.to), "date": .string(first.day), "missing": .array(list)])
-    }
-
     /// 422 `amount_out_of_range`: a converted sum past what 64-bit minor units hold.
     static let convertedAmountOutOfRange = APIError(.unprocessableContent, code: "amount_out_of_range",
                                                     message: "A converted total is too large to state in minor units.")

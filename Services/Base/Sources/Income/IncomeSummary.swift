@@ -75,26 +75,6 @@ public struct IncomeSummary: ResponseEncodable, Sendable, Equatable {
     public var totals: Figures
 }
 
-/// A conversion the rates table cannot answer: 422 `exchange_rate_missing` naming the first pair and day, with
-/// every missing one in `info.missing` (never a silent 1.0).
-enum ExchangeRateMissing {
-    struct Pair: Hashable, Sendable {
-        var from: String
-        var to: String
-        var day: String
-    }
-
-    static func error(_ pairs: [Pair]) -> APIError {
-        var unique: [Pair] = []
-        for pair in pairs where !unique.contains(pair) { unique.append(pair) }
-        let first = unique.first ?? Pair(from: "", to: "", day: "")
-        let list = unique.map { JSONValue.object(["from": .string($0.from), "to": .string($0.to), "day": .string($0.day)]) }
-        return APIError(.unprocessableContent, code: "exchange_rate_missing",
-                        message: "No \(first.from)→\(first.to) exchange rate for \(first.day) or the 14 days before it; add one (Exchange).",
-                        info: ["from": .string(first.from), "to": .string(first.to), "day": .string(first.day), "missing": .array(list)])
-    }
-}
-
 /// An exact sum or conversion the database computed as numeric, read back as minor units. One past the bounds a
 /// `bigint` holds (only reachable through stored rates far from any real one) is 422 `amount_out_of_range`, not a 500.
 enum MinorText {

@@ -64,11 +64,11 @@ struct IncomeSummaryRepository: Sendable {
             }
         guard let first = rows.first else { return nil }
         let reporting = first.reporting
-        let missing = rows.compactMap { row -> ExchangeRateMissing.Pair? in
+        let missing = rows.compactMap { row -> MissingRate? in
             guard row.id != nil, row.rate == nil, let from = row.currency, let day = row.expectedDate else { return nil }
-            return ExchangeRateMissing.Pair(from: from, to: reporting, day: day)
+            return MissingRate(from: from, to: reporting, day: day)
         }
-        if !missing.isEmpty { throw ExchangeRateMissing.error(missing) }
+        if !missing.isEmpty { throw APIError.exchangeRateMissing(missing) }
 
         var lines: [IncomeSummary.Line] = []
         var groups: [IncomeSummary.Group] = []

@@ -63,6 +63,6 @@ enum ViewJSON {
 
     /// The first (currency, day) the statement found no rate for, as 422 `exchange_rate_missing`.
     static func checkRates(missingFrom: String?, missingDay: String?, to currency: String) throws {
-        if let missingFrom, let missingDay { throw ExchangeErrors.rateMissing(from: missingFrom, to: currency, day: missingDay) }
+        if let missingFrom, let missingDay { throw APIError.exchangeRateMissing(from: missingFrom, to: currency, day: missingDay, field: "currency") }
     }
 }

@@ -28,7 +28,7 @@ struct TransactionsRoutes: Sendable {
         try ExchangeErrors.checkKnown([("reportingCurrency", filter.reportingCurrency)])
         switch try await repository.list(companyID: companyID, filter, page: page) {
         case .found(let items, let total): return Page(items: items, total: total, request: page)
-        case .rateMissing(let from, let day): throw ExchangeErrors.rateMissing(from: from, to: filter.reportingCurrency ?? "", day: day)
+        case .rateMissing(let from, let day): throw APIError.exchangeRateMissing(from: from, to: filter.reportingCurrency ?? "", day: day, field: "reportingCurrency")
         case .outOfRange: throw ExchangeErrors.amountOutOfRange()
         }
     }
@@ -43,7 +43,7 @@ struct TransactionsRoutes: Sendable {
         try ExchangeErrors.checkKnown([("reportingCurrency", reporting)])
         switch try await repository.get(companyID: companyID, id: id, reportingCurrency: reporting) {
         case .found(let items, _): return try items.first.orNotFound("transaction")
-        case .rateMissing(let from, let day): throw ExchangeErrors.rateMissing(from: from, to: reporting ?? "", day: day)
+        case .rateMissing(let from, let day): throw APIError.exchangeRateMissing(from: from, to: reporting ?? "", day: day, field: "reportingCurrency")
         case .outOfRange: throw ExchangeErrors.amountOutOfRange()
         }
     }

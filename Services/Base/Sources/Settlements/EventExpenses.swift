@@ -112,12 +112,4 @@ enum ExpenseBasis {
         if overflow { throw DealEngineError.overflow("expenses beyond the deals") }
         return beyond
     }
-
-    /// 422 `exchange_rate_missing`: no stored rate converts a line into the reporting currency (never a silent 1.0).
-    static func rateMissing(_ missing: [(from: String, to: String, day: String)]) -> APIError {
-        let first = missing.first.map { "\($0.from)→\($0.to) on \($0.day)" } ?? ""
-        return APIError(.unprocessableContent, code: "exchange_rate_missing",
-                        message: "No exchange rate for \(first) (within 14 days before it): load the ECB rates or add a manual rate.",
-                        info: ["missing": .array(missing.map { .object(["from": .string($0.from), "to": .string($0.to), "day": .string($0.day)]) })])
-    }
 }

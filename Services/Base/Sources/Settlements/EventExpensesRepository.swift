@@ -15,7 +15,7 @@ struct EventExpensesRepository: Sendable {
         var currency: String?
         var pending = 0
         var lines: [EventExpenseLine] = []
-        var missing: [(from: String, to: String, day: String)] = []
+        var missing: [MissingRate] = []
         var overflow = false
         var totals: (Int64?, Int64?, Int64?) = (0, 0, 0)
         _ = try await database.query("""
@@ -65,7 +65,7 @@ struct EventExpensesRepository: Sendable {
                 let day: String = try c("day")
                 guard let rate = try c("rate", as: String?.self), let rateDate = try c("rate_date", as: String?.self),
                       let source = try c("source", as: String?.self) else {
-                    missing.append((from, reporting, day))
+                    missing.append(MissingRate(from: from, to: reporting, day: day))
                     return
                 }
                 guard let converted = try c("reporting_minor", as: Int64?.self) else {
@@ -79,7 +79,7 @@ struct EventExpensesRepository: Sendable {
                     rate: ConversionRate(from: from, to: reporting, rate: rate, rateDate: rateDate, source: source)))
             }
         guard let currency else { return nil }
-        if !missing.isEmpty { throw ExpenseBasis.rateMissing(missing) }
+        if !missing.isEmpty { throw APIError.exchangeRateMissing(missing) }
         guard !overflow, let total = totals.0, let actual = totals.1, let estimated = totals.2 else {
             throw APIError.validation(field: "expenses", code: "amount_overflow", message: "The event's expenses are beyond any amount.")
         }

@@ -32,7 +32,7 @@ struct EventTaxSheetRepository: Sendable {
     private struct ConversionRow {
         var reporting: String
         var conversion: EventTaxSheet.Conversion?
-        var missing: ExchangeRateMissing.Pair?
+        var missing: MissingRate?
         var incomeTotal: String?
         var feesTotal: String?
     }
@@ -52,7 +52,7 @@ struct EventTaxSheetRepository: Sendable {
                 """, logger: logger).collect(Self.conversionRow)
             guard let first = rows.first else { return nil }
             let missing = rows.compactMap(\.missing)
-            if !missing.isEmpty { throw ExchangeRateMissing.error(missing) }
+            if !missing.isEmpty { throw APIError.exchangeRateMissing(missing) }
 
             // tax = round half up of base × rate / denominator, as exact integer division: ⌊(2·base·rate + d) / 2d⌋.
             let taxes = try await connection.query("""
