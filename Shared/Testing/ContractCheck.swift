@@ -74,7 +74,23 @@ public enum ContractCheck {
                 result[operation] = tags
             }
         }
+        problems += strayKeys(document, at: "")
         return (result, problems)
+    }
+
+    /// Keys ending in a full stop: an unquoted flow-style `description:` containing ", " that YAML split into a
+    /// shorter description and a bogus key (no real OpenAPI or property name ends with one).
+    static func strayKeys(_ node: Any, at path: String) -> [String] {
+        if let mapping = node as? [String: Any] {
+            return mapping.sorted { $0.key < $1.key }.flatMap { key, value in
+                (key.hasSuffix(".") ? ["\(path)/\(key): stray key (quote the description before it)"] : [])
+                    + strayKeys(value, at: "\(path)/\(key)")
+            }
+        }
+        if let list = node as? [Any] {
+            return list.enumerated().flatMap { strayKeys($1, at: "\(path)[\($0)]") }
+        }
+        return []
     }
 
     public static func check<Context>(router: Router<Context>, contract yaml: String) throws -> Report {
