@@ -101,14 +101,21 @@ struct BookingJourneyTests {
             #expect(sale.status == 201, "\(sale.json)")
         }
 
-        // Settled with the actual expenses. By hand: gross 900,000 + 400,000 = 1,300,000 (no tax, no fees); show
+        // The actual expenses, through Event Expense - Approval (under the company's threshold, so approved on
+        // submission). Settled from them. By hand: gross 900,000 + 400,000 = 1,300,000 (no tax, no fees); show
         // expenses Production 170,000 + Security 55,000 (under its 60,000 cap) + Card fees 3 % = 39,000 → 264,000;
         // net receipts 1,036,000; 90 % = 932,400 > 750,000, so the percentage wins; Hospitality 30,000 capped at
         // 25,000 is charged back: payout 907,400. Promoter: 1,036,000 − 932,400 − Marketing 50,000 = 53,600.
-        let settled = try await api.call("POST", "/api/events/\(event)/settlement", [
-            "expenses": [["name": "Production", "amountMinor": 170_000], ["name": "Security", "amountMinor": 55_000],
-                         ["name": "Hospitality", "amountMinor": 30_000]],
-        ])
+        let threshold = try await api.call("PUT", "/api/approval/thresholds", ["sourceType": "expense", "currency": "EUR", "thresholdMinor": 1_000_000])
+        #expect(threshold.status == 200, "\(threshold.json)")
+        for (category, amount) in [("production", 170_000), ("security", 55_000), ("hospitality", 30_000)] {
+            let actual = try await api.call("POST", "/api/event-expense-approval", [
+                "eventId": .string(event), "category": .string(category), "description": .string(category), "amountMinor": .number(Double(amount)),
+                "currency": "EUR", "incurredOn": "2027-06-12",
+            ])
+            #expect(actual.json["status"] == "approved", "\(actual.json)")
+        }
+        let settled = try await api.call("POST", "/api/events/\(event)/settlement", [:])
         #expect(settled.status == 201, "\(settled.json)")
         #expect(settled.json["totals"]?["grossMinor"] == 1_300_000)
         #expect(settled.json["totals"]?["artistPayoutMinor"] == 907_400)

@@ -33,6 +33,10 @@ final class Harness: Sendable {
     /// rate limits unless a test narrows them, local e-mail and billing.
     static func settings(_ adjust: (inout PlatformCoreSettings) -> Void = { _ in }) -> PlatformCoreSettings {
         var settings = PlatformCoreSettings()
+        // Hashing threads run at nice 19 in production so a login flood yields to requests; in one test process
+        // beside hundreds of busy tests at normal priority they would be starved (signups and logins taking
+        // minutes), so tests hash at normal priority.
+        settings.passwords.niceness = 0
         settings.trustedProxyCount = 1
         settings.loginRateLimit = .init(burst: 10_000, perMinute: 10_000)
         settings.publicRateLimit = .init(burst: 10_000, perMinute: 10_000)
