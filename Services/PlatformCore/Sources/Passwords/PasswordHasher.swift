@@ -19,16 +19,18 @@ public final class PasswordHasher: Sendable {
     /// A real hash of a random password, checked for unknown e-mails so they cost as much as known ones.
     private let decoy = NIOLockedValueBox<String?>(nil)
 
-    /// One pool per process for each cost configuration: hashing threads are a process-wide budget.
-    private static let pools = NIOLockedValueBox<[Int: NIOThreadPool]>([:])
+    /// One pool per process for each (threads, niceness): hashing threads are a process-wide budget, and a thread
+    /// once lowered to a nice value keeps it, so configurations with different niceness must not share threads.
+    private static let pools = NIOLockedValueBox<[String: NIOThreadPool]>([:])
 
     public init(settings: PlatformCoreSettings.PasswordSettings) {
         self.settings = settings
         self.pool = Self.pools.withLockedValue { pools in
-            if let pool = pools[settings.threads] { return pool }
+            let key = "\(settings.threads)/\(settings.niceness)"
+            if let pool = pools[key] { return pool }
             let pool = NIOThreadPool(numberOfThreads: settings.threads)
             pool.start()
-            pools[settings.threads] = pool
+            pools[key] = pool
             return pool
         }
     }
