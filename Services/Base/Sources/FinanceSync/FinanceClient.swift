@@ -39,7 +39,7 @@ struct FinanceClient: Sendable {
         }
     }
 
-    /// Finance answers its readiness probe (its database included) within two seconds.
+    /// Finance answers its readiness probe (its database included) within five seconds.
     func reachable() async -> Bool {
         let response = try? await client.send("GET", "/health/ready", timeout: min(client.timeout, .seconds(5)))
         return response?.status == 200
