@@ -57,7 +57,8 @@ func serviceTests(_ name: String, dependencies: [Target.Dependency]) -> Target {
 let services = [
     service("PlatformCore", folder: "PlatformCore", executable: "platform-core", dependencies: ["CArgon2", "CCurl", "PlatformCoreAPI", crypto,
         .product(name: "NIOPosix", package: "swift-nio")]),
-    service("Base", folder: "Base", executable: "base", dependencies: ["KisumDeals", "KisumPdf"]),
+    // Crypto: the Xero OAuth flow (PKCE S256, state digests).
+    service("Base", folder: "Base", executable: "base", dependencies: ["KisumDeals", "KisumPdf", crypto]),
     // NIOFileSystem: the local document storage writes off the event loops.
     service("Venue", folder: "Venue", executable: "venue", dependencies: ["KisumPdf", crypto,
         .product(name: "_NIOFileSystem", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),
@@ -186,7 +187,7 @@ let package = Package(
                                                    .product(name: "NIOPosix", package: "swift-nio")]),
         serviceTests("DeployTests", dependencies: [.product(name: "Yams", package: "Yams")]),
         serviceTests("PlatformCoreTests", dependencies: ["PlatformCore", "PlatformCoreAPI", crypto]),
-        serviceTests("BaseTests", dependencies: ["Base", "KisumServiceClient"]),
+        serviceTests("BaseTests", dependencies: ["Base", "KisumServiceClient", crypto]),
         // Venue's promoter checks and deposits are tested against the real Promoter and Finance services, started live.
         serviceTests("VenueTests", dependencies: ["Venue", "Promoter", "Finance", "KisumServiceClient"]),
         serviceTests("FinanceTests", dependencies: ["Finance", "KisumServiceClient"]),

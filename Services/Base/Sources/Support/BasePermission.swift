@@ -42,4 +42,7 @@ public enum BasePermission {
     /// Agreements made from accepted offers, their PDF and attached files (issue 9).
     public static let agreementsRead = "basic.agreements.read"
     public static let agreementsWrite = "basic.agreements.write"
+    /// The company's connections to outside systems: Xero (connect, tenants, accounts, contacts, invoice push, sync).
+    public static let integrationsRead = "basic.integrations.read"
+    public static let integrationsWrite = "basic.integrations.write"
 }
