@@ -27,6 +27,7 @@ VENUE_INTERNAL_KEY              key
 FINANCE_INTERNAL_KEY            key
 PROMOTER_INTERNAL_KEY           key
 SIGNING_KEY_ENCRYPTION_KEY      base64-32
+XERO_TOKEN_KEY                  base64-32
 KISUM_DB_PASSWORD               hex-24
 '
 
@@ -38,6 +39,8 @@ KISUM_DB_PASSWORD               hex-24
 #          http://127.0.0.1:8082), $KISUM_ROOT, $KISUM_PG_PORT, $KISUM_LOG_LEVEL, $KISUM_LOG_FORMAT.
 # A service that calls another presents the callee's key: e.g. venue's FINANCE_API_KEY is
 # $FINANCE_INTERNAL_KEY, which finance accepts in its INTERNAL_API_KEYS.
+# Base seals Xero tokens with XERO_TOKEN_KEY; Xero itself stays off (503) until XERO_CLIENT_ID, XERO_CLIENT_SECRET and
+# XERO_REDIRECT_URI are added through KISUM_ENV_EXTRA (lib.sh), e.g. "base XERO_CLIENT_ID abc…".
 # Locally every caller is 127.0.0.1, so the public routes' per-address limit (sign-up, register, …; 5 a
 # minute by default) is raised: `make fuzz` and a developer signing up test accounts share that one address.
 # who             NAME                          value
@@ -65,4 +68,5 @@ base              VENUE_URL                     $VENUE_LOCAL_URL
 base              VENUE_API_KEY                 $VENUE_INTERNAL_KEY
 base              FINANCE_BASE_URL              $FINANCE_LOCAL_URL
 base              FINANCE_API_KEY               $FINANCE_INTERNAL_KEY
+base              XERO_TOKEN_KEY                $XERO_TOKEN_KEY
 '

@@ -20,6 +20,8 @@ public enum BaseService: KisumService {
         // Features mount here, each with its repository (NOTES.md, "Adding a route").
         DeprecatedRoutes().addRoutes(to: router.group())
         EventCalendarRoutes(repository: EventCalendarRepository(database: runtime.database)).addPublicRoutes(to: router.group())
+        let xero = XeroIntegration(settings: runtime.settings.xero, database: runtime.database)
+        XeroRoutes(xero: xero).addPublicRoutes(to: router.group())
         let tenant = runtime.tenantGroup(router, path: "", module: BasePermission.module)
         ReferenceDataRoutes(repository: ReferenceDataRepository(database: runtime.database)).addRoutes(to: tenant)
         ArtistsRoutes(repository: ArtistsRepository(database: runtime.database), search: ArtistSearchRepository(database: runtime.database)).addRoutes(to: tenant)
@@ -73,6 +75,8 @@ public enum BaseService: KisumService {
         TransactionsRoutes(repository: TransactionsRepository(database: runtime.database)).addRoutes(to: tenant)
         AnalyticsRoutes(repository: AnalyticsRepository(database: runtime.database)).addRoutes(to: tenant)
         DashboardRoutes(stats: DashboardRepository(database: runtime.database), upcoming: UpcomingEventsRepository(database: runtime.database)).addRoutes(to: tenant)
+        XeroRoutes(xero: xero).addRoutes(to: tenant)
+        XeroAccountingRoutes(xero: xero).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
         PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)

@@ -11,15 +11,21 @@ public struct BaseSettings: Sendable {
     public var finance: FinanceClientSettings?
     /// Whether this process runs the outbox relay that delivers to Finance (tests drive it themselves).
     public var runsFinanceRelay = true
+    /// The Xero integration; nil (no `XERO_CLIENT_ID`) answers every Xero route but status 503 `provider_not_configured`.
+    public var xero: XeroSettings?
 
-    public init(venue: VenueInventorySettings? = nil, finance: FinanceClientSettings? = nil) {
+    public init(venue: VenueInventorySettings? = nil, finance: FinanceClientSettings? = nil, xero: XeroSettings? = nil) {
         self.venue = venue
         self.finance = finance
+        self.xero = xero
     }
 
     /// `VENUE_URL` with `VENUE_API_KEY` (`VENUE_TIMEOUT_SECONDS` optional, default 3); `FINANCE_BASE_URL` with
-    /// `FINANCE_API_KEY` (`FINANCE_TIMEOUT_SECONDS` optional, default 3).
+    /// `FINANCE_API_KEY` (`FINANCE_TIMEOUT_SECONDS` optional, default 3); the `XERO_…` settings (`XeroSettings.load`:
+    /// `XERO_CLIENT_ID` turns Xero on and then needs `XERO_CLIENT_SECRET`, `XERO_REDIRECT_URI` and `XERO_TOKEN_KEY`).
     static func load(from env: inout EnvironmentReader) -> BaseSettings {
-        BaseSettings(venue: VenueInventorySettings.load(from: &env), finance: FinanceClientSettings.load(from: &env))
+        BaseSettings(
+            venue: VenueInventorySettings.load(from: &env), finance: FinanceClientSettings.load(from: &env),
+            xero: XeroSettings.load(from: &env))
     }
 }

@@ -53,7 +53,8 @@ public enum BasePermission {
     /// Event tax lines and their computed summary (issue 10).
     public static let taxesRead = "basic.taxes.read"
     public static let taxesWrite = "basic.taxes.write"
-    /// Integrations (issue 10): the Finance connection, event syncs and Finance's records read and made through Base.
+    /// Integrations (issue 10): the Finance connection, event syncs and Finance's records read and made through Base;
+    /// Xero (connect, tenants, accounts, contacts, invoice push, sync).
     public static let integrationsRead = "basic.integrations.read"
     public static let integrationsWrite = "basic.integrations.write"
 }

@@ -24,26 +24,7 @@ public enum OpaqueToken {
     }
 }
 
-/// AES-GCM with the configured sealing key. The associated data binds a box to its row (a sealed
-/// key copied onto another kid, or another job's result, fails to open).
-struct Sealer: Sendable {
-    private let keyBytes: [UInt8]
-
-    init(key: [UInt8]) { self.keyBytes = key }
-
-    func seal(_ plaintext: Data, context: String) throws -> Data {
-        let box = try AES.GCM.seal(plaintext, using: SymmetricKey(data: keyBytes), authenticating: Data(context.utf8))
-        guard let combined = box.combined else { throw SealingError.failed }
-        return combined
-    }
-
-    func open(_ sealed: Data, context: String) throws -> Data {
-        let box = try AES.GCM.SealedBox(combined: sealed)
-        return try AES.GCM.open(box, using: SymmetricKey(data: keyBytes), authenticating: Data(context.utf8))
-    }
-
-    enum SealingError: Error { case failed }
-}
+// `Sealer` (AES-GCM with the sealing key) lives in the kernel: Base seals its Xero tokens with it too.
 
 extension Array where Element == UInt8 {
     var hex: String { map { String(format: "%02x", $0) }.joined() }
