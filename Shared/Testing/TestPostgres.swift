@@ -149,7 +149,11 @@ enum EphemeralCluster {
             // signal the postmaster directly (SIGQUIT = immediate shutdown) and wait for it to go.
             guard let data = EphemeralCluster.dataDirectory,
                   let pidLine = try? String(contentsOfFile: data + "/postmaster.pid", encoding: .utf8).split(separator: "\n").first,
-                  let pid = pid_t(pidLine)
+                  let pid = pid_t(pidLine),
+                  // The pid file outlives a postmaster that is already gone, and on a busy machine its pid is soon another
+                  // process's (another test process's postmaster, once): signal only a process started on this data folder.
+                  let cmdline = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
+                  String(decoding: cmdline, as: UTF8.self).contains(data)
             else { return }
             kill(pid, SIGQUIT)
             for _ in 0..<100 where kill(pid, 0) == 0 { usleep(50_000) }
