@@ -73,6 +73,10 @@ public enum BaseService: KisumService {
         TransactionsRoutes(repository: TransactionsRepository(database: runtime.database)).addRoutes(to: tenant)
         AnalyticsRoutes(repository: AnalyticsRepository(database: runtime.database)).addRoutes(to: tenant)
         DashboardRoutes(stats: DashboardRepository(database: runtime.database), upcoming: UpcomingEventsRepository(database: runtime.database)).addRoutes(to: tenant)
+        VendorsRoutes(repository: VendorsRepository(database: runtime.database)).addRoutes(to: tenant)
+        VendorDetailsRoutes(vendors: VendorsRepository(database: runtime.database), contacts: VendorContactsRepository(database: runtime.database), events: VendorEventsRepository(database: runtime.database)).addRoutes(to: tenant)
+        SystemVendorsRoutes(repository: SystemVendorsRepository(database: runtime.database), imports: SystemVendorImportRepository(database: runtime.database), vendors: VendorsRepository(database: runtime.database)).addRoutes(to: tenant)
+        VendorCategoriesRoutes(repository: VendorCategoriesRepository(database: runtime.database)).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
         PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)
