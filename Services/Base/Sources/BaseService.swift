@@ -92,6 +92,10 @@ public enum BaseService: KisumService {
         // The legacy /api/kisum/* paths: the canonical handlers above, mounted again.
         KisumAliasRoutes(events: events, artists: artists, venues: venues, offers: offers, festivals: festivals, dashboard: dashboard, search: search)
             .addRoutes(to: tenant)
+        VendorsRoutes(repository: VendorsRepository(database: runtime.database)).addRoutes(to: tenant)
+        VendorDetailsRoutes(vendors: VendorsRepository(database: runtime.database), contacts: VendorContactsRepository(database: runtime.database), events: VendorEventsRepository(database: runtime.database)).addRoutes(to: tenant)
+        SystemVendorsRoutes(repository: SystemVendorsRepository(database: runtime.database), imports: SystemVendorImportRepository(database: runtime.database), vendors: VendorsRepository(database: runtime.database)).addRoutes(to: tenant)
+        VendorCategoriesRoutes(repository: VendorCategoriesRepository(database: runtime.database)).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
         PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)

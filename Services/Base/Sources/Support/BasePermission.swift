@@ -57,4 +57,8 @@ public enum BasePermission {
     /// Xero (connect, tenants, accounts, contacts, invoice push, sync).
     public static let integrationsRead = "basic.integrations.read"
     public static let integrationsWrite = "basic.integrations.write"
+    /// Vendors (issue 14): the company's vendors, their contacts and the events they serve, and linking a catalog
+    /// vendor into the company's list. The system catalog itself is read by every member and edited by staff only.
+    public static let vendorsRead = "basic.vendors.read"
+    public static let vendorsWrite = "basic.vendors.write"
 }
