@@ -73,6 +73,7 @@ public enum BaseService: KisumService {
         TransactionsRoutes(repository: TransactionsRepository(database: runtime.database)).addRoutes(to: tenant)
         AnalyticsRoutes(repository: AnalyticsRepository(database: runtime.database)).addRoutes(to: tenant)
         DashboardRoutes(stats: DashboardRepository(database: runtime.database), upcoming: UpcomingEventsRepository(database: runtime.database)).addRoutes(to: tenant)
+        SetlistfmRoutes(repository: SetlistfmRepository(database: runtime.database), gateway: SetlistfmGateway(settings: runtime.settings.setlistfm)).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
         PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)

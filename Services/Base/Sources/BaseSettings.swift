@@ -9,17 +9,22 @@ public struct BaseSettings: Sendable {
     /// Where event income and approved expenses become Finance invoices and bills; nil (no `FINANCE_BASE_URL`) answers
     /// the Integrations - Finance routes that need Finance 503 `provider_not_configured`.
     public var finance: FinanceClientSettings?
+    /// setlist.fm's API for the Setlistfm group; nil (no `SETLISTFM_API_KEY`) answers those routes 503 `provider_not_configured`.
+    public var setlistfm: SetlistfmSettings?
     /// Whether this process runs the outbox relay that delivers to Finance (tests drive it themselves).
     public var runsFinanceRelay = true
 
-    public init(venue: VenueInventorySettings? = nil, finance: FinanceClientSettings? = nil) {
+    public init(venue: VenueInventorySettings? = nil, finance: FinanceClientSettings? = nil, setlistfm: SetlistfmSettings? = nil) {
         self.venue = venue
         self.finance = finance
+        self.setlistfm = setlistfm
     }
 
     /// `VENUE_URL` with `VENUE_API_KEY` (`VENUE_TIMEOUT_SECONDS` optional, default 3); `FINANCE_BASE_URL` with
-    /// `FINANCE_API_KEY` (`FINANCE_TIMEOUT_SECONDS` optional, default 3).
+    /// `FINANCE_API_KEY` (`FINANCE_TIMEOUT_SECONDS` optional, default 3); `SETLISTFM_API_KEY` with `SETLISTFM_URL` (default
+    /// https://api.setlist.fm/rest) and `SETLISTFM_TIMEOUT_SECONDS` (default 5).
     static func load(from env: inout EnvironmentReader) -> BaseSettings {
-        BaseSettings(venue: VenueInventorySettings.load(from: &env), finance: FinanceClientSettings.load(from: &env))
+        BaseSettings(venue: VenueInventorySettings.load(from: &env), finance: FinanceClientSettings.load(from: &env),
+                     setlistfm: SetlistfmSettings.load(from: &env))
     }
 }
