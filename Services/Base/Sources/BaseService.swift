@@ -96,6 +96,7 @@ public enum BaseService: KisumService {
         VendorDetailsRoutes(vendors: VendorsRepository(database: runtime.database), contacts: VendorContactsRepository(database: runtime.database), events: VendorEventsRepository(database: runtime.database)).addRoutes(to: tenant)
         SystemVendorsRoutes(repository: SystemVendorsRepository(database: runtime.database), imports: SystemVendorImportRepository(database: runtime.database), vendors: VendorsRepository(database: runtime.database)).addRoutes(to: tenant)
         VendorCategoriesRoutes(repository: VendorCategoriesRepository(database: runtime.database)).addRoutes(to: tenant)
+        SetlistfmRoutes(repository: SetlistfmRepository(database: runtime.database), gateway: SetlistfmGateway(settings: runtime.settings.setlistfm)).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
         PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)

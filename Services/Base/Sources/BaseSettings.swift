@@ -13,19 +13,27 @@ public struct BaseSettings: Sendable {
     public var runsFinanceRelay = true
     /// The Xero integration; nil (no `XERO_CLIENT_ID`) answers every Xero route but status 503 `provider_not_configured`.
     public var xero: XeroSettings?
+    /// setlist.fm's API for the Setlistfm group; nil (no `SETLISTFM_API_KEY`) answers those routes 503 `provider_not_configured`.
+    public var setlistfm: SetlistfmSettings?
 
-    public init(venue: VenueInventorySettings? = nil, finance: FinanceClientSettings? = nil, xero: XeroSettings? = nil) {
+    public init(venue: VenueInventorySettings? = nil, finance: FinanceClientSettings? = nil, xero: XeroSettings? = nil,
+                setlistfm: SetlistfmSettings? = nil) {
         self.venue = venue
         self.finance = finance
         self.xero = xero
+        self.setlistfm = setlistfm
     }
 
     /// `VENUE_URL` with `VENUE_API_KEY` (`VENUE_TIMEOUT_SECONDS` optional, default 3); `FINANCE_BASE_URL` with
     /// `FINANCE_API_KEY` (`FINANCE_TIMEOUT_SECONDS` optional, default 3); the `XERO_…` settings (`XeroSettings.load`:
-    /// `XERO_CLIENT_ID` turns Xero on and then needs `XERO_CLIENT_SECRET`, `XERO_REDIRECT_URI` and `XERO_TOKEN_KEY`).
+    /// `XERO_CLIENT_ID` turns Xero on and then needs `XERO_CLIENT_SECRET`, `XERO_REDIRECT_URI` and `XERO_TOKEN_KEY`);
+    /// `SETLISTFM_API_KEY` with `SETLISTFM_URL` (default https://api.setlist.fm/rest) and `SETLISTFM_TIMEOUT_SECONDS` (default 5).
     static func load(from env: inout EnvironmentReader) -> BaseSettings {
-        BaseSettings(
-            venue: VenueInventorySettings.load(from: &env), finance: FinanceClientSettings.load(from: &env),
-            xero: XeroSettings.load(from: &env))
+        var settings = BaseSettings()
+        settings.venue = VenueInventorySettings.load(from: &env)
+        settings.finance = FinanceClientSettings.load(from: &env)
+        settings.xero = XeroSettings.load(from: &env)
+        settings.setlistfm = SetlistfmSettings.load(from: &env)
+        return settings
     }
 }

@@ -41,6 +41,8 @@ struct PlatformIntegration: Sendable {
 extension BaseSettings {
     /// The platform providers in the order the list shows them, each configured exactly when its routes would work.
     var platformIntegrations: [PlatformIntegration] {
-        []
+        [
+            PlatformIntegration(provider: "setlistfm", name: "setlist.fm", configured: setlistfm != nil, path: "/api/setlistfm"),
+        ]
     }
 }
