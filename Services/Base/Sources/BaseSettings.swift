@@ -11,6 +11,10 @@ public struct BaseSettings: Sendable {
     public var finance: FinanceClientSettings?
     /// Whether this process runs the outbox relay that delivers to Finance (tests drive it themselves).
     public var runsFinanceRelay = true
+    /// The industry news feeds (`NEWS_*`); none configured, no refresh job runs.
+    public var news = NewsSettings()
+    /// Whether this process runs the news refresh job (tests run passes themselves).
+    public var runsNewsRefresh = true
 
     public init(venue: VenueInventorySettings? = nil, finance: FinanceClientSettings? = nil) {
         self.venue = venue
@@ -18,8 +22,10 @@ public struct BaseSettings: Sendable {
     }
 
     /// `VENUE_URL` with `VENUE_API_KEY` (`VENUE_TIMEOUT_SECONDS` optional, default 3); `FINANCE_BASE_URL` with
-    /// `FINANCE_API_KEY` (`FINANCE_TIMEOUT_SECONDS` optional, default 3).
+    /// `FINANCE_API_KEY` (`FINANCE_TIMEOUT_SECONDS` optional, default 3); the `NEWS_*` settings (`NewsSettings.load`).
     static func load(from env: inout EnvironmentReader) -> BaseSettings {
-        BaseSettings(venue: VenueInventorySettings.load(from: &env), finance: FinanceClientSettings.load(from: &env))
+        var settings = BaseSettings(venue: VenueInventorySettings.load(from: &env), finance: FinanceClientSettings.load(from: &env))
+        settings.news = NewsSettings.load(from: &env)
+        return settings
     }
 }
