@@ -41,7 +41,8 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     public func send(_ request: OutboundRequest) async throws -> OutboundResponse {
         try await threadPool.runIfActive { [self] in
             let handle = checkout()
-            defer { checkin(handle) }
+            // A pinned host stays in the handle's DNS cache after a reset: such a handle is not reused.
+            defer { if request.resolve == nil { checkin(handle) } else { curl_easy_cleanup(handle) } }
             return try perform(request, on: handle)
         }
     }
@@ -64,7 +65,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     }
 
     private func perform(_ request: OutboundRequest, on handle: UnsafeMutableRawPointer) throws -> OutboundResponse {
-        let sink = ResponseSink()
+        let sink = ResponseSink(limit: request.maxResponseBytes)
         let sinkPointer = Unmanaged.passRetained(sink)
         defer { sinkPointer.release() }
 
@@ -86,6 +87,26 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         kisum_curl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, curlBodyCallback)
         kisum_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, sinkPointer.toOpaque())
         kisum_curl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, curlHeaderCallback)
+
+        let pin = UnsafeMutablePointer<kisum_curl_pin>.allocate(capacity: 1)
+        defer { pin.deallocate() }
+        var resolveList: UnsafeMutablePointer<curl_slist>? = nil
+        defer { curl_slist_free_all(resolveList) }
+        if let resolve = request.resolve {
+            guard kisum_curl_pin_parse(pin, resolve.address) == 0 else {
+                throw ServiceClientError.unreachable(service: request.url, url: request.url, reason: "invalid pinned address")
+            }
+            let address = resolve.address.contains(":") ? "[\(resolve.address)]" : resolve.address
+            resolveList = curl_slist_append(nil, "\(resolve.host):\(resolve.port):\(address)")
+            kisum_curl_setopt_slist(handle, CURLOPT_RESOLVE, resolveList)
+            _ = kisum_curl_pin_connections(handle, pin)
+            // A proxy would be another address (refused by the pin): pinned transfers go direct, over HTTP(S) only.
+            kisum_curl_setopt_string(handle, CURLOPT_NOPROXY, "*")
+            kisum_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        }
+        if let limit = request.maxResponseBytes {
+            kisum_curl_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(limit))
+        }
 
         switch request.method {
         case "GET": kisum_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
@@ -110,6 +131,9 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
             code = curl_easy_perform(handle)
         }
 
+        if sink.exceeded || code == CURLE_FILESIZE_EXCEEDED {
+            throw ServiceClientError.invalidResponse(service: request.url, reason: "response larger than \(request.maxResponseBytes ?? 0) bytes")
+        }
         guard code == CURLE_OK else {
             let reason = String(cString: curl_easy_strerror(code))
             if code == CURLE_OPERATION_TIMEDOUT {
@@ -125,7 +149,15 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
 
 /// Collects one transfer's headers and body; used from a single curl thread at a time.
 private final class ResponseSink {
+    let limit: Int?
+    /// Set when the body passed `limit`; the transfer was stopped there.
+    var exceeded = false
     var body: [UInt8] = []
+
+    init(limit: Int?) {
+        self.limit = limit
+    }
+
     var headers: [(name: String, value: String)] = []
 
     func appendHeaderLine(_ line: String) {
@@ -146,6 +178,11 @@ private let curlBodyCallback: kisum_curl_data_callback = { data, size, count, us
     guard let data, let userdata else { return 0 }
     let sink = Unmanaged<ResponseSink>.fromOpaque(userdata).takeUnretainedValue()
     let length = size * count
+    if let limit = sink.limit, length > limit - sink.body.count {
+        // Returning less than `length` makes curl stop the transfer (CURLE_WRITE_ERROR).
+        sink.exceeded = true
+        return 0
+    }
     data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
         sink.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
     }

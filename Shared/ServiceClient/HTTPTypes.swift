@@ -10,6 +10,11 @@ public struct OutboundRequest: Sendable {
     public var timeout: Duration
     /// Connection establishment deadline for one attempt.
     public var connectTimeout: Duration
+    /// The one address the transfer may connect to for the URL's host (`OutboundURLGuard.pin`): the transport uses it
+    /// instead of resolving the host again and refuses to connect anywhere else, so DNS rebinding cannot undo the check.
+    public var resolve: ResolvePin?
+    /// The most body bytes accepted; a larger response fails as `invalidResponse` (nil: no limit, for our own services).
+    public var maxResponseBytes: Int?
 
     public init(
         method: String,
@@ -34,6 +39,19 @@ public struct OutboundRequest: Sendable {
 
     public func header(_ name: String) -> String? {
         headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+}
+
+/// A host's address fixed for one request: `host` and `port` as in its URL, `address` the numeric IPv4 or IPv6 address.
+public struct ResolvePin: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var address: String
+
+    public init(host: String, port: Int, address: String) {
+        self.host = host
+        self.port = port
+        self.address = address
     }
 }
 

@@ -97,6 +97,11 @@ public enum BaseService: KisumService {
         SystemVendorsRoutes(repository: SystemVendorsRepository(database: runtime.database), imports: SystemVendorImportRepository(database: runtime.database), vendors: VendorsRepository(database: runtime.database)).addRoutes(to: tenant)
         VendorCategoriesRoutes(repository: VendorCategoriesRepository(database: runtime.database)).addRoutes(to: tenant)
         SetlistfmRoutes(repository: SetlistfmRepository(database: runtime.database), gateway: SetlistfmGateway(settings: runtime.settings.setlistfm)).addRoutes(to: tenant)
+        DashboardRoutes(stats: DashboardRepository(database: runtime.database), upcoming: UpcomingEventsRepository(database: runtime.database)).addRoutes(to: tenant)
+        ReviewsRoutes(repository: ReviewsRepository(database: runtime.database)).addRoutes(to: tenant)
+        RankingsRoutes(repository: RankingsRepository(database: runtime.database)).addRoutes(to: tenant)
+        TrendRoutes(repository: TrendRepository(database: runtime.database)).addRoutes(to: tenant)
+        NewsRoutes(repository: NewsRepository(database: runtime.database)).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
         PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)
@@ -105,11 +110,17 @@ public enum BaseService: KisumService {
 
     /// The outbox relay that takes event syncs to Finance, when Finance is configured; without it the messages wait in
     /// the outbox. Transient failures are retried indefinitely with capped, jittered backoff (Venue's deposits do the same).
+    /// With feeds configured, the news refresh job runs beside it.
     public static func backgroundServices(_ runtime: ServiceRuntime<BaseSettings>) async throws -> [any Service] {
-        guard runtime.settings.runsFinanceRelay, let relay = financeRelay(database: runtime.database, settings: runtime.settings) else {
-            return []
+        var services: [any Service] = []
+        if runtime.settings.runsFinanceRelay, let relay = financeRelay(database: runtime.database, settings: runtime.settings) {
+            services.append(relay)
         }
-        return [relay]
+        if runtime.settings.runsNewsRefresh, !runtime.settings.news.feedURLs.isEmpty {
+            let refresher = NewsRefresher(database: runtime.database, settings: runtime.settings.news)
+            services.append(NewsRefreshService(refresher: refresher, interval: runtime.settings.news.refreshInterval))
+        }
+        return services
     }
 
     /// The relay with its handlers (tests drive it with `drain()`); nil without Finance.

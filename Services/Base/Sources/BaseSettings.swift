@@ -15,6 +15,10 @@ public struct BaseSettings: Sendable {
     public var xero: XeroSettings?
     /// setlist.fm's API for the Setlistfm group; nil (no `SETLISTFM_API_KEY`) answers those routes 503 `provider_not_configured`.
     public var setlistfm: SetlistfmSettings?
+    /// The industry news feeds (`NEWS_*`); none configured, no refresh job runs.
+    public var news = NewsSettings()
+    /// Whether this process runs the news refresh job (tests run passes themselves).
+    public var runsNewsRefresh = true
 
     public init(venue: VenueInventorySettings? = nil, finance: FinanceClientSettings? = nil, xero: XeroSettings? = nil,
                 setlistfm: SetlistfmSettings? = nil) {
@@ -34,6 +38,9 @@ public struct BaseSettings: Sendable {
         settings.finance = FinanceClientSettings.load(from: &env)
         settings.xero = XeroSettings.load(from: &env)
         settings.setlistfm = SetlistfmSettings.load(from: &env)
+    /// `FINANCE_API_KEY` (`FINANCE_TIMEOUT_SECONDS` optional, default 3); the `NEWS_*` settings (`NewsSettings.load`).
+        var settings = BaseSettings(venue: VenueInventorySettings.load(from: &env), finance: FinanceClientSettings.load(from: &env))
+        settings.news = NewsSettings.load(from: &env)
         return settings
     }
 }
