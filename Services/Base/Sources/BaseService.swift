@@ -73,6 +73,9 @@ public enum BaseService: KisumService {
         TransactionsRoutes(repository: TransactionsRepository(database: runtime.database)).addRoutes(to: tenant)
         AnalyticsRoutes(repository: AnalyticsRepository(database: runtime.database)).addRoutes(to: tenant)
         DashboardRoutes(stats: DashboardRepository(database: runtime.database), upcoming: UpcomingEventsRepository(database: runtime.database)).addRoutes(to: tenant)
+        let aiProviders = AIProviders(settings: runtime.settings.ai)
+        AIRoutes(repository: AIConversationsRepository(database: runtime.database), providers: aiProviders).addRoutes(to: tenant)
+        CopilotRoutes(insights: EventInsightsRepository(database: runtime.database), conversations: AIConversationsRepository(database: runtime.database), providers: aiProviders).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
         PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)

@@ -9,17 +9,21 @@ public struct BaseSettings: Sendable {
     /// Where event income and approved expenses become Finance invoices and bills; nil (no `FINANCE_BASE_URL`) answers
     /// the Integrations - Finance routes that need Finance 503 `provider_not_configured`.
     public var finance: FinanceClientSettings?
+    /// The AI providers (OpenAI-compatible, Gemini, n8n) of the assistant and the copilot; none configured by default.
+    public var ai: AISettings
     /// Whether this process runs the outbox relay that delivers to Finance (tests drive it themselves).
     public var runsFinanceRelay = true
 
-    public init(venue: VenueInventorySettings? = nil, finance: FinanceClientSettings? = nil) {
+    public init(venue: VenueInventorySettings? = nil, finance: FinanceClientSettings? = nil, ai: AISettings = AISettings()) {
         self.venue = venue
         self.finance = finance
+        self.ai = ai
     }
 
     /// `VENUE_URL` with `VENUE_API_KEY` (`VENUE_TIMEOUT_SECONDS` optional, default 3); `FINANCE_BASE_URL` with
-    /// `FINANCE_API_KEY` (`FINANCE_TIMEOUT_SECONDS` optional, default 3).
+    /// `FINANCE_API_KEY` (`FINANCE_TIMEOUT_SECONDS` optional, default 3); the `AI_*` settings (`AISettings.load`).
     static func load(from env: inout EnvironmentReader) -> BaseSettings {
-        BaseSettings(venue: VenueInventorySettings.load(from: &env), finance: FinanceClientSettings.load(from: &env))
+        BaseSettings(venue: VenueInventorySettings.load(from: &env), finance: FinanceClientSettings.load(from: &env),
+                     ai: AISettings.load(from: &env))
     }
 }
