@@ -102,6 +102,9 @@ public enum BaseService: KisumService {
         RankingsRoutes(repository: RankingsRepository(database: runtime.database)).addRoutes(to: tenant)
         TrendRoutes(repository: TrendRepository(database: runtime.database)).addRoutes(to: tenant)
         NewsRoutes(repository: NewsRepository(database: runtime.database)).addRoutes(to: tenant)
+        let aiProviders = AIProviders(settings: runtime.settings.ai)
+        AIRoutes(repository: AIConversationsRepository(database: runtime.database), providers: aiProviders).addRoutes(to: tenant)
+        CopilotRoutes(insights: EventInsightsRepository(database: runtime.database), conversations: AIConversationsRepository(database: runtime.database), providers: aiProviders).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
         PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)

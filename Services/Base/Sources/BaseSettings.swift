@@ -9,6 +9,8 @@ public struct BaseSettings: Sendable {
     /// Where event income and approved expenses become Finance invoices and bills; nil (no `FINANCE_BASE_URL`) answers
     /// the Integrations - Finance routes that need Finance 503 `provider_not_configured`.
     public var finance: FinanceClientSettings?
+    /// The AI providers (OpenAI-compatible, Gemini, n8n) of the assistant and the copilot; none configured by default.
+    public var ai: AISettings
     /// Whether this process runs the outbox relay that delivers to Finance (tests drive it themselves).
     public var runsFinanceRelay = true
     /// The Xero integration; nil (no `XERO_CLIENT_ID`) answers every Xero route but status 503 `provider_not_configured`.
@@ -42,5 +44,11 @@ public struct BaseSettings: Sendable {
         var settings = BaseSettings(venue: VenueInventorySettings.load(from: &env), finance: FinanceClientSettings.load(from: &env))
         settings.news = NewsSettings.load(from: &env)
         return settings
+    public init(venue: VenueInventorySettings? = nil, finance: FinanceClientSettings? = nil, ai: AISettings = AISettings()) {
+        self.ai = ai
+
+    /// `FINANCE_API_KEY` (`FINANCE_TIMEOUT_SECONDS` optional, default 3); the `AI_*` settings (`AISettings.load`).
+        BaseSettings(venue: VenueInventorySettings.load(from: &env), finance: FinanceClientSettings.load(from: &env),
+                     ai: AISettings.load(from: &env))
     }
 }
