@@ -58,7 +58,8 @@ let services = [
     service("PlatformCore", folder: "PlatformCore", executable: "platform-core", dependencies: ["CArgon2", "CCurl", "PlatformCoreAPI", crypto,
         .product(name: "NIOPosix", package: "swift-nio")]),
     // ServiceLifecycle: the outbox relay that takes event syncs to Finance runs beside the server.
-    service("Base", folder: "Base", executable: "base", dependencies: ["KisumDeals", "KisumPdf",
+    // PlatformCoreAPI: the Notifications group reads the user's inbox through Platform Core's internal routes.
+    service("Base", folder: "Base", executable: "base", dependencies: ["KisumDeals", "KisumPdf", "PlatformCoreAPI",
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
     // NIOFileSystem: the local document storage writes off the event loops.
     service("Venue", folder: "Venue", executable: "venue", dependencies: ["KisumPdf", crypto,
@@ -188,7 +189,7 @@ let package = Package(
                                                    .product(name: "NIOPosix", package: "swift-nio")]),
         serviceTests("DeployTests", dependencies: [.product(name: "Yams", package: "Yams")]),
         serviceTests("PlatformCoreTests", dependencies: ["PlatformCore", "PlatformCoreAPI", crypto]),
-        serviceTests("BaseTests", dependencies: ["Base", "Finance", "KisumServiceClient"]),
+        serviceTests("BaseTests", dependencies: ["Base", "Finance", "KisumServiceClient", "PlatformCoreAPI"]),
         // Venue's promoter checks and deposits are tested against the real Promoter and Finance services, started live.
         serviceTests("VenueTests", dependencies: ["Venue", "Promoter", "Finance", "KisumServiceClient"]),
         serviceTests("FinanceTests", dependencies: ["Finance", "KisumServiceClient"]),

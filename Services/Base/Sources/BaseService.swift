@@ -72,6 +72,7 @@ public enum BaseService: KisumService {
         CashFlowRoutes(repository: CashFlowRepository(database: runtime.database)).addRoutes(to: tenant)
         TransactionsRoutes(repository: TransactionsRepository(database: runtime.database)).addRoutes(to: tenant)
         AnalyticsRoutes(repository: AnalyticsRepository(database: runtime.database)).addRoutes(to: tenant)
+        NotificationsRoutes(inbox: NotificationInbox(settings: runtime.settings, auth: runtime.kernel.auth)).addRoutes(to: tenant)
         DashboardRoutes(stats: DashboardRepository(database: runtime.database), upcoming: UpcomingEventsRepository(database: runtime.database)).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
