@@ -66,8 +66,12 @@ final class FakePlatformInbox: HTTPTransport, Sendable {
             return Self.answer(404, ["error": ["code": "not_found"]] as JSONValue)
         }
         let mine = { (item: NotificationItem) in item.userId == user && item.workspaceId == company }
-        switch (request.method, Array(parts.dropFirst(3))) {
-        case ("GET", ["notifications"]):
+        let rest = Array(parts.dropFirst(3))
+        // A notification id in the path (…/notifications/{id}[/read]).
+        let id = rest.count >= 2 && rest[0] == "notifications" && !["unread-count", "read-all"].contains(rest[1]) ? rest[1] : nil
+        let route = id.map { _ in rest.count == 3 ? "notifications/{id}/\(rest[2])" : "notifications/{id}" } ?? rest.joined(separator: "/")
+        switch (request.method, route) {
+        case ("GET", "notifications"):
             let unreadOnly = query["unread_only"] == "true"
             let limit = Int(query["limit"] ?? "") ?? 50
             let offset = Int(query["offset"] ?? "") ?? 0
@@ -75,9 +79,9 @@ final class FakePlatformInbox: HTTPTransport, Sendable {
             let matching = all.filter { !unreadOnly || !$0.isRead }
             return Self.answer(200, NotificationList(items: Array(matching.dropFirst(offset).prefix(limit)), total: matching.count,
                                                      unreadCount: all.filter { !$0.isRead }.count, limit: limit, offset: offset))
-        case ("GET", ["notifications", "unread-count"]):
+        case ("GET", "notifications/unread-count"):
             return Self.answer(200, UnreadNotificationCount(count: state.withLock { $0.items }.filter { mine($0) && !$0.isRead }.count))
-        case ("POST", ["notifications", "read-all"]):
+        case ("POST", "notifications/read-all"):
             let updated = state.withLock { state -> Int in
                 var updated = 0
                 for index in state.items.indices where mine(state.items[index]) && !state.items[index].isRead {
@@ -88,7 +92,7 @@ final class FakePlatformInbox: HTTPTransport, Sendable {
                 return updated
             }
             return Self.answer(200, UpdatedNotifications(updated: updated))
-        case ("POST", ["notifications", let id, "read"]):
+        case ("POST", "notifications/{id}/read"):
             let item = state.withLock { state -> NotificationItem? in
                 guard let index = state.items.firstIndex(where: { mine($0) && $0.id.uuidString.lowercased() == id }) else { return nil }
                 if !state.items[index].isRead {
@@ -99,7 +103,7 @@ final class FakePlatformInbox: HTTPTransport, Sendable {
             }
             guard let item else { return Self.answer(404, ["error": ["code": "notification_not_found"]] as JSONValue) }
             return Self.answer(200, item)
-        case ("DELETE", ["notifications", let id]):
+        case ("DELETE", "notifications/{id}"):
             let removed = state.withLock { state -> Bool in
                 guard let index = state.items.firstIndex(where: { mine($0) && $0.id.uuidString.lowercased() == id }) else { return false }
                 state.items.remove(at: index)
@@ -107,7 +111,7 @@ final class FakePlatformInbox: HTTPTransport, Sendable {
             }
             return removed ? OutboundResponse(status: 204, headers: [], body: [])
                 : Self.answer(404, ["error": ["code": "notification_not_found"]] as JSONValue)
-        case ("GET", ["notification-settings"]):
+        case ("GET", "notification-settings"):
             return Self.answer(200, NotificationSettings(emailDeliveryMode: "digest", digestFrequencyMinutes: "30", preferences: [
                 EventTypePreference(eventType: "task.assigned", category: "Assigned Actions", label: "Task assigned", inappEnabled: true,
                                     emailEnabled: false, whatsappEnabled: false, muted: false),

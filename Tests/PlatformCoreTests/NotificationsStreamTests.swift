@@ -5,7 +5,6 @@ import KisumKernel
 import KisumTesting
 import PlatformCore
 import PlatformCoreAPI
-import Synchronization
 import Testing
 
 /// Issue 11: "`GET /api/v1/notifications/stream` is real Server-Sent Events: PostgreSQL LISTEN/NOTIFY (one listening
@@ -91,35 +90,38 @@ struct NotificationsStreamTests {
 }
 
 /// An SSE client: curl with `-N`, its output collected as it arrives.
-final class SSEClient: Sendable {
+final class SSEClient: @unchecked Sendable {
     struct Event: Sendable {
         var id: Int64
         var notificationID: UUID
     }
 
     private let process = Process()
-    private let output = Mutex("")
+    private let pipe = Pipe()
+    private let lock = NSLock()
+    private var output = ""
 
     init(port: Int, token: String, lastEventID: Int64? = nil) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         var arguments = ["-sN", "--max-time", "120", "-H", "Authorization: Bearer \(token)", "-H", "Accept: text/event-stream"]
         if let lastEventID { arguments += ["-H", "Last-Event-ID: \(lastEventID)"] }
         process.arguments = arguments + ["http://127.0.0.1:\(port)/api/v1/notifications/stream"]
-        let pipe = Pipe()
         process.standardOutput = pipe
-        let output = self.output
-        pipe.fileHandleForReading.readabilityHandler = { handle in
+        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
-            if !data.isEmpty { output.withLock { $0 += String(decoding: data, as: UTF8.self) } }
+            guard !data.isEmpty, let self else { return }
+            self.lock.withLock { self.output += String(decoding: data, as: UTF8.self) }
         }
         try process.run()
     }
 
-    var text: String { output.withLock { $0 } }
+    var text: String { lock.withLock { output } }
 
     func stop() {
         if process.isRunning { process.terminate() }
+        pipe.fileHandleForReading.readabilityHandler = nil
     }
+
 
     func waitFor(timeout: Duration, _ condition: (String) -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout

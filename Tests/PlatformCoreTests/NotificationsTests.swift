@@ -188,7 +188,7 @@ struct NotificationsTests {
             #expect(try await h.lastEmail(to: crew.member.email)["kind"] == "notification")
 
             let viewerID = try await Self.membershipID(h, crew.viewer, crew.workspace)
-            #expect(try await asOwner.delete("/api/v1/members/\(viewerID)").status == .ok)
+            #expect(try await asOwner.delete("/api/v1/members/\(viewerID)").status == .noContent)
             #expect(try await h.count("SELECT count(*) FROM notifications WHERE user_id = '\(crew.viewer.id)' AND type = 'member.removed'") == 1)
         }
     }

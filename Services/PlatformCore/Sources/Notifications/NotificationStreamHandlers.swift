@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KisumKernel
+import Logging
 import NIOCore
 import PlatformCoreAPI
 import ServiceLifecycle
