@@ -1,4 +1,5 @@
 import KisumKernel
+import PlatformCoreAPI
 
 /// Base's own settings, read from the environment next to the kernel's (`KernelSettings`). A setting
 /// is added here, to `load`, to the README's settings table and to the local run's
@@ -21,6 +22,9 @@ public struct BaseSettings: Sendable {
     public var news = NewsSettings()
     /// Whether this process runs the news refresh job (tests run passes themselves).
     public var runsNewsRefresh = true
+    /// Where the Notifications group reads the caller's inbox. Not read from the environment: nil uses Platform
+    /// Core's `PLATFORM_CORE_URL` / `PLATFORM_CORE_API_KEY`, which Base needs for access anyway; tests set a fake.
+    public var notifications: PlatformNotificationsClient?
 
     public init(venue: VenueInventorySettings? = nil, finance: FinanceClientSettings? = nil, xero: XeroSettings? = nil,
                 setlistfm: SetlistfmSettings? = nil) {

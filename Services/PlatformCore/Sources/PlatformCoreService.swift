@@ -49,6 +49,7 @@ public enum PlatformCoreService: KisumService {
         PermissionsRoutes(permissions: PermissionHandlers(database: core.database, workspaces: core.workspaces)).addRoutes(to: groups)
         APIKeysRoutes(keys: APIKeyHandlers(database: core.database, workspaces: core.workspaces)).addRoutes(to: groups)
         ModulesRoutes(modules: ModuleHandlers(database: core.database, workspaces: core.workspaces)).addRoutes(to: groups)
+        core.notificationsRoutes.addRoutes(to: groups)
 
         return router
     }

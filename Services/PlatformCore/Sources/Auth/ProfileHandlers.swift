@@ -260,6 +260,8 @@ struct ProfileHandlers {
                 try await workspaces.recordActivity(
                     workspaceID: scope.workspaceID, userID: caller.userID, actor: caller.actor, action: "member.role_changed",
                     entityType: "user", entityID: targetID.uuidString.lowercased(), description: "Role changed to \(role)", on: connection)
+                try await Notifier(logger: database.logger, emails: emails)
+                    .roleChanged(targetID, in: scope.workspaceID, from: scope.targetRole, to: role, on: connection)
             }
             return user
         }

@@ -120,9 +120,13 @@ struct InvitationService: Sendable {
                                                           email: membership.email, createdBy: inviter.userID, ttl: ttl, on: connection)
         let invitation = try await repository.savePending(workspaceID: workspaceID, membership: membership, role: membership.role,
                                                           invitedBy: inviter.userID, tokenID: issued.id, delivery: delivery, on: connection)
+        let names = try await InvitationPartiesRepository(database: database)
+            .workspaceAndInviterNames(workspaceID: workspaceID, inviterID: inviter.userID, on: connection)
+        if action == "member.invited" {
+            try await Notifier(logger: logger, emails: emails).invited(membership.userID, to: workspaceID, role: membership.role, by: names?.1,
+                                                                       invitationID: invitation.id, on: connection)
+        }
         if delivery == .email {
-            let names = try await InvitationPartiesRepository(database: database)
-                .workspaceAndInviterNames(workspaceID: workspaceID, inviterID: inviter.userID, on: connection)
             let days = max(1, Int((ttl / 86_400).rounded()))
             try await outbox.enqueue(emails.invitation(to: membership.email, inviter: names?.1, workspaceName: names?.0 ?? "Kisum",
                                                                  token: issued.token, days: days),

@@ -9,6 +9,7 @@ struct MemberHandlers {
     let database: Database
     let workspaces: WorkspaceRepository
     let avatars: AvatarHandlers
+    let notifier: Notifier
     var members: MemberRepository { MemberRepository(database: database) }
 
     /// `GET /members?search=&is_active=&skip=&limit=`.
@@ -100,6 +101,7 @@ struct MemberHandlers {
         }
         if let role = patch.role {
             try await log("member.role_changed", "Role of \(target.email) changed from \(target.role) to \(role)")
+            try await notifier.roleChanged(target.userId, in: target.workspaceId, from: target.role, to: role, on: connection)
             // A pending invitation carries the role the person will get; keep it in step.
             try await InvitationRepository(logger: database.logger)
                 .setPendingRole(workspaceID: target.workspaceId, memberID: target.id, role: role, on: connection)

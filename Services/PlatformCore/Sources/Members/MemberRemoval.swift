@@ -40,6 +40,7 @@ struct MemberRemoval: Sendable {
     let database: Database
     let workspaces: WorkspaceRepository
     let storage: any ObjectStorage
+    let notifier: Notifier
     var repository: MemberRemovalRepository { MemberRemovalRepository(database: database) }
 
     enum UserDeletion: Sendable {
@@ -111,6 +112,9 @@ struct MemberRemoval: Sendable {
                 workspaceID: workspaceID, userID: caller.userID, actor: caller.actor,
                 action: target.status == MembershipStatus.invited ? "member.invitation_cancelled" : "member.removed",
                 entityType: "member", entityID: target.memberID.uuidString.lowercased(), description: summary.message, on: connection)
+            if target.status != MembershipStatus.invited, !deletesUser {
+                try await notifier.removed(target.userID, from: workspaceID, on: connection)
+            }
             if deletesUser {
                 try await repository.deleteUser(target.userID, on: connection)
                 summary.userDeleted = true

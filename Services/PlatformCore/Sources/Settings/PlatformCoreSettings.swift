@@ -34,6 +34,8 @@ public struct PlatformCoreSettings: Sendable {
     public var adminPasswordResetTTL: TimeInterval = 86_400
     public var invitationTTL: TimeInterval = 7 * 86_400
     public var impersonationTTL: TimeInterval = 300
+    /// How often an idle notification stream sends a heartbeat comment (keeps proxies from closing it).
+    public var notificationHeartbeat: Duration = .seconds(15)
     /// Trial length of a new workspace's subscription (local and Stripe).
     public var trialDays: Int = 3
 

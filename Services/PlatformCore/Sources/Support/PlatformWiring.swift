@@ -68,9 +68,9 @@ extension PlatformServices {
     }
 
     var membersRoutes: MembersRoutes {
-        let removal = MemberRemoval(database: database, workspaces: workspaces, storage: storage)
+        let removal = MemberRemoval(database: database, workspaces: workspaces, storage: storage, notifier: notifier)
         return MembersRoutes(
-            members: MemberHandlers(database: database, workspaces: workspaces, avatars: avatars),
+            members: MemberHandlers(database: database, workspaces: workspaces, avatars: avatars, notifier: notifier),
             mine: MyMemberHandlers(database: database),
             offboarding: OffboardingHandlers(database: database, workspaces: workspaces, access: access, removal: removal),
             invitations: invitations)

@@ -1,0 +1,32 @@
+import Foundation
+import KisumKernel
+import PostgresNIO
+
+/// Platform Core's own notifications, each written in the transaction of the change it reports (the call
+/// sites: `InvitationService.issue`, `MemberHandlers.update`, `ProfileHandlers.updateUser`, `MemberRemoval.remove`).
+extension Notifier {
+    func invited(_ userID: UUID, to workspaceID: UUID, role: String, by inviter: String?, invitationID: UUID,
+                 on connection: PostgresConnection) async throws {
+        let name = try await repository.workspaceName(workspaceID, on: connection) ?? "a workspace"
+        try await notify(userID, in: workspaceID, Draft(
+            type: "member.invited", title: "You were invited to join \(name)",
+            body: "\(inviter ?? "A colleague") invited you to \(name) as \(role). Accept the invitation from the e-mail or link you received.",
+            data: .object(["workspace_id": .uuid(workspaceID), "invitation_id": .uuid(invitationID), "role": .string(role)])), on: connection)
+    }
+
+    func roleChanged(_ userID: UUID, in workspaceID: UUID, from old: String, to new: String, on connection: PostgresConnection) async throws {
+        let name = try await repository.workspaceName(workspaceID, on: connection) ?? "your workspace"
+        try await notify(userID, in: workspaceID, Draft(
+            type: "member.role_changed", title: "Your role in \(name) is now \(new)",
+            body: "An administrator changed your role in \(name) from \(old) to \(new).",
+            data: .object(["workspace_id": .uuid(workspaceID), "old_role": .string(old), "new_role": .string(new)])), on: connection)
+    }
+
+    func removed(_ userID: UUID, from workspaceID: UUID, on connection: PostgresConnection) async throws {
+        let name = try await repository.workspaceName(workspaceID, on: connection) ?? "a workspace"
+        try await notify(userID, in: workspaceID, Draft(
+            type: "member.removed", title: "You were removed from \(name)",
+            body: "An administrator removed you from \(name). Its records are no longer available to you.",
+            data: .object(["workspace_id": .uuid(workspaceID)])), on: connection)
+    }
+}

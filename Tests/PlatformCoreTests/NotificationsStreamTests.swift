@@ -1,0 +1,153 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import KisumKernel
+import KisumTesting
+import PlatformCore
+import PlatformCoreAPI
+import Testing
+
+/// Issue 11: "`GET /api/v1/notifications/stream` is real Server-Sent Events: PostgreSQL LISTEN/NOTIFY (one listening
+/// connection per process, fanned out in memory), `Last-Event-ID` resume from stored rows, heartbeats, and no event
+/// lost between the catch-up query and the live feed … Unread count and mark-read stay consistent with the stream."
+/// The stream is read by curl against the service on a loopback port, as a browser's EventSource would.
+@Suite("Platform Core: notification stream")
+struct NotificationsStreamTests {
+    @Test func concurrentWritersAreStreamedOnceInOrderAcrossAReconnect() async throws {
+        let h = try await Harness.make { $0.notificationHeartbeat = .seconds(1) }
+        let owner = try await h.user()
+        let workspace = try await h.workspace(owner: owner)
+        let token = try await h.token(for: owner)
+        try await h.service.live { port in
+            let client = PlatformNotificationsClient(baseURL: "http://127.0.0.1:\(port)", apiKey: TestDefaults.internalKeys[0], timeout: .seconds(20))
+            // Something before the stream opens: a stream without Last-Event-ID starts after it.
+            let before = try await Self.produce(client, workspace, owner, writers: 1, each: 1, tag: "before")
+            let stream = try SSEClient(port: port, token: token)
+            defer { stream.stop() }
+            try await stream.waitFor(timeout: .seconds(10)) { $0.contains(": connected") }
+            let first = try await Self.produce(client, workspace, owner, writers: 4, each: 25, tag: "first")
+            let received = try await stream.notifications(count: 100, timeout: .seconds(30))
+            #expect(received.map(\.id) == received.map(\.id).sorted())
+            #expect(Set(received.map(\.notificationID)) == first)
+            #expect(!received.contains { before.contains($0.notificationID) })
+
+            // Reconnect after the 40th event while more are written: the rest of the first batch and all of the
+            // second arrive once, in order.
+            stream.stop()
+            let resumeAfter = received[39].id
+            let second = Task { try await Self.produce(client, workspace, owner, writers: 4, each: 25, tag: "second") }
+            let resumed = try SSEClient(port: port, token: token, lastEventID: resumeAfter)
+            defer { resumed.stop() }
+            let secondIDs = try await second.value
+            let rest = try await resumed.notifications(count: 160, timeout: .seconds(30))
+            #expect(rest.map(\.id) == rest.map(\.id).sorted())
+            #expect(Set(rest.map(\.notificationID)) == Set(received[40...].map(\.notificationID)).union(secondIDs))
+            #expect(rest.count == 160)
+            #expect(rest.allSatisfy { $0.id > resumeAfter })
+
+            // Mark-read anywhere reaches the stream as the new unread count.
+            let updated = try await client.markAllRead(userID: owner.id, companyID: workspace.id)
+            #expect(updated == 201)
+            try await resumed.waitFor(timeout: .seconds(10)) { $0.contains("\"count\":0") }
+            // Idle streams get heartbeats.
+            try await resumed.waitFor(timeout: .seconds(5)) { $0.contains(": heartbeat") }
+        }
+    }
+
+    @Test func streamNeedsATokenAndAValidLastEventID() async throws {
+        let h = try await Harness.make()
+        let owner = try await h.user()
+        let token = try await h.token(for: owner)
+        try await h.run { api async throws in
+            #expect(try await api.get("/api/v1/notifications/stream").status == .unauthorized)
+            let bad = try await api.with(token: token).request(.get, "/api/v1/notifications/stream",
+                                                               headers: [HTTPField.Name("Last-Event-ID")!: "12a"])
+            #expect(bad.status == .badRequest)
+            #expect(bad.errorCode == "invalid_last_event_id")
+        }
+    }
+
+    /// `writers` concurrent producers, `each` notifications each; the ids created.
+    static func produce(_ client: PlatformNotificationsClient, _ workspace: Workspace, _ user: User, writers: Int, each: Int,
+                        tag: String) async throws -> Set<UUID> {
+        try await withThrowingTaskGroup(of: [UUID].self) { group in
+            for writer in 0..<writers {
+                group.addTask {
+                    var ids: [UUID] = []
+                    for n in 0..<each {
+                        let answer = try await client.notify(NotificationRequest(
+                            companyId: workspace.id, userIds: [user.id], type: "task.assigned", title: "\(tag) \(writer)-\(n)", source: "base"))
+                        ids += answer.delivered.compactMap(\.notificationId)
+                    }
+                    return ids
+                }
+            }
+            var all = Set<UUID>()
+            for try await ids in group { all.formUnion(ids) }
+            return all
+        }
+    }
+}
+
+/// An SSE client: curl with `-N`, its output collected as it arrives.
+final class SSEClient: @unchecked Sendable {
+    struct Event: Sendable {
+        var id: Int64
+        var notificationID: UUID
+    }
+
+    private let process = Process()
+    private let pipe = Pipe()
+    private let lock = NSLock()
+    private var output = ""
+
+    init(port: Int, token: String, lastEventID: Int64? = nil) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        var arguments = ["-sN", "--max-time", "120", "-H", "Authorization: Bearer \(token)", "-H", "Accept: text/event-stream"]
+        if let lastEventID { arguments += ["-H", "Last-Event-ID: \(lastEventID)"] }
+        process.arguments = arguments + ["http://127.0.0.1:\(port)/api/v1/notifications/stream"]
+        process.standardOutput = pipe
+        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard !data.isEmpty, let self else { return }
+            self.lock.withLock { self.output += String(decoding: data, as: UTF8.self) }
+        }
+        try process.run()
+    }
+
+    var text: String { lock.withLock { output } }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        pipe.fileHandleForReading.readabilityHandler = nil
+    }
+
+
+    func waitFor(timeout: Duration, _ condition: (String) -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !condition(text) {
+            guard ContinuousClock.now < deadline else { throw TestFailure("stream never showed what was expected; got:\n\(text.suffix(2000))") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// The notification events received so far (complete messages only).
+    var received: [Event] {
+        text.components(separatedBy: "\n\n").compactMap { message in
+            let lines = message.split(separator: "\n")
+            guard lines.contains("event: notification"),
+                  let id = lines.first(where: { $0.hasPrefix("id: ") }).flatMap({ Int64($0.dropFirst(4)) }),
+                  let data = lines.first(where: { $0.hasPrefix("data: ") }).map({ Data($0.dropFirst(6).utf8) }),
+                  let json = try? JSONCoding.decoder.decode(JSONValue.self, from: data),
+                  let notificationID = json["id"]?.uuid else { return nil }
+            return Event(id: id, notificationID: notificationID)
+        }
+    }
+
+    func notifications(count: Int, timeout: Duration) async throws -> [Event] {
+        try await waitFor(timeout: timeout) { _ in received.count >= count }
+        // A little longer: anything beyond `count` would be a duplicate.
+        try await Task.sleep(for: .milliseconds(300))
+        return received
+    }
+}
