@@ -59,9 +59,8 @@ let services = [
         .product(name: "NIOPosix", package: "swift-nio")]),
     // ServiceLifecycle: the outbox relay that takes event syncs to Finance runs beside the server.
     // Crypto: the Xero OAuth flow (PKCE S256, state digests).
-    service("Base", folder: "Base", executable: "base", dependencies: ["KisumDeals", "KisumPdf", crypto,
     // PlatformCoreAPI: the Notifications group reads the user's inbox through Platform Core's internal routes.
-    service("Base", folder: "Base", executable: "base", dependencies: ["KisumDeals", "KisumPdf", "PlatformCoreAPI",
+    service("Base", folder: "Base", executable: "base", dependencies: ["KisumDeals", "KisumPdf", "PlatformCoreAPI", crypto,
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
     // NIOFileSystem: the local document storage writes off the event loops.
     service("Venue", folder: "Venue", executable: "venue", dependencies: ["KisumPdf", crypto,
@@ -191,8 +190,7 @@ let package = Package(
                                                    .product(name: "NIOPosix", package: "swift-nio")]),
         serviceTests("DeployTests", dependencies: [.product(name: "Yams", package: "Yams")]),
         serviceTests("PlatformCoreTests", dependencies: ["PlatformCore", "PlatformCoreAPI", crypto]),
-        serviceTests("BaseTests", dependencies: ["Base", "Finance", "KisumServiceClient", crypto]),
-        serviceTests("BaseTests", dependencies: ["Base", "Finance", "KisumServiceClient", "PlatformCoreAPI"]),
+        serviceTests("BaseTests", dependencies: ["Base", "Finance", "KisumServiceClient", "PlatformCoreAPI", crypto]),
         // Venue's promoter checks and deposits are tested against the real Promoter and Finance services, started live.
         serviceTests("VenueTests", dependencies: ["Venue", "Promoter", "Finance", "KisumServiceClient"]),
         serviceTests("FinanceTests", dependencies: ["Finance", "KisumServiceClient"]),

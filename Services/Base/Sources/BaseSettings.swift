@@ -27,32 +27,27 @@ public struct BaseSettings: Sendable {
     public var notifications: PlatformNotificationsClient?
 
     public init(venue: VenueInventorySettings? = nil, finance: FinanceClientSettings? = nil, xero: XeroSettings? = nil,
-                setlistfm: SetlistfmSettings? = nil) {
+                setlistfm: SetlistfmSettings? = nil, ai: AISettings = AISettings()) {
         self.venue = venue
         self.finance = finance
         self.xero = xero
         self.setlistfm = setlistfm
+        self.ai = ai
     }
 
     /// `VENUE_URL` with `VENUE_API_KEY` (`VENUE_TIMEOUT_SECONDS` optional, default 3); `FINANCE_BASE_URL` with
     /// `FINANCE_API_KEY` (`FINANCE_TIMEOUT_SECONDS` optional, default 3); the `XERO_…` settings (`XeroSettings.load`:
     /// `XERO_CLIENT_ID` turns Xero on and then needs `XERO_CLIENT_SECRET`, `XERO_REDIRECT_URI` and `XERO_TOKEN_KEY`);
-    /// `SETLISTFM_API_KEY` with `SETLISTFM_URL` (default https://api.setlist.fm/rest) and `SETLISTFM_TIMEOUT_SECONDS` (default 5).
+    /// `SETLISTFM_API_KEY` with `SETLISTFM_URL` (default https://api.setlist.fm/rest) and `SETLISTFM_TIMEOUT_SECONDS` (default 5);
+    /// the `NEWS_*` settings (`NewsSettings.load`); the `AI_*` settings (`AISettings.load`).
     static func load(from env: inout EnvironmentReader) -> BaseSettings {
         var settings = BaseSettings()
         settings.venue = VenueInventorySettings.load(from: &env)
         settings.finance = FinanceClientSettings.load(from: &env)
         settings.xero = XeroSettings.load(from: &env)
         settings.setlistfm = SetlistfmSettings.load(from: &env)
-    /// `FINANCE_API_KEY` (`FINANCE_TIMEOUT_SECONDS` optional, default 3); the `NEWS_*` settings (`NewsSettings.load`).
-        var settings = BaseSettings(venue: VenueInventorySettings.load(from: &env), finance: FinanceClientSettings.load(from: &env))
         settings.news = NewsSettings.load(from: &env)
+        settings.ai = AISettings.load(from: &env)
         return settings
-    public init(venue: VenueInventorySettings? = nil, finance: FinanceClientSettings? = nil, ai: AISettings = AISettings()) {
-        self.ai = ai
-
-    /// `FINANCE_API_KEY` (`FINANCE_TIMEOUT_SECONDS` optional, default 3); the `AI_*` settings (`AISettings.load`).
-        BaseSettings(venue: VenueInventorySettings.load(from: &env), finance: FinanceClientSettings.load(from: &env),
-                     ai: AISettings.load(from: &env))
     }
 }
