@@ -98,7 +98,6 @@ public enum BaseService: KisumService {
         VendorCategoriesRoutes(repository: VendorCategoriesRepository(database: runtime.database)).addRoutes(to: tenant)
         SetlistfmRoutes(repository: SetlistfmRepository(database: runtime.database), gateway: SetlistfmGateway(settings: runtime.settings.setlistfm)).addRoutes(to: tenant)
         NotificationsRoutes(inbox: NotificationInbox(settings: runtime.settings, auth: runtime.kernel.auth)).addRoutes(to: tenant)
-        DashboardRoutes(stats: DashboardRepository(database: runtime.database), upcoming: UpcomingEventsRepository(database: runtime.database)).addRoutes(to: tenant)
         ReviewsRoutes(repository: ReviewsRepository(database: runtime.database)).addRoutes(to: tenant)
         RankingsRoutes(repository: RankingsRepository(database: runtime.database)).addRoutes(to: tenant)
         TrendRoutes(repository: TrendRepository(database: runtime.database)).addRoutes(to: tenant)
