@@ -139,7 +139,8 @@ struct AITests {
 
     /// "upstream 4xx → 502 ai_provider_rejected, 5xx/timeout → 503 ai_provider_unavailable"; nothing is stored.
     @Test func providerFailuresMapToGatewayErrorsAndStoreNothing() async throws {
-        try await withFakeAI(timeout: .seconds(2)) { fake, t in
+        // A timeout long enough for a loaded machine to answer the fast cases; the slow case waits well past it.
+        try await withFakeAI(timeout: .seconds(8)) { fake, t in
             let cases: [(Int, String, HTTPResponse.Status, String)] = [
                 (401, #"{"error":{"message":"Incorrect API key"}}"#, .badGateway, "ai_provider_rejected"),
                 (400, #"{"error":{"message":"model not found"}}"#, .badGateway, "ai_provider_rejected"),
@@ -156,7 +157,7 @@ struct AITests {
                 #expect(!answer.text.contains(FakeAIProviders.openAIKey))
             }
             fake.failure.withLock { $0 = nil }
-            fake.delay.withLock { $0 = .seconds(4) }
+            fake.delay.withLock { $0 = .seconds(12) }
             let slow = try await t.a.post("/api/ai-kisum/n8n", ["message": "Hello"])
             #expect(slow.status == .serviceUnavailable)
             #expect(slow.errorCode == "ai_provider_unavailable")

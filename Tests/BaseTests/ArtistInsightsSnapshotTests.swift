@@ -31,6 +31,7 @@ struct ArtistInsightsSnapshotTests {
                     try await Task.sleep(for: .milliseconds(50))
                     waiting = try await database.query("""
                         SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+                          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
                         """).count()
                 }
                 #expect(waiting == 1)

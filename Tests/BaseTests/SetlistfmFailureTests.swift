@@ -62,7 +62,8 @@ struct SetlistfmFailureTests {
             let limited = try await t.a.get(Self.artistPath)
             #expect(limited.errorCode == "setlistfm_rate_limited")
             #expect(fake.seen.count == 1)
-            #expect(ContinuousClock.now - started < .seconds(2))
+            // Not the 120 s setlist.fm asked for (a bound a loaded machine cannot miss), and no second attempt.
+            #expect(ContinuousClock.now - started < .seconds(60))
             // The next call is not sent before the Retry-After ran out either… but that is 120 s: the pacer refuses it.
             #expect(try await t.a.get(Self.artistPath).errorCode == "setlistfm_rate_limited")
             #expect(fake.seen.count == 1)
