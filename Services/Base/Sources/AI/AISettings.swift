@@ -6,7 +6,7 @@ import KisumServiceClient
 /// `provider_not_configured` and the copilot's computed insights still answer. A URL without its key stops the
 /// service at start (every call would be refused: a configuration mistake, not an outage).
 public struct AISettings: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
-    public struct Endpoint: Sendable {
+    public struct Endpoint: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
         /// The provider's base URL, without a trailing slash.
         public var url: String
         /// Never printed, logged or sent anywhere but the provider.
@@ -18,9 +18,12 @@ public struct AISettings: Sendable, CustomStringConvertible, CustomDebugStringCo
             self.key = key
             self.model = model
         }
+
+        public var description: String { "\(url) (\(model)), key <redacted>" }
+        public var debugDescription: String { description }
     }
 
-    public struct Webhook: Sendable {
+    public struct Webhook: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
         public var url: String
         /// Sent as `X-Webhook-Secret` when set (n8n's Header Auth); never printed.
         public var secret: String?
@@ -29,6 +32,9 @@ public struct AISettings: Sendable, CustomStringConvertible, CustomDebugStringCo
             self.url = url
             self.secret = secret
         }
+
+        public var description: String { url + (secret == nil ? "" : ", secret <redacted>") }
+        public var debugDescription: String { description }
     }
 
     public var openAI: Endpoint?
@@ -49,9 +55,8 @@ public struct AISettings: Sendable, CustomStringConvertible, CustomDebugStringCo
     }
 
     public var description: String {
-        "openAI: \(openAI.map { "\($0.url) (\($0.model)), key <redacted>" } ?? "off"), "
-            + "gemini: \(gemini.map { "\($0.url) (\($0.model)), key <redacted>" } ?? "off"), "
-            + "n8n: \(n8n.map { "\($0.url)\($0.secret == nil ? "" : ", secret <redacted>")" } ?? "off"), timeout: \(timeout)"
+        "openAI: \(openAI?.description ?? "off"), gemini: \(gemini?.description ?? "off"), n8n: \(n8n?.description ?? "off"), "
+            + "timeout: \(timeout)"
     }
     public var debugDescription: String { description }
 

@@ -91,7 +91,8 @@ enum AIErrors {
     }
 
     static func unavailable(_ provider: String) -> APIError {
-        APIError(.serviceUnavailable, code: "ai_provider_unavailable", message: "The \(provider) provider did not answer in time; try again.",
+        APIError(.serviceUnavailable, code: "ai_provider_unavailable",
+                 message: "The \(provider) provider is unavailable (no answer in time, unreachable or failing); try again later.",
                  info: ["provider": .string(provider)])
     }
 

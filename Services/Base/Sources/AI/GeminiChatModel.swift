@@ -27,7 +27,7 @@ struct GeminiChatModel: ChatModel {
         let parts = json["candidates"]?[0]?["content"]?["parts"]?.arrayValue ?? []
         let text = parts.compactMap { $0["text"]?.stringValue }.joined()
         return ChatCompletion(content: try AIErrors.answerText(text, provider: provider),
-                              model: json["modelVersion"]?.stringValue.flatMap(OpenAIChatModel.modelName) ?? endpoint.model,
+                              model: json["modelVersion"]?.stringValue.flatMap(OpenAIChatModel.modelName) ?? OpenAIChatModel.modelName(endpoint.model),
                               promptTokens: AIErrors.tokens(json["usageMetadata"]?["promptTokenCount"]),
                               completionTokens: AIErrors.tokens(json["usageMetadata"]?["candidatesTokenCount"]))
     }

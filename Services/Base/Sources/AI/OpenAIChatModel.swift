@@ -20,14 +20,15 @@ struct OpenAIChatModel: ChatModel {
         let json = try AIHTTP.json(response, provider: provider)
         let message = json["choices"]?[0]?["message"]?["content"]?.stringValue
         return ChatCompletion(content: try AIErrors.answerText(message, provider: provider),
-                              model: json["model"]?.stringValue.flatMap(Self.modelName) ?? endpoint.model,
+                              model: json["model"]?.stringValue.flatMap(Self.modelName) ?? Self.modelName(endpoint.model),
                               promptTokens: AIErrors.tokens(json["usage"]?["prompt_tokens"]),
                               completionTokens: AIErrors.tokens(json["usage"]?["completion_tokens"]))
     }
 
-    /// A model name as stored (the column allows 1–200 characters).
+    /// A model name as stored (the column allows 1–200 code points; PostgreSQL text cannot hold NUL).
     static func modelName(_ text: String) -> String? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return trimmed.isEmpty || trimmed.count > 200 ? nil : trimmed
+        guard !trimmed.isEmpty, trimmed.unicodeScalars.count <= 200, !trimmed.unicodeScalars.contains("\u{0}") else { return nil }
+        return trimmed
     }
 }
