@@ -64,7 +64,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     }
 
     private func perform(_ request: OutboundRequest, on handle: UnsafeMutableRawPointer) throws -> OutboundResponse {
-        let sink = ResponseSink()
+        let sink = ResponseSink(limit: request.maxResponseBytes)
         let sinkPointer = Unmanaged.passRetained(sink)
         defer { sinkPointer.release() }
 
@@ -86,6 +86,8 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         kisum_curl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, curlBodyCallback)
         kisum_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, sinkPointer.toOpaque())
         kisum_curl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, curlHeaderCallback)
+        // A declared Content-Length over the limit is refused before the body; the sink stops the rest.
+        if let limit = request.maxResponseBytes { kisum_curl_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(limit)) }
 
         switch request.method {
         case "GET": kisum_curl_setopt_long(handle, CURLOPT_HTTPGET, 1)
@@ -111,6 +113,9 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         }
 
         guard code == CURLE_OK else {
+            if let limit = request.maxResponseBytes, sink.overflowed || code == CURLE_FILESIZE_EXCEEDED {
+                throw ResponseTooLargeError(limit: limit)
+            }
             let reason = String(cString: curl_easy_strerror(code))
             if code == CURLE_OPERATION_TIMEDOUT {
                 throw ServiceClientError.timeout(service: request.url, url: request.url)
@@ -127,6 +132,11 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
 private final class ResponseSink {
     var body: [UInt8] = []
     var headers: [(name: String, value: String)] = []
+    let limit: Int?
+    /// Set when the body passed `limit`: the callback then refuses the data, which aborts the transfer.
+    var overflowed = false
+
+    init(limit: Int?) { self.limit = limit }
 
     func appendHeaderLine(_ line: String) {
         let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -146,6 +156,10 @@ private let curlBodyCallback: kisum_curl_data_callback = { data, size, count, us
     guard let data, let userdata else { return 0 }
     let sink = Unmanaged<ResponseSink>.fromOpaque(userdata).takeUnretainedValue()
     let length = size * count
+    if let limit = sink.limit, sink.body.count + length > limit {
+        sink.overflowed = true
+        return 0
+    }
     data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
         sink.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
     }

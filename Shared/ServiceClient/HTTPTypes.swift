@@ -10,6 +10,9 @@ public struct OutboundRequest: Sendable {
     public var timeout: Duration
     /// Connection establishment deadline for one attempt.
     public var connectTimeout: Duration
+    /// The most response body bytes to accept; past it the transfer is abandoned with `ResponseTooLargeError`
+    /// (downloads of files a peer chooses the size of). Nil: no limit (our own services).
+    public var maxResponseBytes: Int? = nil
 
     public init(
         method: String,
@@ -86,6 +89,13 @@ public enum ServiceClientError: Error, Sendable, CustomStringConvertible {
         case .notConfigured(let service): return "\(service) is not configured"
         }
     }
+}
+
+/// The response body passed `OutboundRequest.maxResponseBytes`; nothing of it is kept.
+public struct ResponseTooLargeError: Error, Sendable, CustomStringConvertible {
+    public let limit: Int
+    public init(limit: Int) { self.limit = limit }
+    public var description: String { "the response is larger than \(limit) bytes" }
 }
 
 /// Anything that can send an `OutboundRequest`. The libcurl client is the production one.

@@ -73,6 +73,8 @@ public enum BaseService: KisumService {
         TransactionsRoutes(repository: TransactionsRepository(database: runtime.database)).addRoutes(to: tenant)
         AnalyticsRoutes(repository: AnalyticsRepository(database: runtime.database)).addRoutes(to: tenant)
         DashboardRoutes(stats: DashboardRepository(database: runtime.database), upcoming: UpcomingEventsRepository(database: runtime.database)).addRoutes(to: tenant)
+        FilesRoutes(repository: FilesRepository(database: runtime.database), storage: try runtime.settings.files.makeStorage(), settings: runtime.settings.files).addRoutes(to: tenant)
+        NextcloudRoutes(client: runtime.settings.nextcloud.map { NextcloudClient(settings: $0) }, files: runtime.settings.files).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
         PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)

@@ -1,4 +1,5 @@
 import KisumKernel
+import KisumStorage
 
 /// Base's own settings, read from the environment next to the kernel's (`KernelSettings`). A setting
 /// is added here, to `load`, to the README's settings table and to the local run's
@@ -11,15 +12,24 @@ public struct BaseSettings: Sendable {
     public var finance: FinanceClientSettings?
     /// Whether this process runs the outbox relay that delivers to Finance (tests drive it themselves).
     public var runsFinanceRelay = true
+    /// Where the Files group stores uploads and what it accepts (`FilesSettings`).
+    public var files: FilesSettings
+    /// The Nextcloud account of the Nextcloud group; nil (no `NEXTCLOUD_URL`) answers its routes 503 `provider_not_configured`.
+    public var nextcloud: NextcloudSettings?
 
-    public init(venue: VenueInventorySettings? = nil, finance: FinanceClientSettings? = nil) {
+    public init(venue: VenueInventorySettings? = nil, finance: FinanceClientSettings? = nil, files: FilesSettings = FilesSettings(),
+                nextcloud: NextcloudSettings? = nil) {
         self.venue = venue
         self.finance = finance
+        self.files = files
+        self.nextcloud = nextcloud
     }
 
     /// `VENUE_URL` with `VENUE_API_KEY` (`VENUE_TIMEOUT_SECONDS` optional, default 3); `FINANCE_BASE_URL` with
-    /// `FINANCE_API_KEY` (`FINANCE_TIMEOUT_SECONDS` optional, default 3).
+    /// `FINANCE_API_KEY` (`FINANCE_TIMEOUT_SECONDS` optional, default 3); files (`FilesSettings`); Nextcloud
+    /// (`NextcloudSettings`).
     static func load(from env: inout EnvironmentReader) -> BaseSettings {
-        BaseSettings(venue: VenueInventorySettings.load(from: &env), finance: FinanceClientSettings.load(from: &env))
+        BaseSettings(venue: VenueInventorySettings.load(from: &env), finance: FinanceClientSettings.load(from: &env),
+                     files: FilesSettings.load(from: &env), nextcloud: NextcloudSettings.load(from: &env))
     }
 }
