@@ -150,15 +150,24 @@ final class WebDAVServer: Sendable {
     }
 }
 
-/// A misbehaving "Nextcloud": answers every request after `delay` with `status` and `body`.
+/// A scripted "Nextcloud": answers every request after `delay` with `status` and `body`, and records what it was
+/// asked (`METHOD path depth authorization`).
 struct ScriptedNextcloud: Sendable {
+    final class Recorder: Sendable {
+        let requests = Mutex<[String]>([])
+        var all: [String] { requests.withLock { $0 } }
+    }
+
     var delay: Duration = .zero
     var status = HTTPResponse.Status(code: 207)
     var body = "<not-xml"
+    let recorder = Recorder()
 
     func run<Value: Sendable>(_ body: (_ port: Int) async throws -> Value) async throws -> Value {
-        let (delay, status, text) = (self.delay, self.status, self.body)
+        let (delay, status, text, recorder) = (self.delay, self.status, self.body, self.recorder)
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
+            let line = "\(request.method.rawValue) \(request.uri.path) \(request.headers[HTTPField.Name("Depth")!] ?? "-") \(request.headers[.authorization] ?? "-")"
+            recorder.requests.withLock { $0.append(line) }
             _ = try await request.body.collect(upTo: 1 << 20)
             try await Task.sleep(for: delay)
             return Response(status: status, headers: [.contentType: "application/xml"], body: .init(byteBuffer: ByteBuffer(string: text)))

@@ -118,6 +118,55 @@ struct NextcloudTests {
         }
     }
 
+    /// What a real Nextcloud (Sabre) answers: `d:` prefixes, extra namespaces, quoted etags, a 404 propstat for the
+    /// properties a folder lacks, hrefs as paths or full URLs, a server under a path prefix, a user name to escape.
+    @Test func readsNextcloudShapedMultistatus() async throws {
+        let body = """
+            <?xml version="1.0"?>
+            <d:multistatus xmlns:d="DAV:" xmlns:s="http://sabredav.org/ns" xmlns:oc="http://owncloud.org/ns">
+             <d:response><d:href>/nc/remote.php/dav/files/bob%40example.com/Shows/</d:href>
+              <d:propstat><d:prop><d:getlastmodified>Tue, 01 Dec 2026 10:00:00 GMT</d:getlastmodified><d:resourcetype><d:collection/></d:resourcetype>
+               <d:getetag>&quot;6567a&quot;</d:getetag><oc:size>48213</oc:size></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat>
+              <d:propstat><d:prop><d:getcontentlength/><d:getcontenttype/></d:prop><d:status>HTTP/1.1 404 Not Found</d:status></d:propstat>
+             </d:response>
+             <d:response><d:href>http://cloud.example.com/nc/remote.php/dav/files/bob%40example.com/Shows/Setlist%202027.pdf</d:href>
+              <d:propstat><d:prop><d:getlastmodified>Wed, 02 Dec 2026 11:30:15 GMT</d:getlastmodified><d:getcontentlength>48213</d:getcontentlength>
+               <d:resourcetype/><d:getetag>&quot;a1b2c3&quot;</d:getetag><d:getcontenttype>application/pdf</d:getcontenttype></d:prop>
+               <d:status>HTTP/1.1 200 OK</d:status></d:propstat>
+             </d:response>
+             <d:response><d:href>/nc/remote.php/dav/files/bob%40example.com/Shows/Archive/</d:href>
+              <d:propstat><d:prop><d:resourcetype><d:collection/></d:resourcetype></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat>
+             </d:response>
+             <d:response><d:href>/elsewhere/secret.txt</d:href>
+              <d:propstat><d:prop><d:getcontentlength>1</d:getcontentlength></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat>
+             </d:response>
+            </d:multistatus>
+            """
+        let server = ScriptedNextcloud(body: body)
+        try await server.run { port in
+            let settings = NextcloudSettings(url: "http://127.0.0.1:\(port)/nc", user: "bob@example.com", appPassword: "s3cret", timeout: .seconds(5))
+            try await withNextcloud(settings) { t async throws in
+                let listing = try await t.a.get("/api/nextcloud/files?path=Shows")
+                #expect(listing.status == .ok)
+                #expect(listing.json["total"] == 2, "the folder itself and the href outside the account are left out")
+                let folder = try #require(listing.json["items"]?[0])
+                #expect(folder["path"] == "Shows/Archive")
+                #expect(folder["isDirectory"] == true)
+                #expect(folder["modifiedAt"] == .null)
+                let file = try #require(listing.json["items"]?[1])
+                #expect(file["name"] == "Setlist 2027.pdf")
+                #expect(file["path"] == "Shows/Setlist 2027.pdf")
+                #expect(file["isDirectory"] == false)
+                #expect(file["size"] == 48213)
+                #expect(file["contentType"] == "application/pdf")
+                #expect(file["modifiedAt"] == "2026-12-02T11:30:15.000Z")
+                #expect(file["etag"] == "a1b2c3")
+            }
+        }
+        let basic = "Basic " + Data("bob@example.com:s3cret".utf8).base64EncodedString()
+        #expect(server.recorder.all == ["PROPFIND /nc/remote.php/dav/files/bob%40example.com/Shows/ 1 \(basic)"])
+    }
+
     @Test func notConfiguredIsProviderNotConfigured() async throws {
         try await withNextcloud(nil) { t in
             for answer in [try await t.a.get("/api/nextcloud/files"), try await t.a.get("/api/nextcloud/files/download?path=a.txt"),
