@@ -55,12 +55,13 @@ func serviceTests(_ name: String, dependencies: [Target.Dependency]) -> Target {
 }
 
 let services = [
-    service("PlatformCore", folder: "PlatformCore", executable: "platform-core", dependencies: ["CArgon2", "CCurl", "PlatformCoreAPI", crypto,
+    service("PlatformCore", folder: "PlatformCore", executable: "platform-core", dependencies: ["CArgon2", "CCurl", "PlatformCoreAPI", "KisumStorage", crypto,
         .product(name: "NIOPosix", package: "swift-nio")]),
     // ServiceLifecycle: the outbox relay that takes event syncs to Finance runs beside the server.
     // Crypto: the Xero OAuth flow (PKCE S256, state digests).
     // PlatformCoreAPI: the Notifications group reads the user's inbox through Platform Core's internal routes.
-    service("Base", folder: "Base", executable: "base", dependencies: ["KisumDeals", "KisumPdf", "PlatformCoreAPI", crypto,
+    // KisumStorage: the Files group's uploads (local disk or S3).
+    service("Base", folder: "Base", executable: "base", dependencies: ["KisumDeals", "KisumPdf", "PlatformCoreAPI", "KisumStorage", crypto,
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
     // NIOFileSystem: the local document storage writes off the event loops.
     service("Venue", folder: "Venue", executable: "venue", dependencies: ["KisumPdf", crypto,
@@ -140,6 +141,20 @@ let package = Package(
             path: "Shared/ServiceClient",
             swiftSettings: swiftSettings
         ),
+        // Object storage (local disk, or S3-compatible over HTTP with Signature V4) and content sniffing for
+        // uploads: Platform Core's avatars and Base's files share it.
+        .target(
+            name: "KisumStorage",
+            dependencies: ["KisumKernel", "KisumServiceClient", crypto, .product(name: "NIOPosix", package: "swift-nio")],
+            path: "Shared/Storage",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["KisumStorage", "KisumTesting", "KisumServiceClient", crypto],
+            path: "Tests/StorageTests",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "KisumKernel",
             dependencies: [
@@ -190,7 +205,7 @@ let package = Package(
                                                    .product(name: "NIOPosix", package: "swift-nio")]),
         serviceTests("DeployTests", dependencies: [.product(name: "Yams", package: "Yams")]),
         serviceTests("PlatformCoreTests", dependencies: ["PlatformCore", "PlatformCoreAPI", crypto]),
-        serviceTests("BaseTests", dependencies: ["Base", "Finance", "KisumServiceClient", "PlatformCoreAPI", crypto]),
+        serviceTests("BaseTests", dependencies: ["Base", "Finance", "KisumServiceClient", "PlatformCoreAPI", "KisumStorage", crypto]),
         // Venue's promoter checks and deposits are tested against the real Promoter and Finance services, started live.
         serviceTests("VenueTests", dependencies: ["Venue", "Promoter", "Finance", "KisumServiceClient"]),
         serviceTests("FinanceTests", dependencies: ["Finance", "KisumServiceClient"]),

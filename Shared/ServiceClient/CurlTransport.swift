@@ -132,7 +132,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         }
 
         if sink.exceeded || code == CURLE_FILESIZE_EXCEEDED {
-            throw ServiceClientError.invalidResponse(service: request.url, reason: "response larger than \(request.maxResponseBytes ?? 0) bytes")
+            throw ResponseTooLargeError(limit: request.maxResponseBytes ?? 0)
         }
         guard code == CURLE_OK else {
             let reason = String(cString: curl_easy_strerror(code))

@@ -13,7 +13,8 @@ public struct OutboundRequest: Sendable {
     /// The one address the transfer may connect to for the URL's host (`OutboundURLGuard.pin`): the transport uses it
     /// instead of resolving the host again and refuses to connect anywhere else, so DNS rebinding cannot undo the check.
     public var resolve: ResolvePin?
-    /// The most body bytes accepted; a larger response fails as `invalidResponse` (nil: no limit, for our own services).
+    /// The most response body bytes to accept; past it the transfer is abandoned with `ResponseTooLargeError`
+    /// (feeds and files a peer chooses the size of). Nil: no limit (our own services).
     public var maxResponseBytes: Int?
 
     public init(
@@ -104,6 +105,13 @@ public enum ServiceClientError: Error, Sendable, CustomStringConvertible {
         case .notConfigured(let service): return "\(service) is not configured"
         }
     }
+}
+
+/// The response body passed `OutboundRequest.maxResponseBytes`; nothing of it is kept.
+public struct ResponseTooLargeError: Error, Sendable, CustomStringConvertible {
+    public let limit: Int
+    public init(limit: Int) { self.limit = limit }
+    public var description: String { "the response is larger than \(limit) bytes" }
 }
 
 /// Anything that can send an `OutboundRequest`. The libcurl client is the production one.

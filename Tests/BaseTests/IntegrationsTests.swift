@@ -85,4 +85,21 @@ struct IntegrationsTests {
             #expect(redirect.status == .found)
         }
     }
+
+    @Test func platformProvidersAreConfiguredExactlyWhenTheirSettingsAre() async throws {
+        let configured = BaseSettings(nextcloud: NextcloudSettings(url: "http://127.0.0.1:9", user: "kisum", appPassword: "secret"))
+        for (settings, expected) in [(BaseSettings(), false), (configured, true)] {
+            let harness = try await ServiceTestHarness(BaseService.self, settings: settings)
+            try await harness.withTwoCompanies(permissions: Self.permissions, module: BasePermission.module) { t in
+                let list = try await t.a.get("/api/integrations")
+                let nextcloud = Self.state(list, "nextcloud")
+                #expect(nextcloud?["configured"] == .bool(expected))
+                #expect(nextcloud?["scope"] == "platform")
+                #expect(nextcloud?["status"] == (expected ? "available" : "not_configured"))
+                #expect(Self.state(list, "setlistfm")?["configured"] == false)
+                #expect(list.text.contains("secret") == false)
+                #expect(try await t.a.post("/api/integrations/nextcloud/connect", [:]).errorCode == "configured_by_platform")
+            }
+        }
+    }
 }

@@ -36,7 +36,8 @@ KISUM_DB_PASSWORD               hex-24
 #   value: expanded for each service when it starts (the rest of the line, may not contain quotes).
 #          Available: $SVC (service name), $SVC_PORT, $SVC_DB, $SVC_INTERNAL_KEY (the key this service
 #          accepts), every secret above, $<SERVICE>_LOCAL_URL (e.g. $FINANCE_LOCAL_URL =
-#          http://127.0.0.1:8082), $KISUM_ROOT, $KISUM_PG_PORT, $KISUM_LOG_LEVEL, $KISUM_LOG_FORMAT.
+#          http://127.0.0.1:8082), $KISUM_ROOT, $KISUM_DATA (the data folder), $KISUM_PG_PORT, $KISUM_LOG_LEVEL,
+#          $KISUM_LOG_FORMAT.
 # A service that calls another presents the callee's key: e.g. venue's FINANCE_API_KEY is
 # $FINANCE_INTERNAL_KEY, which finance accepts in its INTERNAL_API_KEYS.
 # Base seals Xero tokens with XERO_TOKEN_KEY; Xero itself stays off (503) until XERO_CLIENT_ID, XERO_CLIENT_SECRET and
@@ -69,4 +70,9 @@ base              VENUE_API_KEY                 $VENUE_INTERNAL_KEY
 base              FINANCE_BASE_URL              $FINANCE_LOCAL_URL
 base              FINANCE_API_KEY               $FINANCE_INTERNAL_KEY
 base              XERO_TOKEN_KEY                $XERO_TOKEN_KEY
+base              FILES_DIR                     $KISUM_DATA/storage/base
 '
+# Base's files are on local disk (FILES_DIR) unless FILES_STORAGE=s3 with S3_ENDPOINT, S3_BUCKET, S3_REGION, S3_ACCESS_KEY
+# and S3_SECRET_KEY; FILES_MAX_BYTES and FILES_ALLOWED_TYPES bound uploads. The Nextcloud routes answer 503 until
+# NEXTCLOUD_URL, NEXTCLOUD_USER and NEXTCLOUD_APP_PASSWORD name an account: set them in KISUM_ENV_EXTRA
+# (same columns as the table above) to try them locally.

@@ -25,6 +25,9 @@ PACKAGES=(
     postgresql nginx-light curl
     # tests: a real iCalendar parser reads Base's calendar feeds back (EventsCalendarFeedTests)
     python3 python3-icalendar
+    # tests: nginx's WebDAV extension (PROPFIND) makes the real WebDAV server Base's Nextcloud client is tested
+    # against (NextcloudTests)
+    libnginx-mod-http-dav-ext
 )
 
 installed() { [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" == installed ]]; }

@@ -105,6 +105,8 @@ public enum BaseService: KisumService {
         let aiProviders = AIProviders(settings: runtime.settings.ai)
         AIRoutes(repository: AIConversationsRepository(database: runtime.database), providers: aiProviders).addRoutes(to: tenant)
         CopilotRoutes(insights: EventInsightsRepository(database: runtime.database), conversations: AIConversationsRepository(database: runtime.database), providers: aiProviders).addRoutes(to: tenant)
+        FilesRoutes(repository: FilesRepository(database: runtime.database), storage: try runtime.settings.files.makeStorage(), settings: runtime.settings.files).addRoutes(to: tenant)
+        NextcloudRoutes(client: runtime.settings.nextcloud.map { NextcloudClient(settings: $0) }, files: runtime.settings.files).addRoutes(to: tenant)
         // Machine routes behind X-Internal-API-Key; each names the company with x-org.
         let machine = runtime.internalGroup(router, path: "")
         PartiesRoutes(repository: PartiesRepository(database: runtime.database)).addRoutes(to: machine)

@@ -1,5 +1,6 @@
 import KisumKernel
 import PlatformCoreAPI
+import KisumStorage
 
 /// Base's own settings, read from the environment next to the kernel's (`KernelSettings`). A setting
 /// is added here, to `load`, to the README's settings table and to the local run's
@@ -25,9 +26,16 @@ public struct BaseSettings: Sendable {
     /// Where the Notifications group reads the caller's inbox. Not read from the environment: nil uses Platform
     /// Core's `PLATFORM_CORE_URL` / `PLATFORM_CORE_API_KEY`, which Base needs for access anyway; tests set a fake.
     public var notifications: PlatformNotificationsClient?
+    /// Where the Files group stores uploads and what it accepts (`FilesSettings`).
+    public var files: FilesSettings
+    /// The Nextcloud account of the Nextcloud group; nil (no `NEXTCLOUD_URL`) answers its routes 503 `provider_not_configured`.
+    public var nextcloud: NextcloudSettings?
 
     public init(venue: VenueInventorySettings? = nil, finance: FinanceClientSettings? = nil, xero: XeroSettings? = nil,
-                setlistfm: SetlistfmSettings? = nil, ai: AISettings = AISettings()) {
+                setlistfm: SetlistfmSettings? = nil, ai: AISettings = AISettings(), files: FilesSettings = FilesSettings(),
+                nextcloud: NextcloudSettings? = nil) {
+        self.files = files
+        self.nextcloud = nextcloud
         self.venue = venue
         self.finance = finance
         self.xero = xero
@@ -39,7 +47,8 @@ public struct BaseSettings: Sendable {
     /// `FINANCE_API_KEY` (`FINANCE_TIMEOUT_SECONDS` optional, default 3); the `XERO_…` settings (`XeroSettings.load`:
     /// `XERO_CLIENT_ID` turns Xero on and then needs `XERO_CLIENT_SECRET`, `XERO_REDIRECT_URI` and `XERO_TOKEN_KEY`);
     /// `SETLISTFM_API_KEY` with `SETLISTFM_URL` (default https://api.setlist.fm/rest) and `SETLISTFM_TIMEOUT_SECONDS` (default 5);
-    /// the `NEWS_*` settings (`NewsSettings.load`); the `AI_*` settings (`AISettings.load`).
+    /// the `NEWS_*` settings (`NewsSettings.load`); the `AI_*` settings (`AISettings.load`);
+    /// files (`FilesSettings.load`: `FILES_*`, `S3_*`); Nextcloud (`NextcloudSettings.load`: `NEXTCLOUD_*`).
     static func load(from env: inout EnvironmentReader) -> BaseSettings {
         var settings = BaseSettings()
         settings.venue = VenueInventorySettings.load(from: &env)
@@ -48,6 +57,8 @@ public struct BaseSettings: Sendable {
         settings.setlistfm = SetlistfmSettings.load(from: &env)
         settings.news = NewsSettings.load(from: &env)
         settings.ai = AISettings.load(from: &env)
+        settings.files = FilesSettings.load(from: &env)
+        settings.nextcloud = NextcloudSettings.load(from: &env)
         return settings
     }
 }

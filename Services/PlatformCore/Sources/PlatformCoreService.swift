@@ -50,6 +50,8 @@ public enum PlatformCoreService: KisumService {
         APIKeysRoutes(keys: APIKeyHandlers(database: core.database, workspaces: core.workspaces)).addRoutes(to: groups)
         ModulesRoutes(modules: ModuleHandlers(database: core.database, workspaces: core.workspaces)).addRoutes(to: groups)
         core.notificationsRoutes.addRoutes(to: groups)
+        UploadsRoutes(uploads: UploadHandlers(storage: core.storage, repository: UploadsRepository(database: core.database),
+                                              access: core.access)).addRoutes(to: groups)
 
         return router
     }

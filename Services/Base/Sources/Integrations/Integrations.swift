@@ -43,6 +43,7 @@ extension BaseSettings {
     var platformIntegrations: [PlatformIntegration] {
         [
             PlatformIntegration(provider: "setlistfm", name: "setlist.fm", configured: setlistfm != nil, path: "/api/setlistfm"),
+            PlatformIntegration(provider: "nextcloud", name: "Nextcloud", configured: nextcloud != nil, path: "/api/nextcloud/files"),
             PlatformIntegration(provider: "openai", name: "OpenAI-compatible model", configured: ai.openAI != nil, path: "/api/ai-kisum"),
             PlatformIntegration(provider: "gemini", name: "Google Gemini", configured: ai.gemini != nil, path: "/api/ai-kisum/gemini"),
             PlatformIntegration(provider: "n8n", name: "n8n workflow", configured: ai.n8n != nil, path: "/api/ai-kisum/n8n"),

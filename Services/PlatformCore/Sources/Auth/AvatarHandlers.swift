@@ -2,6 +2,7 @@ import Foundation
 import KisumPersistence
 import Hummingbird
 import KisumKernel
+import KisumStorage
 import NIOCore
 
 /// Profile pictures: `multipart/form-data` uploads (field `file`) of PNG, JPEG or WebP — recognised by

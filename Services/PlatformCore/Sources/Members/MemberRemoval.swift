@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KisumKernel
+import KisumStorage
 import KisumPersistence
 import Logging
 import PostgresNIO

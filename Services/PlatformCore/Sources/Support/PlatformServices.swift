@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KisumKernel
+import KisumStorage
 import PlatformCoreAPI
 import KisumPersistence
 import KisumRuntime

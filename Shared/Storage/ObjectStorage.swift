@@ -2,7 +2,8 @@ import Foundation
 import KisumKernel
 import NIOPosix
 
-/// Where uploaded files (avatars) live. Keys are relative paths Platform Core generates itself.
+/// Where uploaded files live: Platform Core's avatars, Base's files. Keys are relative paths the services
+/// generate themselves (`ObjectKey`), never a client's file name.
 public protocol ObjectStorage: Sendable {
     func put(key: String, data: Data, contentType: String) async throws
     /// The stored bytes, or nil when there is no such object.
@@ -10,9 +11,22 @@ public protocol ObjectStorage: Sendable {
     func delete(key: String) async throws
 }
 
+/// The one rule for keys, whatever the backend: `/`-separated segments of letters, digits, `-`, `.` and `_`,
+/// none empty, `.` or `..`. Keys are ours, but checked anyway, so a bug can never write outside the storage
+/// root on disk or need escaping in an S3 URL.
+public enum ObjectKey {
+    public static func isValid(_ key: String) -> Bool {
+        let parts = key.split(separator: "/", omittingEmptySubsequences: false)
+        return key.utf8.count <= 512 && !parts.isEmpty && parts.allSatisfy { part in
+            !part.isEmpty && part != "." && part != ".."
+                && part.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x2E || $0 == 0x5F }
+        }
+    }
+}
+
 /// Files on local disk under one directory. File I/O runs on NIO's blocking-I/O thread pool, never on
 /// an event loop; writes go to a temporary file that is renamed into place, so a reader never sees half
-/// an avatar.
+/// a file.
 public struct LocalDiskStorage: ObjectStorage {
     let root: URL
 
@@ -42,13 +56,9 @@ public struct LocalDiskStorage: ObjectStorage {
         }
     }
 
-    /// Keys are ours, but checked anyway: no absolute paths, no `..`, only a safe alphabet.
+    /// No absolute paths, no `..`, only a safe alphabet (`ObjectKey`).
     func path(for key: String) throws -> URL {
-        let parts = key.split(separator: "/", omittingEmptySubsequences: false)
-        guard !parts.isEmpty, parts.allSatisfy({ part in
-            !part.isEmpty && part != "." && part != ".."
-                && part.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x2E || $0 == 0x5F }
-        }) else { throw APIError.notFound("file") }
+        guard ObjectKey.isValid(key) else { throw APIError.notFound("file") }
         return root.appendingPathComponent(key)
     }
 }
