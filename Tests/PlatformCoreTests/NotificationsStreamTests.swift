@@ -6,6 +6,9 @@ import KisumTesting
 import PlatformCore
 import PlatformCoreAPI
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Issue 11: "`GET /api/v1/notifications/stream` is real Server-Sent Events: PostgreSQL LISTEN/NOTIFY (one listening
 /// connection per process, fanned out in memory), `Last-Event-ID` resume from stored rows, heartbeats, and no event
@@ -51,6 +54,31 @@ struct NotificationsStreamTests {
             try await resumed.waitFor(timeout: .seconds(10)) { $0.contains("\"count\":0") }
             // Idle streams get heartbeats.
             try await resumed.waitFor(timeout: .seconds(5)) { $0.contains(": heartbeat") }
+        }
+    }
+
+    /// The listening connection is the pool's while a stream is open and goes back when the last one ends: streams
+    /// opened and dropped one after another (more of them than the pool has connections) leave the pool usable.
+    @Test func theListeningConnectionIsReleasedWhenTheLastStreamEnds() async throws {
+        let h = try await Harness.make { $0.notificationHeartbeat = .milliseconds(300) }
+        let owner = try await h.user()
+        let workspace = try await h.workspace(owner: owner)
+        let token = try await h.token(for: owner)
+        try await h.service.live { port in
+            for _ in 0..<6 {
+                let stream = try SSEClient(port: port, token: token)
+                try await stream.waitFor(timeout: .seconds(10)) { $0.contains(": connected") }
+                stream.stop()
+                // The server notices the closed connection at its next heartbeat.
+                try await Task.sleep(for: .milliseconds(800))
+            }
+            let stream = try SSEClient(port: port, token: token)
+            defer { stream.stop() }
+            try await stream.waitFor(timeout: .seconds(10)) { $0.contains(": connected") }
+            let client = PlatformNotificationsClient(baseURL: "http://127.0.0.1:\(port)", apiKey: TestDefaults.internalKeys[0], timeout: .seconds(20))
+            let sent = try await Self.produce(client, workspace, owner, writers: 1, each: 3, tag: "after")
+            let received = try await stream.notifications(count: 3, timeout: .seconds(20))
+            #expect(Set(received.map(\.notificationID)) == sent)
         }
     }
 
@@ -117,8 +145,12 @@ final class SSEClient: @unchecked Sendable {
 
     var text: String { lock.withLock { output } }
 
+    /// SIGKILL: processes started by the test runner may inherit a signal mask that blocks SIGTERM.
     func stop() {
-        if process.isRunning { process.terminate() }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
         pipe.fileHandleForReading.readabilityHandler = nil
     }
 

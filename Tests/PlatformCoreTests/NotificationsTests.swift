@@ -177,6 +177,12 @@ struct NotificationsTests {
                 """) == 1)
             // The invitation e-mail is the e-mail: the notification is in-app only by default.
             #expect(try await h.emails(to: invitee.email).map { $0["kind"] } == ["invitation"])
+            // Accepting it tells the inviter.
+            let token = try await WorkspaceFixtures.invitationToken(h, to: invitee.email)
+            #expect(try await api.post("/api/v1/workspaces/invitations/accept", ["token": .string(token)]).status == .ok)
+            let ownersInbox = try await asOwner.get("/api/v1/notifications")
+            #expect(ownersInbox.json["items"]?[0]?["type"] == "member.joined")
+            #expect(ownersInbox.json["items"]?[0]?["data"]?["email"]?.stringValue == invitee.email)
 
             let memberID = try await Self.membershipID(h, crew.member, crew.workspace)
             let changed = try await asOwner.put("/api/v1/members/\(memberID)", ["role": "admin"])

@@ -62,6 +62,7 @@ struct InvitationAcceptance: Sendable {
     let users: UserRepository
     let workspaces: WorkspaceRepository
     let tokens: TokenService
+    let notifier: Notifier
     var repository: InvitationRepository { InvitationRepository(logger: logger) }
 
     /// Only an account nobody has claimed yet (pending, no password) gets its password from the link;
@@ -119,6 +120,9 @@ struct InvitationAcceptance: Sendable {
                 workspaceID: workspaceID, userID: user.id, action: "member.joined", entityType: "member",
                 entityID: invitation.memberId?.uuidString.lowercased(),
                 description: "\(invitation.email) accepted the invitation and joined as \(invitation.role)", on: connection)
+            if let inviter = invitation.invitedBy, inviter != user.id {
+                try await notifier.joined(invitation.email, as: invitation.role, in: workspaceID, inviter: inviter, on: connection)
+            }
             let session = hash == nil ? nil : try await tokens.startSession(userID: user.id, client: client, on: connection)
             return (invitation, session)
         }

@@ -3,7 +3,7 @@ import KisumKernel
 import PostgresNIO
 
 /// Platform Core's own notifications, each written in the transaction of the change it reports (the call
-/// sites: `InvitationService.issue`, `MemberHandlers.update`, `ProfileHandlers.updateUser`, `MemberRemoval.remove`).
+/// sites: `InvitationService.issue`, `InvitationAcceptance.accept`, `MemberHandlers.update`, `ProfileHandlers.updateUser`, `MemberRemoval.remove`).
 extension Notifier {
     func invited(_ userID: UUID, to workspaceID: UUID, role: String, by inviter: String?, invitationID: UUID,
                  on connection: PostgresConnection) async throws {
@@ -12,6 +12,15 @@ extension Notifier {
             type: "member.invited", title: "You were invited to join \(name)",
             body: "\(inviter ?? "A colleague") invited you to \(name) as \(role). Accept the invitation from the e-mail or link you received.",
             data: .object(["workspace_id": .uuid(workspaceID), "invitation_id": .uuid(invitationID), "role": .string(role)])), on: connection)
+    }
+
+    /// To whoever sent the invitation, while they are an active member.
+    func joined(_ email: String, as role: String, in workspaceID: UUID, inviter: UUID, on connection: PostgresConnection) async throws {
+        let name = try await repository.workspaceName(workspaceID, on: connection) ?? "your workspace"
+        _ = try await send(Draft(
+            type: "member.joined", title: "\(email) joined \(name)", body: "\(email) accepted your invitation and joined as \(role).",
+            data: .object(["workspace_id": .uuid(workspaceID), "email": .string(email), "role": .string(role)])),
+            to: [inviter], workspaceID: workspaceID, audience: .activeMembers, on: connection)
     }
 
     func roleChanged(_ userID: UUID, in workspaceID: UUID, from old: String, to new: String, on connection: PostgresConnection) async throws {

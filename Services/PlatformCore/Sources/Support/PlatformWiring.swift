@@ -28,7 +28,7 @@ extension PlatformServices {
         let service = InvitationService(logger: logger, database: database, users: users, workspaces: workspaces, settings: settings,
                                         singleUseTokens: singleUseTokens, outbox: outbox, emails: emails)
         let acceptance = InvitationAcceptance(logger: logger, database: database, passwords: passwords, singleUseTokens: singleUseTokens,
-                                              users: users, workspaces: workspaces, tokens: tokens)
+                                              users: users, workspaces: workspaces, tokens: tokens, notifier: notifier)
         return InvitationHandlers(database: database, access: access, publicLimiter: publicLimiter, clients: clients, settings: settings,
                                   service: service, acceptance: acceptance)
     }
