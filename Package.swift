@@ -204,7 +204,7 @@ let package = Package(
         serviceTests("KernelTests", dependencies: ["KisumServiceClient", "PlatformCoreAPI", crypto,
                                                    .product(name: "NIOPosix", package: "swift-nio")]),
         serviceTests("DeployTests", dependencies: [.product(name: "Yams", package: "Yams")]),
-        serviceTests("PlatformCoreTests", dependencies: ["PlatformCore", "PlatformCoreAPI", crypto]),
+        serviceTests("PlatformCoreTests", dependencies: ["PlatformCore", "PlatformCoreAPI", "KisumStorage", crypto]),
         serviceTests("BaseTests", dependencies: ["Base", "Finance", "KisumServiceClient", "PlatformCoreAPI", "KisumStorage", crypto]),
         // Venue's promoter checks and deposits are tested against the real Promoter and Finance services, started live.
         serviceTests("VenueTests", dependencies: ["Venue", "Promoter", "Finance", "KisumServiceClient"]),

@@ -94,13 +94,13 @@ public enum ContractCheck {
     }
 
     public static func check<Context>(router: Router<Context>, contract yaml: String) throws -> Report {
-        let (documented, operationProblems) = try operations(inContract: yaml)
+        let (contractOperations, operationProblems) = try operations(inContract: yaml)
         let problems = operationProblems + (try nullabilityProblems(inContract: yaml))
         let routed = Set(router.routes.map { Operation(method: $0.method.rawValue, path: $0.path.description) })
         // A route that takes the rest of the URL (`…/**`, a storage path with its slashes) is documented as one
         // trailing path parameter, the only way OpenAPI can say it.
         let catchAlls = Set(routed.filter { $0.path.hasSuffix("/**") }.map { "\($0.method) \($0.path.dropLast(3))" })
-        let documented = Dictionary(uniqueKeysWithValues: documented.map { operation, tags in
+        let documented = Dictionary(uniqueKeysWithValues: contractOperations.map { operation, tags in
             guard operation.path.hasSuffix("}"), let slash = operation.path.lastIndex(of: "/"),
                   catchAlls.contains("\(operation.method) \(operation.path[..<slash])") else { return (operation, tags) }
             return (Operation(method: operation.method, path: String(operation.path[..<slash]) + "/**"), tags)

@@ -2,8 +2,13 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import KisumKernel
+import KisumPersistence
+import KisumRuntime
+import KisumStorage
 import KisumTesting
+import NIOCore
 import PlatformCore
+import PostgresNIO
 import Testing
 
 /// Issue 11: "Uploads: serves stored files by path from the storage abstraction, with path traversal refused,
