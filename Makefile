@@ -9,7 +9,7 @@ export KISUM_BUILD_CONFIG := $(CONFIG)
 TEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run up down status mail smoke fuzz drill bench bench-finance bench-base test build migrate deps clean-data
+.PHONY: help run up down status mail smoke fuzz sweep drill bench bench-finance bench-base test build migrate deps clean-data
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-11s %s\n", $$1, $$2 }'
@@ -34,6 +34,9 @@ smoke: ## check a running platform through the gateway (health, contracts, /inte
 
 fuzz: ## schemathesis against every running service's contract (seed and counts: deploy/local/fuzz.sh)
 	@deploy/local/fuzz.sh
+
+sweep: ## cross-tenant sweep on a running platform: company B tries company A's ids everywhere (deploy/local/sweep.py)
+	@deploy/local/sweep.sh
 
 drill: ## kill a running service as a crash would and check it is restarted and reported (SVC=venue)
 	@deploy/local/restart-drill.sh $(SVC)
