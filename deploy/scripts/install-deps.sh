@@ -5,13 +5,19 @@
 #   install-deps.sh --fuzz   also the fuzzer of `make fuzz`: schemathesis, pinned, in a virtual
 #                            environment ($KISUM_FUZZ_VENV, default .data/fuzz-venv)
 #   install-deps.sh --bench  also wrk, the load generator of the benchmark scripts
+#   install-deps.sh --k8s    also the manifest checkers of deploy/k8s/check.sh: kubernetes-validate and
+#                            checkov, pinned, in a virtual environment ($KISUM_K8S_VENV, default .data/k8s-venv)
 set -euo pipefail
 
 SCHEMATHESIS_VERSION=4.32.5
+KUBERNETES_VALIDATE_VERSION=1.37.0
+CHECKOV_VERSION=3.3.30
 FUZZ=0
 BENCH=0
+K8S=0
 [[ "${1:-}" == --fuzz ]] && FUZZ=1
 [[ "${1:-}" == --bench ]] && BENCH=1
+[[ "${1:-}" == --k8s ]] && K8S=1
 
 PACKAGES=(
     # build: libcurl (inter-service client), libargon2 (password hashing), git (SwiftPM)
@@ -70,6 +76,25 @@ if ((FUZZ)); then
         rm -rf "$venv"
         python3 -m venv "$venv"
         "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+    fi
+fi
+
+if ((K8S)); then
+    venv="${KISUM_K8S_VENV:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/.data/k8s-venv}"
+    if [[ "$("$venv/bin/checkov" --version 2>/dev/null)" != "$CHECKOV_VERSION" ||
+          "$("$venv/bin/kubernetes-validate" --version 2>/dev/null)" != "$KUBERNETES_VALIDATE_VERSION" ]]; then
+        if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
+            echo "==> installing python3-venv" >&2
+            sudo=()
+            [[ "$(id -u)" != 0 ]] && sudo=(sudo)
+            "${sudo[@]}" apt-get update -q
+            DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends python3 python3-venv
+        fi
+        echo "==> installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION and checkov $CHECKOV_VERSION into $venv" >&2
+        rm -rf "$venv"
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install -q --disable-pip-version-check \
+            "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" "checkov==$CHECKOV_VERSION"
     fi
 fi
 
