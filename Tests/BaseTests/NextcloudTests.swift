@@ -28,7 +28,7 @@ struct NextcloudTests {
         try dav.write("Weird name #1?.txt", Array("odd but fine\n".utf8))
         try dav.write("big.txt", Array(repeating: 0x61, count: 6000))
         try await dav.run {
-            let settings = NextcloudSettings(url: dav.url + "/", user: dav.user, appPassword: dav.password, timeout: .seconds(5))
+            let settings = NextcloudSettings(url: dav.url + "/", user: dav.user, appPassword: dav.password, timeout: .seconds(30))
             try await withNextcloud(settings, files: FilesSettings(maxBytes: 4096)) { t in
                 let api = t.a
                 let root = try await api.get("/api/nextcloud/files")
@@ -108,7 +108,7 @@ struct NextcloudTests {
     func aRefusedAccountIsABadGateway() async throws {
         let dav = try WebDAVServer()
         try await dav.run {
-            let settings = NextcloudSettings(url: dav.url, user: dav.user, appPassword: "wrong", timeout: .seconds(5))
+            let settings = NextcloudSettings(url: dav.url, user: dav.user, appPassword: "wrong", timeout: .seconds(30))
             try await withNextcloud(settings) { t async throws in
                 let answer = try await t.a.get("/api/nextcloud/files")
                 #expect(answer.status == .badGateway)
@@ -144,7 +144,7 @@ struct NextcloudTests {
             """
         let server = ScriptedNextcloud(body: body)
         try await server.run { port in
-            let settings = NextcloudSettings(url: "http://127.0.0.1:\(port)/nc", user: "bob@example.com", appPassword: "s3cret", timeout: .seconds(5))
+            let settings = NextcloudSettings(url: "http://127.0.0.1:\(port)/nc", user: "bob@example.com", appPassword: "s3cret", timeout: .seconds(30))
             try await withNextcloud(settings) { t async throws in
                 let listing = try await t.a.get("/api/nextcloud/files?path=Shows")
                 #expect(listing.status == .ok)
@@ -187,13 +187,13 @@ struct NextcloudTests {
             }
         }
         try await ScriptedNextcloud().run { port in
-            let settings = NextcloudSettings(url: "http://127.0.0.1:\(port)", user: "u", appPassword: "p", timeout: .seconds(5))
+            let settings = NextcloudSettings(url: "http://127.0.0.1:\(port)", user: "u", appPassword: "p", timeout: .seconds(30))
             try await withNextcloud(settings) { t async throws in
                 #expect(try await t.a.get("/api/nextcloud/files").errorCode == "nextcloud_invalid_response")
             }
         }
         try await ScriptedNextcloud(status: .internalServerError).run { port in
-            let settings = NextcloudSettings(url: "http://127.0.0.1:\(port)", user: "u", appPassword: "p", timeout: .seconds(5))
+            let settings = NextcloudSettings(url: "http://127.0.0.1:\(port)", user: "u", appPassword: "p", timeout: .seconds(30))
             try await withNextcloud(settings) { t async throws in
                 #expect(try await t.a.get("/api/nextcloud/files").errorCode == "nextcloud_unavailable")
             }

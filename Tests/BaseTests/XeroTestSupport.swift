@@ -23,7 +23,7 @@ struct XeroWorld: Sendable {
         BaseSettings(xero: XeroSettings(
             clientID: FakeXero.clientID, clientSecret: FakeXero.clientSecret, redirectURI: redirectURI, tokenKey: Sealer.randomKey(),
             authorizeURL: "http://127.0.0.1:\(port)/identity/connect/authorize", tokenURL: "http://127.0.0.1:\(port)/connect/token",
-            apiURL: "http://127.0.0.1:\(port)", appURL: appURL, timeout: .seconds(5)))
+            apiURL: "http://127.0.0.1:\(port)", appURL: appURL, timeout: .seconds(30)))
     }
 
     static func run(appURL: String? = nil, _ body: @Sendable @escaping (XeroWorld) async throws -> Void) async throws {

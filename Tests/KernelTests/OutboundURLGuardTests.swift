@@ -108,9 +108,9 @@ struct OutboundURLGuardTests {
             do {
                 _ = try await CurlTransport.shared.send(limited)
                 Issue.record("a 4 KiB answer passed a 1000-byte limit")
-            } catch let error as ServiceClientError {
-                guard case .invalidResponse(_, let reason) = error else { Issue.record("got \(error)"); return }
-                #expect(reason.contains("larger than 1000 bytes"))
+            } catch let error as ResponseTooLargeError {
+                #expect(error.limit == 1000)
+                #expect(error.description.contains("larger than 1000 bytes"))
             }
         }
     }
