@@ -113,6 +113,11 @@ struct ActivityExportTests {
             let denied = try await crew.client(api, "viewer").post("/api/v1/activity/export", ["format": "csv"])
             #expect(denied.status == .forbidden)
             #expect(denied.errorCode == "permission_denied")
+            let asViewer = crew.client(api, "viewer")
+            for route in ["/api/v1/activity/export/jobs", "/api/v1/activity/export/jobs/\(id)", "/api/v1/activity/export/jobs/\(id)/download",
+                          "/api/v1/activity/export/jobs/\(id)/download-url"] {
+                #expect(try await asViewer.get(route).errorCode == "permission_denied", "\(route)")
+            }
         }
     }
 

@@ -120,11 +120,11 @@ struct ActivityExportHandlers {
         let id = try context.parameters.uuid("job_id", what: "export job")
         guard let row = try await exports.find(workspaceID: scope.companyID, userID: scope.userID, id: id) else { throw Self.notFound }
         guard row.status == "COMPLETED" else { throw Self.notReady }
-        let expiresAt = Date().addingTimeInterval(linkTTL)
-        let expires = Int64(expiresAt.timeIntervalSince1970.rounded(.up))
+        let ttl = Int64(exactly: linkTTL.rounded(.up)) ?? 300
+        let expires = (Int64(exactly: Date().timeIntervalSince1970.rounded(.down)) ?? 0) + ttl
         let url = "\(Self.jobURL(publicAPIURL, id))/download?expires=\(expires)&signature=\(signer.signature(jobID: id, expires: expires))"
         return ActivityExportLink(url: url, expiresAt: Date(timeIntervalSince1970: TimeInterval(expires)),
-                                  expiresIn: Int(linkTTL.rounded(.up)), fileName: row.fileName)
+                                  expiresIn: Int(ttl), fileName: row.fileName)
     }
 
     static func jobURL(_ base: String, _ id: UUID) -> String {
