@@ -87,6 +87,10 @@ struct ActivityExportTests {
             let tampered = try await api.get(String(path.dropLast()) + last)
             #expect(tampered.status == .forbidden)
             #expect(tampered.errorCode == "invalid_link")
+            // Malformed link parameters cannot be read (400), with or without a token.
+            #expect(try await api.get("/api/v1/activity/export/jobs/\(id)/download?expires=soon&signature=\(String(repeating: "a", count: 64))").status == .badRequest)
+            #expect(try await api.get("/api/v1/activity/export/jobs/\(id)/download?expires=1&signature=XYZ").status == .badRequest)
+            #expect(try await owner.get("/api/v1/activity/export/jobs/\(id)/download?expires=").status == .badRequest)
             let otherJob = try await api.get(path.replacingOccurrences(of: id, with: jsonID))
             #expect(otherJob.errorCode == "invalid_link")
             #expect(try await api.get("/api/v1/activity/export/jobs/\(id)/download").status == .unauthorized)

@@ -88,9 +88,17 @@ struct ActivityExportHandlers {
     /// expires (`SignedLinkOrTenantMiddleware` lets such requests through); otherwise the caller's own job.
     @Sendable func download(_ request: Request, context: PlatformRequestContext) async throws -> Response {
         let id = try context.parameters.uuid("job_id", what: "export job")
+        // Typed parameters are read first, so a malformed one is 400 whichever way the request authenticates.
+        var query = QueryReader(request)
+        let expiresParameter = query.int("expires", range: 0...9_999_999_999)
+        let signatureParameter = request.uri.queryParameters.get("signature")
+        if let signatureParameter, !Self.looksLikeSignature(signatureParameter) {
+            query.add("signature", "invalid_signature", "64 lower-case hex characters.")
+        }
+        try query.validate()
         let file: ActivityExportRepository.File?
-        if let signature = request.uri.queryParameters.get("signature") {
-            guard let expires = request.uri.queryParameters.get("expires").flatMap({ Int64($0) }) else {
+        if let signature = signatureParameter {
+            guard let expires = expiresParameter.map(Int64.init) else {
                 throw APIError.forbidden("invalid_link", "This download link is not valid.")
             }
             guard Double(expires) > Date().timeIntervalSince1970 else {
@@ -125,6 +133,10 @@ struct ActivityExportHandlers {
         let url = "\(Self.jobURL(publicAPIURL, id))/download?expires=\(expires)&signature=\(signer.signature(jobID: id, expires: expires))"
         return ActivityExportLink(url: url, expiresAt: Date(timeIntervalSince1970: TimeInterval(expires)),
                                   expiresIn: Int(ttl), fileName: row.fileName)
+    }
+
+    static func looksLikeSignature(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
     }
 
     static func jobURL(_ base: String, _ id: UUID) -> String {
