@@ -148,6 +148,12 @@ struct ActivityExportTests {
             (\(busy), \(ws), \(owner), 'csv', '{}', 'RUNNING', 1, now() + interval '1 hour'),
             (\(tooLarge), \(ws), \(owner), 'json', '{}', 'QUEUED', 0, NULL)
             """)
+        // Finished eight days ago: past the seven days' retention, so the idle worker deletes it (file included).
+        let old = UUID()
+        try await db.query("""
+            INSERT INTO activity_export_jobs (id, workspace_id, user_id, format, status, content, completed_at)
+            VALUES (\(old), \(ws), \(owner), 'csv', 'COMPLETED', '\\x00', now() - interval '8 days')
+            """)
         try await h.run { api async throws in
             let client = crew.client(api, "owner")
             let recovered = try await Self.finished(client, orphan.uuidString)
@@ -163,6 +169,12 @@ struct ActivityExportTests {
             #expect(notReady.status == .conflict)
             #expect(notReady.errorCode == "export_not_ready")
             #expect(try await client.get("/api/v1/activity/export/jobs/\(busy)/download-url").errorCode == "export_not_ready")
+            let deadline = Date().addingTimeInterval(120)
+            while Date() < deadline, try await h.count("SELECT count(*) FROM activity_export_jobs WHERE id = '\(old)'") > 0 {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(try await client.get("/api/v1/activity/export/jobs/\(old)").status == .notFound)
+            #expect(try await client.get("/api/v1/activity/export/jobs/\(orphan)").status == .ok)
         }
     }
 

@@ -162,6 +162,20 @@ struct ActivityExportRepository: Sendable {
             """).first { try $0.decode(UUID.self) } != nil
     }
 
+    /// Deletes finished jobs older than `retention` (files included), a bounded batch per call.
+    @discardableResult
+    func prune(retention: TimeInterval) async throws -> Int {
+        try await database.query("""
+            WITH gone AS (
+                DELETE FROM activity_export_jobs WHERE id IN (
+                    SELECT id FROM activity_export_jobs
+                    WHERE status IN ('COMPLETED', 'FAILED') AND completed_at < now() - make_interval(secs => \(retention))
+                    LIMIT 500)
+                RETURNING 1)
+            SELECT count(*) FROM gone
+            """).count()
+    }
+
     func fail(id: UUID, code: String, message: String) async throws {
         try await database.query("""
             UPDATE activity_export_jobs SET status = 'FAILED', error_code = \(code), error_message = \(message),

@@ -3,6 +3,7 @@ import KisumKernel
 import KisumPersistence
 import Logging
 import NIOCore
+import Synchronization
 
 /// Runs one export job: reads the rows with the job's filters, renders CSV or JSON, stores the bytes in the job.
 /// An export over `activityExportMaxRows` rows or `activityExportMaxBytes` bytes fails (`export_too_large`) —
@@ -14,9 +15,17 @@ struct ActivityExportRunner: Sendable {
     let logger: Logger
     static let maxAttempts = 3
 
-    /// Claims and runs one job; false when none was waiting.
+    /// When old jobs were last pruned: at most every `pruneEvery` per process, so an idle worker does not scan the
+    /// table every poll.
+    let pruned = PruneClock()
+    static let pruneEvery: Duration = .seconds(600)
+
+    /// Claims and runs one job; false when none was waiting (then prunes old jobs now and then).
     func runOnce() async throws -> Bool {
-        guard let job = try await exports.claim(lease: settings.jobLease, maxAttempts: Self.maxAttempts) else { return false }
+        guard let job = try await exports.claim(lease: settings.jobLease, maxAttempts: Self.maxAttempts) else {
+            if pruned.due(every: Self.pruneEvery) { try await exports.prune(retention: settings.activityExportRetention) }
+            return false
+        }
         do {
             let filter = try JSONCoding.decoder.decode(ActivityFilter.self, from: Data(job.filters.utf8))
             let maxRows = settings.activityExportMaxRows
@@ -43,5 +52,20 @@ struct ActivityExportRunner: Sendable {
             try await exports.fail(id: job.id, code: "export_failed", message: "The export could not be produced; please try again.")
         }
         return true
+    }
+}
+
+/// The last prune's time, shared by the worker's passes.
+final class PruneClock: Sendable {
+    private let last = Mutex<ContinuousClock.Instant?>(nil)
+
+    /// True (and the clock restarted) when no prune ran within `interval`.
+    func due(every interval: Duration) -> Bool {
+        let now = ContinuousClock.now
+        return last.withLock { last in
+            if let previous = last, now - previous < interval { return false }
+            last = now
+            return true
+        }
     }
 }

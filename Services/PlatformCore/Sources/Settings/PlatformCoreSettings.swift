@@ -48,6 +48,8 @@ public struct PlatformCoreSettings: Sendable {
     public var activityExportMaxBytes: Int = 32 * 1024 * 1024
     /// Lifetime of a signed download link (`…/download-url`).
     public var activityExportLinkTTL: TimeInterval = 300
+    /// Finished export jobs (and their files) are deleted this long after they finished.
+    public var activityExportRetention: TimeInterval = 7 * 86_400
 
     /// Settings with a fresh random sealing key: for tests and tools. `serve` always loads the key from
     /// SIGNING_KEY_ENCRYPTION_KEY, so keys sealed by one process stay readable by the next.
