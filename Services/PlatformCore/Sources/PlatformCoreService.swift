@@ -52,13 +52,17 @@ public enum PlatformCoreService: KisumService {
         core.notificationsRoutes.addRoutes(to: groups)
         UploadsRoutes(uploads: UploadHandlers(storage: core.storage, repository: UploadsRepository(database: core.database),
                                               access: core.access)).addRoutes(to: groups)
+        core.activityRoutes.addRoutes(to: groups)
+        core.workspaceHealthRoutes.addRoutes(to: groups)
+        core.serviceIndexRoutes.addRoutes(to: groups)
 
         return router
     }
 
-    /// The e-mail relay: SMTP when SMTP_URL is set, otherwise the local mailbox (kept in the outbox).
+    /// The e-mail relay (SMTP when SMTP_URL is set, otherwise the local mailbox kept in the outbox) and the database
+    /// job worker (activity exports, workspace data migrations).
     public static func backgroundServices(_ runtime: ServiceRuntime<PlatformCoreSettings>) async throws -> [any Service] {
-        [try emailRelay(runtime)]
+        [try emailRelay(runtime), jobWorker(runtime)]
     }
 
     public static func emailRelay(_ runtime: ServiceRuntime<PlatformCoreSettings>, transport: (any MailTransport)? = nil) throws -> OutboxRelay {

@@ -99,8 +99,12 @@ struct ActivationHandlers {
                 try await users.setPassword(userID: userID, hash: hash, on: connection)
             }
             try await users.activate(userID: userID, on: connection)
-            if let workspaceID = record.workspaceID {
-                try await members.activateInvited(workspaceID: workspaceID, userID: userID, on: connection)
+            if let workspaceID = record.workspaceID,
+               try await members.activateInvited(workspaceID: workspaceID, userID: userID, on: connection) {
+                try await workspaces.recordActivity(workspaceID: workspaceID, userID: userID, action: "member.joined", entityType: "member",
+                                                    entityID: userID.uuidString.lowercased(),
+                                                    description: "\(current.fullName ?? current.email) activated their account and joined",
+                                                    on: connection)
             }
             let session = try await tokens.startSession(userID: userID, client: client, on: connection)
             guard let user = try await users.find(id: userID, on: connection) else { throw SingleUseTokenRepository.invalid }
@@ -135,6 +139,10 @@ struct ActivationHandlers {
                                                                  workspaceID: workspaceID, workspaceName: workspaceName,
                                                                  hours: Int(ttl / 3600)),
                                           workspaceID: workspaceID, on: connection)
+            try await workspaces.recordActivity(workspaceID: workspaceID, userID: caller.userID, actor: caller.actor,
+                                                action: "member.activation_resent", entityType: "member",
+                                                entityID: user.id.uuidString.lowercased(),
+                                                description: "Activation link sent again to \(user.email)", on: connection)
         }
         return MessageResponse("A new activation link was sent to \(user.email).")
     }

@@ -131,6 +131,13 @@ struct MemberHandlers {
             try context.require(permission: Permission.membersUpdate)
             try MemberPolicy.requireRank(callerRole: context.kisum.access?.role ?? "", over: target.role, "edit")
         }
-        return try await avatars.store(request, for: target.userId)
+        let uploaded = try await avatars.store(request, for: target.userId)
+        // The upload has no transaction of its own (file first, then the user row): recorded right after it.
+        try await database.transaction { connection in
+            try await workspaces.recordActivity(workspaceID: workspaceID, userID: identity.userID, actor: identity.actor,
+                                                action: "member.avatar_updated", entityType: "member", entityID: memberID.uuidString.lowercased(),
+                                                description: "Avatar of \(target.fullName ?? target.email) changed", on: connection)
+        }
+        return uploaded
     }
 }

@@ -123,11 +123,16 @@ struct MemberRepository: Sendable {
 
     /// Activation (`POST /auth/activate`) of a link bound to a workspace also activates the user's
     /// membership there if it is still `invited`; any other status is left alone.
-    func activateInvited(workspaceID: UUID, userID: UUID, on connection: PostgresConnection) async throws {
-        try await connection.query("""
+    /// True when an invited membership became active (the caller records `member.joined`).
+    @discardableResult
+    func activateInvited(workspaceID: UUID, userID: UUID, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query("""
             UPDATE memberships SET status = 'active', joined_at = COALESCE(joined_at, now()), updated_at = now()
             WHERE workspace_id = \(workspaceID) AND user_id = \(userID) AND status = 'invited'
+            RETURNING id
             """, logger: logger)
+        for try await _ in rows { return true }
+        return false
     }
 
     /// The workspace's name when the user has a membership there (any status but removed), else nil.

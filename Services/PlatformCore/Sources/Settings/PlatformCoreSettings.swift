@@ -38,6 +38,18 @@ public struct PlatformCoreSettings: Sendable {
     public var notificationHeartbeat: Duration = .seconds(15)
     /// Trial length of a new workspace's subscription (local and Stripe).
     public var trialDays: Int = 3
+    // Activity exports and workspace data migrations (issue 11): background jobs in the database.
+    /// How often the job worker looks for queued exports and migrations when idle.
+    public var jobPollInterval: Duration = .seconds(1)
+    /// A RUNNING job not finished within this lease is taken over by another worker (its process died).
+    public var jobLease: Duration = .seconds(300)
+    /// Bounds of one export: more rows or bytes fail the job (`export_too_large`) rather than cut it silently.
+    public var activityExportMaxRows: Int = 100_000
+    public var activityExportMaxBytes: Int = 32 * 1024 * 1024
+    /// Lifetime of a signed download link (`…/download-url`).
+    public var activityExportLinkTTL: TimeInterval = 300
+    /// Finished export jobs (and their files) are deleted this long after they finished.
+    public var activityExportRetention: TimeInterval = 7 * 86_400
 
     /// Settings with a fresh random sealing key: for tests and tools. `serve` always loads the key from
     /// SIGNING_KEY_ENCRYPTION_KEY, so keys sealed by one process stay readable by the next.
