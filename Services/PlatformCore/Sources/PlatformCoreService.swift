@@ -50,13 +50,14 @@ public enum PlatformCoreService: KisumService {
         APIKeysRoutes(keys: APIKeyHandlers(database: core.database, workspaces: core.workspaces)).addRoutes(to: groups)
         ModulesRoutes(modules: ModuleHandlers(database: core.database, workspaces: core.workspaces)).addRoutes(to: groups)
         core.notificationsRoutes.addRoutes(to: groups)
+        core.webhooksRoutes.addRoutes(to: groups)
 
         return router
     }
 
-    /// The e-mail relay: SMTP when SMTP_URL is set, otherwise the local mailbox (kept in the outbox).
+    /// The e-mail relay: SMTP when SMTP_URL is set, otherwise the local mailbox (kept in the outbox); the webhook relay.
     public static func backgroundServices(_ runtime: ServiceRuntime<PlatformCoreSettings>) async throws -> [any Service] {
-        [try emailRelay(runtime)]
+        [try emailRelay(runtime), webhookRelay(runtime)]
     }
 
     public static func emailRelay(_ runtime: ServiceRuntime<PlatformCoreSettings>, transport: (any MailTransport)? = nil) throws -> OutboxRelay {
