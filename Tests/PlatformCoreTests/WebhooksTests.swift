@@ -328,4 +328,24 @@ struct WebhooksOperationsTests {
             #expect(try await asAdmin.get("/api/v1/webhooks").json.arrayValue?.count == 1)
         }
     }
+
+    /// "Admin or webhook management permission": the permission decides, so an owner can hand webhooks to a member
+    /// (grant) or take them from the admins (revoke); owners always keep them.
+    @Test func thePermissionDecidesNotTheRole() async throws {
+        let h = try await Harness.make()
+        let crew = try await AccessCrew.make(h)
+        try await h.core.database.query("""
+            INSERT INTO role_permissions (workspace_id, role, permission) VALUES (\(crew.workspace.id), 'member', 'webhooks.manage')
+            """)
+        try await h.core.database.query("""
+            DELETE FROM role_permissions WHERE workspace_id = \(crew.workspace.id) AND role = 'admin' AND permission = 'webhooks.manage'
+            """)
+        try await h.run { api async throws in
+            #expect(try await crew.client(api, "member").post("/api/v1/webhooks", ["url": "https://8.8.8.8/m", "events": ["x.y"]]).status == .created)
+            #expect(try await crew.client(api, "member").get("/api/v1/webhooks").errorCode == "permission_denied", "read is its own grant")
+            #expect(try await crew.client(api, "admin").post("/api/v1/webhooks", ["url": "https://8.8.8.8/a"]).errorCode == "permission_denied")
+            #expect(try await crew.client(api, "admin").get("/api/v1/webhooks/count").json["count"] == 1)
+            #expect(try await crew.client(api, "owner").post("/api/v1/webhooks", ["url": "https://8.8.8.8/o", "events": ["x.y"]]).status == .created)
+        }
+    }
 }
