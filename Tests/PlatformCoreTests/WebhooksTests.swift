@@ -189,4 +189,32 @@ struct WebhooksDeliveryTests {
             SELECT count(*) FROM webhook_deliveries WHERE webhook_id = '\(id)' AND outcome = 'failed' AND error LIKE 'webhook_url_forbidden%'
             """) == 1)
     }
+
+    /// The delivery log keeps 30 days: a new attempt prunes the webhook's older rows. An unreachable receiver: the
+    /// test answers success false without a status code, and the attempt is logged with its error.
+    @Test func theDeliveryLogPrunesOldAttempts() async throws {
+        let h = try await Self.loopbackHarness()
+        let crew = try await AccessCrew.make(h)
+        let receiver = WebhookReceiver()
+        let port = try await withRunningApplication({ receiver.application(onRunning: $0) }) { port in port }
+        try await h.run { api async throws in
+            let asOwner = crew.client(api, "owner")
+            let id = try #require(try await asOwner.post("/api/v1/webhooks", ["url": .string("http://127.0.0.1:\(port)/hook"), "events": ["x.y"]])
+                .json["id"]?.string)
+            try await h.core.database.query("""
+                INSERT INTO webhook_deliveries (workspace_id, webhook_id, event, attempt, duration_ms, outcome, created_at)
+                VALUES (\(crew.workspace.id), \(UUID(uuidString: id)), 'old.event', 1, 5, 'delivered', now() - interval '31 days'),
+                       (\(crew.workspace.id), \(UUID(uuidString: id)), 'recent.event', 1, 5, 'delivered', now() - interval '29 days')
+                """)
+            let tested = try await asOwner.post("/api/v1/webhooks/\(id)/test")
+            #expect(tested.status == .ok)
+            #expect(tested.json["success"] == false)
+            #expect(tested.json["status_code"] == .null)
+            #expect(tested.json["message"]?.string?.contains("unreachable") == true)
+            #expect(try await asOwner.get("/api/v1/webhooks/\(id)").json["last_delivery_outcome"] == "failed")
+        }
+        let events = try await h.core.database.query("SELECT event FROM webhook_deliveries ORDER BY created_at").collect { try $0.decode(String.self) }
+        #expect(events == ["recent.event", "webhook.test"])
+        #expect(try await h.count("SELECT count(*) FROM webhook_deliveries WHERE error LIKE 'unreachable%' AND status_code IS NULL") == 1)
+    }
 }

@@ -148,9 +148,15 @@ struct WebhookRepository: Sendable {
         var outcome: String
     }
 
-    /// One row of the delivery log. The webhook may have been deleted meanwhile: then nothing is logged.
+    /// One row of the delivery log. The webhook may have been deleted meanwhile: then nothing is logged. The log keeps
+    /// 30 days: each write prunes that webhook's older rows (one index range).
     func record(workspaceID: UUID, webhookID: UUID, _ attempt: Attempt) async throws {
         try await database.query("""
+            WITH pruned AS (
+                DELETE FROM webhook_deliveries
+                WHERE workspace_id = \(workspaceID) AND webhook_id = \(webhookID)
+                  AND created_at < now() - interval '30 days'
+            )
             INSERT INTO webhook_deliveries (workspace_id, webhook_id, outbox_id, event, attempt, status_code, duration_ms, error, outcome)
             SELECT w.workspace_id, w.id, \(attempt.outboxID), \(attempt.event), \(attempt.attempt), \(attempt.statusCode),
                    \(attempt.durationMS), \(attempt.error.map { String($0.prefix(500)) }), \(attempt.outcome)
