@@ -55,14 +55,15 @@ public enum PlatformCoreService: KisumService {
         core.activityRoutes.addRoutes(to: groups)
         core.workspaceHealthRoutes.addRoutes(to: groups)
         core.serviceIndexRoutes.addRoutes(to: groups)
+        core.webhooksRoutes.addRoutes(to: groups)
 
         return router
     }
 
     /// The e-mail relay (SMTP when SMTP_URL is set, otherwise the local mailbox kept in the outbox) and the database
-    /// job worker (activity exports, workspace data migrations).
+    /// job worker (activity exports, workspace data migrations) and the webhook relay.
     public static func backgroundServices(_ runtime: ServiceRuntime<PlatformCoreSettings>) async throws -> [any Service] {
-        [try emailRelay(runtime), jobWorker(runtime)]
+        [try emailRelay(runtime), jobWorker(runtime), webhookRelay(runtime)]
     }
 
     public static func emailRelay(_ runtime: ServiceRuntime<PlatformCoreSettings>, transport: (any MailTransport)? = nil) throws -> OutboxRelay {

@@ -50,6 +50,7 @@ public struct PlatformCoreSettings: Sendable {
     public var activityExportLinkTTL: TimeInterval = 300
     /// Finished export jobs (and their files) are deleted this long after they finished.
     public var activityExportRetention: TimeInterval = 7 * 86_400
+    public var webhooks = WebhookSettings()
 
     /// Settings with a fresh random sealing key: for tests and tools. `serve` always loads the key from
     /// SIGNING_KEY_ENCRYPTION_KEY, so keys sealed by one process stay readable by the next.
@@ -127,6 +128,20 @@ public struct PlatformCoreSettings: Sendable {
         }
     }
 
+    /// Webhook deliveries: `WEBHOOK_ALLOW_LOOPBACK` (development only: http:// to 127.0.0.1 / ::1 / localhost),
+    /// `WEBHOOK_TIMEOUT_SECONDS` (one attempt, 1…30, default 10), `WEBHOOK_MAX_ATTEMPTS` (1…20, default 12: the relay's
+    /// backoff doubles from 2 s to at most 10 minutes, about an hour in all).
+    public struct WebhookSettings: Sendable {
+        public var allowLoopback = false
+        public var timeoutSeconds = 10
+        public var maxAttempts = 12
+        public init(allowLoopback: Bool = false, timeoutSeconds: Int = 10, maxAttempts: Int = 12) {
+            self.allowLoopback = allowLoopback
+            self.timeoutSeconds = timeoutSeconds
+            self.maxAttempts = maxAttempts
+        }
+    }
+
     public struct RateLimitSettings: Sendable {
         public var burst: Int
         public var perMinute: Int
@@ -161,6 +176,9 @@ extension PlatformCoreSettings {
         settings.storageDirectory = env.string("STORAGE_DIR", default: settings.storageDirectory)
         settings.avatarMaxBytes = env.int("AVATAR_MAX_BYTES", default: settings.avatarMaxBytes, range: 1024...(10 * 1024 * 1024))
         settings.trialDays = env.int("TRIAL_DAYS", default: 3, range: 0...90)
+        settings.webhooks = WebhookSettings(allowLoopback: env.bool("WEBHOOK_ALLOW_LOOPBACK", default: false),
+                                            timeoutSeconds: env.int("WEBHOOK_TIMEOUT_SECONDS", default: 10, range: 1...30),
+                                            maxAttempts: env.int("WEBHOOK_MAX_ATTEMPTS", default: 12, range: 1...20))
 
         if let smtp = env.optional("SMTP_URL") {
             if let url = URL(string: smtp), ["smtp", "smtps"].contains(url.scheme ?? ""), url.host != nil {
