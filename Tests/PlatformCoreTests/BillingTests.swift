@@ -160,4 +160,43 @@ struct BillingTests {
             #expect(try await crew.client(api, "admin").post("/api/v1/billing/checkout", ["tier": "pro"]).errorCode == "permission_denied")
         }
     }
+
+    /// The tiers' Stripe prices and the webhook secret come from the environment; a malformed list is reported at start.
+    @Test func stripeBillingSettingsAreReadFromTheEnvironment() throws {
+        var env = EnvironmentReader([
+            "SIGNING_KEY_ENCRYPTION_KEY": Data(repeating: 7, count: 32).base64EncodedString(),
+            "STRIPE_SECRET_KEY": "sk_test_x", "STRIPE_PRICE_ID": "price_pro", "STRIPE_WEBHOOK_SECRET": "whsec_x",
+            "STRIPE_TIER_PRICES": "starter:monthly=price_s, pro:yearly=price_py",
+        ])
+        let stripe = try #require(PlatformCoreSettings.load(from: &env).stripe)
+        try env.validate(service: "platform-core")
+        #expect(stripe.webhookSecret == "whsec_x")
+        #expect(stripe.webhookTolerance == 300)
+        #expect(stripe.price(tier: "starter", period: "monthly") == "price_s")
+        #expect(stripe.price(tier: "pro", period: "monthly") == "price_pro")
+        #expect(stripe.price(tier: "enterprise", period: "monthly") == nil)
+        #expect(stripe.tier(ofPrice: "price_py")?.period == "yearly")
+        #expect(stripe.tier(ofPrice: "price_pro")?.tier == "pro")
+
+        var bad = EnvironmentReader(["STRIPE_SECRET_KEY": "sk_test_x", "STRIPE_PRICE_ID": "price_pro", "STRIPE_TIER_PRICES": "starter=price_s"])
+        _ = PlatformCoreSettings.load(from: &bad)
+        #expect(bad.problems.contains { $0.contains("STRIPE_TIER_PRICES must look like") })
+    }
+
+    /// The proration preview: credit for the unused part of the period, the new price for the rest of it.
+    @Test func prorationCreditsTheUnusedPartOfThePeriod() {
+        let tiers = ["a": 3000, "b": 9000].map { key, amount in
+            BillingTier(key: key, name: key, description: "", rank: amount, currency: "EUR", monthlyAmount: Int64(amount),
+                        yearlyAmount: Int64(amount * 10), oneTimeAmount: nil, durationMonths: nil, purchasable: true, features: [], limits: [:])
+        }.sorted { $0.rank < $1.rank }
+        let now = Date()
+        let half = ProrationPreview.compute(from: tiers[0], "monthly", to: tiers[1], "monthly", periodStart: now.addingTimeInterval(-86_400 * 15),
+                                            periodEnd: now.addingTimeInterval(86_400 * 15), now: now)
+        #expect(half.credit == 1500 && half.charge == 4500 && half.amountDue == 3000)
+        let yearly = ProrationPreview.compute(from: tiers[0], "monthly", to: tiers[0], "yearly", periodStart: nil, periodEnd: nil, now: now)
+        #expect(yearly.credit == 0 && yearly.amountDue == 30000)
+        #expect(StripeSignature.constantTimeEqual([1, 2, 3], [1, 2, 3]))
+        #expect(!StripeSignature.constantTimeEqual([1, 2, 3], [1, 2, 4]))
+        #expect(!StripeSignature.constantTimeEqual([1, 2], [1, 2, 3]))
+    }
 }
