@@ -56,6 +56,7 @@ public enum PlatformCoreService: KisumService {
         core.workspaceHealthRoutes.addRoutes(to: groups)
         core.serviceIndexRoutes.addRoutes(to: groups)
         core.webhooksRoutes.addRoutes(to: groups)
+        core.billingRoutes.addRoutes(to: groups)
 
         return router
     }

@@ -19,6 +19,8 @@ final class FakeStripe: Sendable {
     let requests = NIOLockedValueBox<[Recorded]>([])
     /// Checkout sessions by id, as Stripe would return them (with `expand[]=subscription`).
     let sessions = NIOLockedValueBox<[String: JSONValue]>([:])
+    /// Subscriptions by id for the billing routes (`FakeStripeBilling.swift`).
+    let subscriptions = NIOLockedValueBox<[String: JSONValue]>([:])
     /// Scripted failure for POST /v1/subscriptions: (status, body).
     let subscriptionFailure = NIOLockedValueBox<(Int, String)?>(nil)
 
@@ -64,6 +66,7 @@ final class FakeStripe: Sendable {
             try await self.record(request, "/v1/checkout/sessions")
             return Self.json(["id": "cs_test_new", "url": "https://checkout.stripe.test/c/pay/cs_test_new"])
         }
+        addBillingRoutes(to: router)
         router.get("/v1/checkout/sessions/{id}") { request, context in
             try await self.record(request, "/v1/checkout/sessions/{id}")
             guard let session = self.sessions.withLockedValue({ $0[context.parameters.get("id") ?? ""] }) else {
@@ -85,7 +88,8 @@ final class FakeStripe: Sendable {
                            onServerRunning: { await onRunning($0.localAddress?.port ?? 0) })
     }
 
-    private func record(_ request: Request, _ path: String) async throws {
+    @discardableResult
+    func record(_ request: Request, _ path: String) async throws -> [String: String] {
         let body = try await request.body.collect(upTo: 1 << 20)
         var form: [String: String] = [:]
         for pair in String(buffer: body).split(separator: "&") {
@@ -97,6 +101,7 @@ final class FakeStripe: Sendable {
                                idempotencyKey: request.headers[HTTPField.Name("Idempotency-Key")!],
                                authorization: request.headers[.authorization]))
         }
+        return form
     }
 
     static func json(_ value: JSONValue) -> Response {

@@ -47,7 +47,7 @@ public struct PaymentInvite: Sendable, Equatable {
 }
 
 /// The billing provider behind signup: Stripe over HTTP, or the local mode without payments.
-public protocol BillingProvider: Sendable {
+public protocol BillingProvider: BillingOperations {
     /// `stripe` or `local`.
     var name: String { get }
     func startSubscription(_ request: SubscriptionRequest) async throws -> StartedSubscription

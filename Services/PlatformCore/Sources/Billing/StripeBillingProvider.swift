@@ -119,11 +119,11 @@ public struct StripeBillingProvider: BillingProvider {
 
     // MARK: HTTP
 
-    private func post(_ path: String, _ form: [(String, String)], idempotencyKey: String) async throws -> JSONValue {
+    func post(_ path: String, _ form: [(String, String)], idempotencyKey: String?) async throws -> JSONValue {
         try decode(try await send("POST", path, body: Array(Self.formEncode(form).utf8), idempotencyKey: idempotencyKey))
     }
 
-    private func send(_ method: String, _ path: String, body: [UInt8]?, idempotencyKey: String?) async throws -> OutboundResponse {
+    func send(_ method: String, _ path: String, body: [UInt8]?, idempotencyKey: String?) async throws -> OutboundResponse {
         var headers: [(name: String, value: String)] = [("Authorization", "Bearer \(settings.secretKey)"), ("Accept", "application/json")]
         if body != nil { headers.append(("Content-Type", "application/x-www-form-urlencoded")) }
         if let idempotencyKey { headers.append(("Idempotency-Key", idempotencyKey)) }
@@ -136,7 +136,7 @@ public struct StripeBillingProvider: BillingProvider {
         }
     }
 
-    private func decode(_ response: OutboundResponse) throws -> JSONValue {
+    func decode(_ response: OutboundResponse) throws -> JSONValue {
         let json = (try? JSONCoding.decoder.decode(JSONValue.self, from: Data(response.body))) ?? .null
         switch response.status {
         case 200..<300:
@@ -152,7 +152,7 @@ public struct StripeBillingProvider: BillingProvider {
         }
     }
 
-    private func unavailable(_ reason: String) -> APIError {
+    func unavailable(_ reason: String) -> APIError {
         APIError.unavailable("billing_unavailable", "The payment provider is unavailable; please retry.")
     }
 

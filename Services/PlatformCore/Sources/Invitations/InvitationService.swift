@@ -53,6 +53,7 @@ struct InvitationService: Sendable {
     {
         try Self.requireRank(request.role, inviter)
         return try await database.transaction { connection in
+            try await BillingLimits(database: database).requireSeat(workspaceID: workspaceID, email: request.email, on: connection)
             let userID = try await invitee(request, delivery: delivery, on: connection)
             var membership = try await repository.membershipForInvite(
                 workspaceID: workspaceID, userID: userID, role: request.role, invitedBy: inviter.userID, title: request.title,

@@ -82,10 +82,32 @@ public struct PlatformCoreSettings: Sendable {
         public var secretKey: String
         /// The price a new workspace subscribes to.
         public var priceID: String
+        // Billing & Subscription (issue 11).
+        /// `whsec_…` of the webhook endpoint: without it Stripe events are refused (503 provider_not_configured).
+        public var webhookSecret: String?
+        /// How old a signed event may be (Stripe's default tolerance), against replays of captured requests.
+        public var webhookTolerance: TimeInterval = 300
+        /// Stripe price ids of the tiers, keyed `tier:period` (`pro:monthly`, `starter:one_time`); `pro:monthly`
+        /// defaults to `priceID`.
+        public var tierPrices: [String: String] = [:]
         public init(apiURL: String = "https://api.stripe.com", secretKey: String, priceID: String) {
             self.apiURL = apiURL
             self.secretKey = secretKey
             self.priceID = priceID
+        }
+
+        /// The price of a tier and period (`pro:monthly` falls back to the signup price).
+        public func price(tier: String, period: String) -> String? {
+            tierPrices["\(tier):\(period)"] ?? (tier == "pro" && period == "monthly" ? priceID : nil)
+        }
+
+        /// The tier and period a Stripe price id stands for.
+        public func tier(ofPrice price: String) -> (tier: String, period: String)? {
+            if let key = tierPrices.first(where: { $0.value == price })?.key {
+                let parts = key.split(separator: ":", maxSplits: 1).map(String.init)
+                if parts.count == 2 { return (parts[0], parts[1]) }
+            }
+            return price == priceID ? ("pro", "monthly") : nil
         }
     }
 
@@ -197,6 +219,17 @@ extension PlatformCoreSettings {
             let price = env.required("STRIPE_PRICE_ID", hint: "the Stripe price new workspaces subscribe to (set with STRIPE_SECRET_KEY)")
             let api = env.url("STRIPE_API_URL", required: false, hint: "Stripe API base URL") ?? "https://api.stripe.com"
             settings.stripe = StripeSettings(apiURL: trimSlash(api), secretKey: secret, priceID: price)
+            settings.stripe?.webhookSecret = env.optional("STRIPE_WEBHOOK_SECRET")
+            settings.stripe?.webhookTolerance = TimeInterval(env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default: 300, range: 30...3600))
+            // "starter:monthly=price_a,pro:yearly=price_b": the tiers' Stripe prices.
+            for pair in (env.optional("STRIPE_TIER_PRICES") ?? "").split(separator: ",") {
+                let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2, parts[0].split(separator: ":").count == 2, !parts[1].isEmpty else {
+                    env.report("STRIPE_TIER_PRICES must look like starter:monthly=price_a,pro:yearly=price_b")
+                    continue
+                }
+                settings.stripe?.tierPrices[parts[0]] = parts[1]
+            }
         }
         if let clerk = env.optional("CLERK_SECRET") {
             if clerk.utf8.count < 16 { env.report("CLERK_SECRET must be at least 16 characters") }
