@@ -50,6 +50,7 @@ public enum PlatformCoreService: KisumService {
         APIKeysRoutes(keys: APIKeyHandlers(database: core.database, workspaces: core.workspaces)).addRoutes(to: groups)
         ModulesRoutes(modules: ModuleHandlers(database: core.database, workspaces: core.workspaces)).addRoutes(to: groups)
         core.notificationsRoutes.addRoutes(to: groups)
+        OnboardingRoutes.make(core).addRoutes(to: groups)
 
         return router
     }
