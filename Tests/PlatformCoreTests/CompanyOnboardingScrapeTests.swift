@@ -35,6 +35,12 @@ struct FakeCompanySite {
             Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "just text")))
         }
         router.get("/gone") { _, _ in Response(status: .notFound) }
+        // Unterminated everything, stray bytes and a NUL: the extractor must still finish with what it found.
+        router.get("/hostile") { _, _ in
+            var bytes = Array("<html><title>Half &#xFFFFFFFF; &#0; &bogus".utf8) + [0xFF, 0xFE, 0x00]
+            bytes += Array("<a href='/x".utf8) + Array(repeating: UInt8(ascii: "<"), count: 5000) + Array("<!-- never <script".utf8)
+            return Response(status: .ok, headers: [.contentType: "text/html"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                            onServerRunning: { await onRunning($0.localAddress?.port ?? 0) })
     }
@@ -127,6 +133,14 @@ struct CompanyOnboardingScrapeTests {
                     #expect(result.errorCode == "scrape_failed")
                     #expect(result.json["error"]?["info"]?["error_code"] == .string(code))
                 }
+                let hostile = try await admin.post("/api/v1/onboarding/company/scrape", ["url": .string("http://127.0.0.1:\(port)/hostile")])
+                let hostileTask = try #require(hostile.json["task_id"]?.stringValue)
+                #expect(try await Self.settle(admin, hostileTask)["status"] == "COMPLETED")
+                let salvaged = try await admin.get("/api/v1/onboarding/company/scrape/\(hostileTask)/result")
+                #expect(salvaged.json["company_context"]?["title"]?.stringValue?.hasPrefix("Half &#xFFFFFFFF; &#0; &bogus") == true)
+                #expect(salvaged.json["company_context"]?["description"] == .null)
+                #expect(salvaged.json["links"] == [])
+
                 let stream = try await admin.get("/api/v1/onboarding/company/scrape/\(UUID().uuidString)/stream")
                 #expect(stream.status == .notFound)
             }

@@ -149,8 +149,12 @@ enum HTMLExtractor {
 
     /// Entity-decoded, whitespace collapsed, at most `limit` code points; nil when nothing is left.
     static func clean(_ bytes: [UInt8], limit: Int) -> String? {
-        let text = decodeEntities(String(decoding: bytes, as: UTF8.self))
-        let collapsed = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        // Control characters (NUL above all: PostgreSQL's jsonb refuses \u0000) become spaces before collapsing.
+        var text = String.UnicodeScalarView()
+        for scalar in decodeEntities(String(decoding: bytes, as: UTF8.self)).unicodeScalars {
+            text.append(scalar.value < 0x20 || scalar.value == 0x7F ? " " : scalar)
+        }
+        let collapsed = String(text).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
         guard !collapsed.isEmpty else { return nil }
         var scalars = String.UnicodeScalarView()
         scalars.append(contentsOf: collapsed.unicodeScalars.prefix(limit))
