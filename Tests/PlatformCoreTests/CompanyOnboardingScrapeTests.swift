@@ -5,6 +5,7 @@ import HummingbirdTesting
 import KisumKernel
 import KisumPersistence
 import KisumTesting
+import NIOConcurrencyHelpers
 import NIOCore
 import PlatformCore
 import Testing
@@ -25,8 +26,14 @@ struct FakeCompanySite {
         </body></html>
         """
 
-    static func application(onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
+    static func application(gate: NIOLockedValueBox<Bool> = .init(true), onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
         let router = Router()
+        // Answers once the test opens the gate (at most 60 s), so a job is certainly mid-flight meanwhile.
+        router.get("/gated") { _, _ in
+            let deadline = ContinuousClock.now + .seconds(60)
+            while !gate.withLockedValue({ $0 }), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            return html(page)
+        }
         router.get("/page") { _, _ in html(page) }
         router.get("/moved") { _, _ in Response(status: .movedPermanently, headers: [.location: "/page"]) }
         router.get("/inside") { _, _ in Response(status: .found, headers: [.location: "http://169.254.169.254/latest/meta-data/"]) }
@@ -112,6 +119,33 @@ struct CompanyOnboardingScrapeTests {
                     #expect(try await outsider.get("/api/v1/onboarding/company/scrape/\(task)/\(suffix)").status == .notFound)
                 }
                 #expect(try await admin.get("/api/v1/onboarding/company/scrape/not-a-uuid/progress").status == .notFound)
+            }
+        }
+    }
+
+    @Test func theStreamFollowsARunningJobToItsEnd() async throws {
+        let gate = NIOLockedValueBox(false)
+        try await withRunningApplication({ FakeCompanySite.application(gate: gate, onRunning: $0) }) { port async throws in
+            let h = try await Harness.make { $0.scrape.allowLoopback = true }
+            let crew = try await AccessCrew.make(h)
+            try await h.run { api async throws in
+                let admin = crew.client(api, "admin")
+                let started = try await admin.post("/api/v1/onboarding/company/scrape", ["url": .string("http://127.0.0.1:\(port)/gated")])
+                let task = try #require(started.json["task_id"]?.stringValue)
+                async let streamed = admin.get("/api/v1/onboarding/company/scrape/\(task)/stream")
+                // Open the gate only once the job is fetching.
+                let deadline = ContinuousClock.now + .seconds(60)
+                while ContinuousClock.now < deadline {
+                    if try await admin.get("/api/v1/onboarding/company/scrape/\(task)/progress").json["stage"] == "fetching" { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                #expect(try await admin.get("/api/v1/onboarding/company/scrape/\(task)/result").errorCode == "scrape_not_finished")
+                gate.withLockedValue { $0 = true }
+                let stream = try await streamed
+                let events = stream.text.split(separator: "\n").filter { $0.hasPrefix("event: ") }.map { String($0.dropFirst(7)) }
+                #expect(events.last == "completed")
+                #expect(events.dropLast().allSatisfy { $0 == "progress" })
+                #expect(stream.text.contains("\"title\":\"Blue Note & Co — Jazz Club\""))
             }
         }
     }
