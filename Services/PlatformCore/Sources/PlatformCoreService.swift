@@ -57,6 +57,7 @@ public enum PlatformCoreService: KisumService {
         core.serviceIndexRoutes.addRoutes(to: groups)
         core.webhooksRoutes.addRoutes(to: groups)
         core.billingRoutes.addRoutes(to: groups)
+        OnboardingRoutes.make(core).addRoutes(to: groups)
 
         return router
     }

@@ -51,6 +51,8 @@ public struct PlatformCoreSettings: Sendable {
     /// Finished export jobs (and their files) are deleted this long after they finished.
     public var activityExportRetention: TimeInterval = 7 * 86_400
     public var webhooks = WebhookSettings()
+    /// Company onboarding's website scrapes (SCRAPE_*; `ScrapeSettings` in Onboarding/).
+    public var scrape = ScrapeSettings()
 
     /// Settings with a fresh random sealing key: for tests and tools. `serve` always loads the key from
     /// SIGNING_KEY_ENCRYPTION_KEY, so keys sealed by one process stay readable by the next.
@@ -247,6 +249,10 @@ extension PlatformCoreSettings {
             perMinute: env.int("PUBLIC_RATE_LIMIT_PER_MINUTE", default: 5, range: 1...10_000))
         settings.passwords.threads = env.int("PASSWORD_HASH_THREADS", default: settings.passwords.threads, range: 1...64)
         settings.passwords.niceness = env.int("PASSWORD_HASH_NICE", default: settings.passwords.niceness, range: 0...19)
+        // Onboarding website scrapes: loopback only for development (a page served on this machine).
+        settings.scrape.allowLoopback = env.bool("SCRAPE_ALLOW_LOOPBACK", default: false)
+        settings.scrape.timeout = .seconds(env.int("SCRAPE_TIMEOUT_SECONDS", default: 10, range: 1...60))
+        settings.scrape.maxBytes = env.int("SCRAPE_MAX_BYTES", default: settings.scrape.maxBytes, range: 65_536...(10 * 1024 * 1024))
         return settings
     }
 
