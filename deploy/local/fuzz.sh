@@ -71,7 +71,10 @@ fuzz() {
 }
 
 for svc in "${SERVICES[@]}"; do
-    if [[ "$svc" == platform-core ]]; then
+    if [[ "$svc" == platform-core && ${#EXTRA[@]} -gt 0 ]]; then
+        # A partial run: only what the filters name (session-ending operations included if named).
+        fuzz "$svc" main "${EXTRA[@]}"
+    elif [[ "$svc" == platform-core ]]; then
         excluded=()
         for op in "${SESSION_ENDING[@]}"; do excluded+=(--exclude-operation-id "$op"); done
         fuzz "$svc" main "${excluded[@]}"

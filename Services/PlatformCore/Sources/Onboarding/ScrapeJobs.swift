@@ -86,10 +86,11 @@ struct ScrapeJobs: Sendable {
             let response: OutboundResponse
             do {
                 response = try await transport.send(pinned)
+            } catch is ResponseTooLargeError {
+                throw Failure(code: "page_too_large", message: "The page is larger than \(settings.maxBytes) bytes.")
             } catch let error as ServiceClientError {
                 switch error {
                 case .timeout: throw Failure(code: "fetch_timeout", message: "The website did not answer in time.")
-                case .invalidResponse: throw Failure(code: "page_too_large", message: "The page is larger than \(settings.maxBytes) bytes.")
                 default: throw Failure(code: "fetch_failed", message: "The website could not be reached.")
                 }
             }

@@ -65,7 +65,8 @@ struct WebhookSender: Sendable {
     }
 
     static func reason(_ error: any Error) -> String {
-        switch error as? ServiceClientError {
+        if let tooLarge = error as? ResponseTooLargeError { return tooLarge.description }
+        return switch error as? ServiceClientError {
         case .timeout: "timed out"
         case .unreachable(_, _, let reason): "unreachable: \(reason)"
         case .invalidResponse(_, let reason): "invalid response: \(reason)"
