@@ -25,6 +25,10 @@ struct StripeWebhookHandlers {
     }
 
     @Sendable func receive(_ request: Request, context: PlatformRequestContext) async throws -> Answer {
+        // A request that is no signed event at all is refused as such whether or not Stripe is configured here.
+        guard request.headers[Self.signatureHeader]?.isEmpty == false else {
+            throw APIError.badRequest("signature_missing", "The Stripe-Signature header is required.")
+        }
         guard let stripe = core.stripe, let secret = stripe.webhookSecret, !secret.isEmpty else {
             throw APIError.providerNotConfigured("stripe")
         }
