@@ -87,6 +87,8 @@ struct FilesTests {
             let api = t.a
             #expect(try await api.postForm("/api/files/upload", [.file([])]).errorFields == ["file"])
             #expect(try await api.postForm("/api/files/upload", [.text("eventId", UUID().uuidString)]).errorFields == ["file"])
+            // An empty eventId is no event id either (the part was sent: leaving it out is how to say "none").
+            #expect(try await api.postForm("/api/files/upload", [.file(Samples.pdf), .text("eventId", "")]).errorFields == ["eventId"])
             let badEvent = try await api.postForm("/api/files/upload", [.file(Samples.pdf), .text("eventId", "nope")])
             #expect(badEvent.status == .unprocessableContent)
             #expect(badEvent.errorFields == ["eventId"])

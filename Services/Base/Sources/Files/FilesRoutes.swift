@@ -29,7 +29,7 @@ struct FilesRoutes: Sendable {
         let scope = try context.tenant(permission: BasePermission.eventsWrite)
         let upload = try await UploadRules.read(request, settings: settings, textFields: ["eventId"])
         var eventID: UUID?
-        if let text = upload.fields["eventId"], !text.isEmpty {
+        if let text = upload.fields["eventId"] {
             guard let id = UUID(uuidString: text) else {
                 throw APIError.validation(field: "eventId", code: "invalid_uuid", message: "An event id (UUID).")
             }
