@@ -95,11 +95,11 @@ struct NotificationsPreferencesTests {
             _ = try await asMember.put("/api/v1/notifications/preferences/v2/task.assigned", ["muted": true])
             let reset = try await asMember.post("/api/v1/notifications/me/reset")
             #expect(reset.status == .ok)
-            #expect(reset.json.arrayValue?.count == 14 * 3)
+            #expect(reset.json.arrayValue?.count == 15 * 3)
             let v2 = try await asMember.get("/api/v1/notifications/preferences/v2")
             #expect(v2.json["task.assigned"]?["muted"] == false)
             #expect(v2.json["task.assigned"]?["email_enabled"] == true)
-            #expect(try await h.count("SELECT count(*) FROM notification_preferences WHERE user_id = '\(crew.member.id)'") == 42)
+            #expect(try await h.count("SELECT count(*) FROM notification_preferences WHERE user_id = '\(crew.member.id)'") == 45)
             // Nobody else's preferences were touched.
             #expect(try await h.count("SELECT count(*) FROM notification_preferences WHERE user_id <> '\(crew.member.id)'") == 0)
         }
@@ -111,7 +111,7 @@ struct NotificationsPreferencesTests {
         try await h.run { api async throws in
             let asMember = crew.client(api, "member")
             let v2 = try await asMember.get("/api/v1/notifications/preferences/v2")
-            #expect(v2.json.objectValue?.count == 14)
+            #expect(v2.json.objectValue?.count == 15)
             #expect(v2.json["booking.confirmed"] == ["event_type": "booking.confirmed", "category": "Bookings & Finance",
                                                      "label": "Booking confirmed", "inapp_enabled": true, "email_enabled": true,
                                                      "whatsapp_enabled": false, "muted": false])

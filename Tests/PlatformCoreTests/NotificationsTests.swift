@@ -158,7 +158,7 @@ struct NotificationsTests {
             let settings = try await machine.get("/internal/users/\(crew.member.id)/notification-settings?\(ws)")
             #expect(settings.json["email_delivery_mode"] == "instant")
             #expect(settings.json["digest_frequency_minutes"] == "60")
-            #expect(settings.json["preferences"]?.arrayValue?.count == 14)
+            #expect(settings.json["preferences"]?.arrayValue?.count == 15)
         }
     }
 

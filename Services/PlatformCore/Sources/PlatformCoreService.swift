@@ -46,7 +46,7 @@ public enum PlatformCoreService: KisumService {
         core.membersRoutes.addRoutes(to: groups)
         TeamsRoutes(teams: TeamHandlers(database: core.database, workspaces: core.workspaces),
                     members: TeamMemberHandlers(database: core.database, workspaces: core.workspaces)).addRoutes(to: groups)
-        PermissionsRoutes(permissions: PermissionHandlers(database: core.database, workspaces: core.workspaces)).addRoutes(to: groups)
+        PermissionsRoutes(permissions: PermissionHandlers(database: core.database, workspaces: core.workspaces, emails: core.emails)).addRoutes(to: groups)
         APIKeysRoutes(keys: APIKeyHandlers(database: core.database, workspaces: core.workspaces)).addRoutes(to: groups)
         ModulesRoutes(modules: ModuleHandlers(database: core.database, workspaces: core.workspaces)).addRoutes(to: groups)
         core.notificationsRoutes.addRoutes(to: groups)

@@ -24,14 +24,17 @@ extension PlatformServices {
 }
 
 extension PlatformCoreService {
-    /// The database job worker: activity exports and workspace data migrations.
+    /// The database job worker: activity exports, workspace data migrations and API-key expiry notices (hourly).
     public static func jobWorker(_ runtime: ServiceRuntime<PlatformCoreSettings>) -> some Service {
         let database = runtime.database, settings = runtime.settings, logger = runtime.logger
         let exports = ActivityExportRunner(exports: ActivityExportRepository(database: database), activity: ActivityRepository(database: database),
                                            settings: settings, logger: logger)
         let migrations = WorkspaceMigrationRunner(repository: WorkspaceDataMigrationRepository(database: database),
                                                   workspaces: WorkspaceRepository(database: database), settings: settings, logger: logger)
-        return JobWorker(queues: [("activity_exports", exports.runOnce), ("workspace_migrations", migrations.runOnce)],
+        let expiring = APIKeyExpiryNotices(database: database,
+                                           notifier: Notifier(logger: logger, emails: EmailComposer(appURL: settings.publicAppURL)))
+        return JobWorker(queues: [("activity_exports", exports.runOnce), ("workspace_migrations", migrations.runOnce),
+                                  ("api_key_expiry_notices", expiring.runIfDue)],
                          pollInterval: settings.jobPollInterval, logger: logger)
     }
 }

@@ -32,6 +32,8 @@ enum NotificationCatalog {
               description: "You were removed from a workspace.", inApp: true, email: true),
         .init(key: "permissions.updated", category: "Workspace & Access", label: "Permission changes",
               description: "The permissions of your role changed.", inApp: true, email: false),
+        .init(key: "api_key.expiring", category: "Workspace & Access", label: "API key expiring",
+              description: "An API key you created expires within a week.", inApp: true, email: true),
         // Reported by the other services through POST /internal/notifications.
         .init(key: "task.assigned", category: "Assigned Actions", label: "Task assigned",
               description: "A task was assigned to you.", inApp: true, email: true),

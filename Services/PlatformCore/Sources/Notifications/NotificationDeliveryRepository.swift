@@ -83,6 +83,14 @@ struct NotificationDeliveryRepository: Sendable {
             """, logger: logger).collect { try $0.decode(UUID.self) })
     }
 
+    /// The active members holding `role` in the workspace.
+    func activeMembers(workspaceID: UUID, role: String, on connection: PostgresConnection) async throws -> [UUID] {
+        try await connection.query("""
+            SELECT user_id FROM memberships WHERE workspace_id = \(workspaceID) AND role = \(role) AND status = 'active'
+            ORDER BY user_id
+            """, logger: logger).collect { try $0.decode(UUID.self) }
+    }
+
     func workspaceName(_ workspaceID: UUID, on connection: PostgresConnection) async throws -> String? {
         try await connection.query("SELECT name FROM workspaces WHERE id = \(workspaceID)", logger: logger).first { try $0.decode(String.self) }
     }

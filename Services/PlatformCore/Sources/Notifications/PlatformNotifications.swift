@@ -3,8 +3,26 @@ import KisumKernel
 import PostgresNIO
 
 /// Platform Core's own notifications, each written in the transaction of the change it reports (the call
-/// sites: `InvitationService.issue`, `InvitationAcceptance.accept`, `MemberHandlers.update`, `ProfileHandlers.updateUser`, `MemberRemoval.remove`).
+/// sites: `InvitationService.issue`, `InvitationAcceptance.accept`, `MemberHandlers.update`, `ProfileHandlers.updateUser`,
+/// `MemberRemoval.remove`, `PermissionHandlers.change`; `APIKeyExpiryNotices` outside any request).
 extension Notifier {
+    /// To the role's active members but the one who changed it: what they may now do differently.
+    func permissionsChanged(of role: String, in workspaceID: UUID, granted: [String], revoked: [String], by actor: UUID,
+                            on connection: PostgresConnection) async throws {
+        let holders = try await repository.activeMembers(workspaceID: workspaceID, role: role, on: connection).filter { $0 != actor }
+        guard !holders.isEmpty else { return }
+        let name = try await repository.workspaceName(workspaceID, on: connection) ?? "your workspace"
+        var parts: [String] = []
+        if !granted.isEmpty { parts.append("granted: \(granted.joined(separator: ", "))") }
+        if !revoked.isEmpty { parts.append("revoked: \(revoked.joined(separator: ", "))") }
+        _ = try await send(Draft(
+            type: "permissions.updated", title: "The \(role) role's permissions in \(name) changed",
+            body: "An administrator changed what the \(role) role may do (\(parts.joined(separator: "; "))).",
+            data: .object(["workspace_id": .uuid(workspaceID), "role": .string(role),
+                           "granted": .array(granted.map { .string($0) }), "revoked": .array(revoked.map { .string($0) })])),
+            to: holders, workspaceID: workspaceID, audience: .activeMembers, on: connection)
+    }
+
     func invited(_ userID: UUID, to workspaceID: UUID, role: String, by inviter: String?, invitationID: UUID,
                  on connection: PostgresConnection) async throws {
         let name = try await repository.workspaceName(workspaceID, on: connection) ?? "a workspace"

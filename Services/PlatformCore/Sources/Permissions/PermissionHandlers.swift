@@ -11,6 +11,7 @@ import PostgresNIO
 struct PermissionHandlers {
     let database: Database
     let workspaces: WorkspaceRepository
+    let emails: EmailComposer
     var repository: RolePermissionRepository { RolePermissionRepository(database: database) }
 
     // MARK: Catalog
@@ -227,6 +228,9 @@ struct PermissionHandlers {
                     workspaceID: workspaceID, userID: identity.userID, actor: identity.actor, action: "permissions.updated",
                     entityType: "role", entityID: role.rawValue,
                     description: Self.describe(role: role, granted: changed.granted, revoked: changed.revoked, prefix: "updated"),
+                    on: connection)
+                try await Notifier(logger: database.logger, emails: emails).permissionsChanged(
+                    of: role.rawValue, in: workspaceID, granted: changed.granted, revoked: changed.revoked, by: identity.userID,
                     on: connection)
             }
             return try await rolePermissions(workspaceID: workspaceID, role: role, policy: policy, on: connection)
