@@ -1,4 +1,5 @@
 import Foundation
+import KisumTesting
 import Testing
 
 @Suite("deploy/gateway")
@@ -42,7 +43,7 @@ struct GatewayTests {
         defer { try? FileManager.default.removeItem(atPath: data) }
         let rendered = try await runProgram(
             ["bash", "-c", #"source "$1/deploy/local/lib.sh" && source "$1/deploy/local/gateway.sh" && kisum_gateway_render"#, "render", Repo.root],
-            environment: ["KISUM_DATA_DIR": data, "KISUM_GATEWAY_LISTEN": "127.0.0.1:\(try freeLoopbackPort())"])
+            environment: ["KISUM_DATA_DIR": data, "KISUM_GATEWAY_LISTEN": "127.0.0.1:\(try LoopbackPort.free())"])
         let config = try String(contentsOfFile: rendered.trimmingCharacters(in: .whitespacesAndNewlines), encoding: .utf8)
         #expect(config.contains("include \(Repo.path("deploy/gateway/routes.conf"));"))
         for service in try PackageManifest.services() {
@@ -59,7 +60,7 @@ struct GatewayTests {
     func liveGateway() async throws {
         let upstream = RecordingUpstream()
         try await upstream.run { upstreamPort in
-            let gateway = try NginxUnderTest(upstreamPort: upstreamPort)
+            let gateway = try NginxInstance.gateway(upstreamPort: upstreamPort, connections: 64)
             defer { gateway.remove() }
             try await gateway.start()
             defer { gateway.stop() }
@@ -124,7 +125,7 @@ struct GatewayTests {
     @Test("a stopped upstream gives the gateway's JSON 502, not an HTML page",
           .enabled(if: findProgram("nginx") != nil, "nginx is not installed"))
     func upstreamDown() async throws {
-        let gateway = try NginxUnderTest(upstreamPort: try freeLoopbackPort())
+        let gateway = try NginxInstance.gateway(upstreamPort: try LoopbackPort.free(), connections: 64)
         defer { gateway.remove() }
         try await gateway.start()
         defer { gateway.stop() }

@@ -15,14 +15,14 @@ import Glibc
 /// stream through `/platform/api/v1/notifications/stream` as a browser's EventSource would.
 @Suite("System: notification stream through the gateway")
 struct NotificationsThroughGatewayTests {
-    @Test(.enabled(if: GatewayProcess.nginxPath != nil, "nginx is not installed"))
+    @Test(.enabled(if: NginxInstance.executable != nil, "nginx is not installed"))
     func thousandConcurrentNotificationsArriveOnceInOrderAcrossAReconnect() async throws {
         try await LiveCore.withSignedUpOwner(email: "owner@stream.example", company: "Tivoli") { live in
             let token = try #require(live.token)
             let me = try await Caller(baseURL: live.url).with(token: token, org: live.workspace).call("GET", "/api/v1/auth/me")
             let owner = try #require(me.json["user"]?["id"]?.uuid, "\(me.json)")
             let corePort = try #require(URLComponents(string: live.url)?.port)
-            let gateway = try GatewayProcess(upstreamPort: corePort)
+            let gateway = try NginxInstance.gateway(upstreamPort: corePort)
             defer { gateway.remove() }
             try await gateway.start()
             let url = "http://127.0.0.1:\(gateway.port)/platform/api/v1/notifications/stream"
@@ -133,87 +133,3 @@ final class StreamReader: @unchecked Sendable {
     }
 }
 
-/// nginx with `deploy/gateway/routes.conf` and every upstream of `upstreams.conf` pointed at one loopback port.
-final class GatewayProcess: @unchecked Sendable {
-    static var nginxPath: String? {
-        ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"].first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    let directory: String
-    let port: Int
-    private let process = Process()
-
-    init(upstreamPort: Int) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("kisum-gw-\(UUID().uuidString.prefix(8))").path
-        port = try Self.freePort()
-        try FileManager.default.createDirectory(atPath: directory + "/tmp", withIntermediateDirectories: true)
-        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: directory + "/tmp")
-        let root = RepositoryPaths.root
-        var upstreams = try String(contentsOfFile: root + "/deploy/gateway/upstreams.conf", encoding: .utf8)
-        upstreams = upstreams.replacing(try Regex(#"server\s+[\w.-]+:\d+;"#), with: "server 127.0.0.1:\(upstreamPort);")
-        let config = """
-            daemon off;
-            master_process off;
-            worker_processes 1;
-            pid \(directory)/nginx.pid;
-            error_log \(directory)/error.log warn;
-            events { worker_connections 256; }
-            http {
-                client_body_temp_path \(directory)/tmp/body;
-                proxy_temp_path \(directory)/tmp/proxy;
-                fastcgi_temp_path \(directory)/tmp/fastcgi;
-                uwsgi_temp_path \(directory)/tmp/uwsgi;
-                scgi_temp_path \(directory)/tmp/scgi;
-                access_log off;
-            \(upstreams)
-                server {
-                    listen 127.0.0.1:\(port);
-                    server_name _;
-                    include \(root)/deploy/gateway/routes.conf;
-                }
-            }
-            """
-        try config.write(toFile: directory + "/nginx.conf", atomically: true, encoding: .utf8)
-    }
-
-    func start() async throws {
-        guard let nginx = Self.nginxPath else { throw TestFailure("nginx is not installed") }
-        process.executableURL = URL(fileURLWithPath: nginx)
-        process.arguments = ["-p", directory, "-e", directory + "/error.log", "-c", directory + "/nginx.conf"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let health = Caller(baseURL: "http://127.0.0.1:\(port)")
-        for _ in 0..<100 {
-            if let answer = try? await health.call("GET", "/health"), answer.status == 200 { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        let log = (try? String(contentsOfFile: directory + "/error.log", encoding: .utf8)) ?? ""
-        throw TestFailure("nginx did not start on \(port): \(log)")
-    }
-
-    /// SIGKILL: one nginx process without workers has nothing to clean up.
-    func remove() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        try? FileManager.default.removeItem(atPath: directory)
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestFailure("socket() failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        guard bound == 0 else { throw TestFailure("bind() failed") }
-        let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        guard named == 0 else { throw TestFailure("getsockname() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-}

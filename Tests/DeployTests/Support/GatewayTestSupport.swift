@@ -11,87 +11,6 @@ import Glibc
 import Darwin
 #endif
 
-/// nginx running deploy/gateway/routes.conf verbatim, with the upstreams of deploy/gateway/upstreams.conf
-/// all pointed at one loopback port, in a throw-away prefix folder.
-final class NginxUnderTest: Sendable {
-    let directory: String
-    let configPath: String
-    let port: Int
-    private let process = Mutex<Process?>(nil)
-
-    init(upstreamPort: Int) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("kisum-nginx-\(UUID().uuidString.prefix(8))").path
-        configPath = directory + "/nginx.conf"
-        port = try freeLoopbackPort()
-        try FileManager.default.createDirectory(atPath: directory + "/tmp", withIntermediateDirectories: true)
-        // Workers of a root master run as nobody; let them use the temp folders.
-        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: directory + "/tmp")
-
-        var upstreams = try Repo.text("deploy/gateway/upstreams.conf")
-        upstreams = upstreams.replacing(try Regex(#"server\s+[\w.-]+:\d+;"#), with: "server 127.0.0.1:\(upstreamPort);")
-        let config = """
-            daemon off;
-            master_process off;
-            worker_processes 1;
-            pid \(directory)/nginx.pid;
-            error_log \(directory)/error.log warn;
-            events { worker_connections 64; }
-            http {
-                client_body_temp_path \(directory)/tmp/body;
-                proxy_temp_path \(directory)/tmp/proxy;
-                fastcgi_temp_path \(directory)/tmp/fastcgi;
-                uwsgi_temp_path \(directory)/tmp/uwsgi;
-                scgi_temp_path \(directory)/tmp/scgi;
-                access_log off;
-            \(upstreams)
-                server {
-                    listen 127.0.0.1:\(port);
-                    server_name _;
-                    include \(Repo.path("deploy/gateway/routes.conf"));
-                }
-            }
-            """
-        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
-    }
-
-    func start() async throws {
-        guard let nginx = findProgram("nginx") else { throw DeployCheckError("nginx is not installed") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: nginx)
-        process.arguments = ["-p", directory, "-e", directory + "/error.log", "-c", configPath]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        self.process.withLock { $0 = process }
-        for _ in 0..<100 {
-            if (try? await RawHTTP.request(port: port, method: "GET", path: "/health")) != nil { return }
-            if !process.isRunning { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        let log = (try? String(contentsOfFile: directory + "/error.log", encoding: .utf8)) ?? ""
-        stop()
-        throw DeployCheckError("nginx did not start listening on \(port): \(log)")
-    }
-
-    /// SIGKILL: a single nginx process without workers (master_process off) has nothing to clean up,
-    /// and it may have inherited a signal mask that blocks SIGTERM from the test runner.
-    func stop() {
-        process.withLock { process in
-            guard let running = process else { return }
-            if running.isRunning {
-                kill(running.processIdentifier, SIGKILL)
-                running.waitUntilExit()
-            }
-            process = nil
-        }
-    }
-
-    func remove() {
-        stop()
-        try? FileManager.default.removeItem(atPath: directory)
-    }
-}
-
 /// A loopback HTTP server that answers every request with 200 and records what it received.
 final class RecordingUpstream: Sendable {
     struct Seen: Sendable {
@@ -204,24 +123,4 @@ enum RawHTTP {
         }
         return result
     }
-}
-
-func freeLoopbackPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw DeployCheckError("socket() failed") }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-    }
-    guard bound == 0 else { throw DeployCheckError("bind() failed") }
-    let named = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    guard named == 0 else { throw DeployCheckError("getsockname() failed") }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
