@@ -10,8 +10,8 @@ import PostgresNIO
 /// other services through `POST /internal/notifications`.
 ///
 /// Per recipient: muted → nothing; in-app on → an inbox row (and the user's open streams are woken at
-/// commit); e-mail on and delivery mode `instant` → an e-mail through the outbox. Digest mode stores the
-/// choice; digest e-mails are not composed yet, so nothing is e-mailed in that mode (NOTES.md).
+/// commit); e-mail on and delivery mode `instant` → an e-mail through the outbox; e-mail on and mode `digest` →
+/// a line of the person's next digest (`NotificationDigests`).
 struct Notifier: Sendable {
     let logger: Logger
     let emails: EmailComposer
@@ -91,6 +91,9 @@ struct Notifier: Sendable {
             }
             delivered.append(.init(userId: recipient.userID, notificationId: created[recipient.userID], emailed: emailed))
         }
+        let digested = chosen.filter { $0.emailEnabled && $0.deliveryMode == "digest" }.map(\.userID)
+        try await NotificationDigestRepository(logger: logger).add(workspaceID: workspaceID, userIDs: digested, title: draft.title,
+                                                                   body: draft.body, actionURL: draft.actionURL, on: connection)
         return NotificationDelivery(delivered: delivered, skipped: skipped)
     }
 
