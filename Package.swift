@@ -64,7 +64,8 @@ let services = [
     service("Base", folder: "Base", executable: "base", dependencies: ["KisumDeals", "KisumPdf", "PlatformCoreAPI", "KisumStorage", crypto,
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
     // NIOFileSystem: the local document storage writes off the event loops.
-    service("Venue", folder: "Venue", executable: "venue", dependencies: ["KisumPdf", crypto,
+    // PlatformCoreAPI: booking and deposit notifications go to Platform Core's inbox (`PlatformNotificationsClient`).
+    service("Venue", folder: "Venue", executable: "venue", dependencies: ["KisumPdf", "PlatformCoreAPI", crypto,
         .product(name: "_NIOFileSystem", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
     service("Finance", folder: "Finance", executable: "finance"),
@@ -207,7 +208,7 @@ let package = Package(
         serviceTests("PlatformCoreTests", dependencies: ["PlatformCore", "PlatformCoreAPI", "KisumStorage", crypto]),
         serviceTests("BaseTests", dependencies: ["Base", "Finance", "KisumServiceClient", "PlatformCoreAPI", "KisumStorage", crypto]),
         // Venue's promoter checks and deposits are tested against the real Promoter and Finance services, started live.
-        serviceTests("VenueTests", dependencies: ["Venue", "Promoter", "Finance", "KisumServiceClient"]),
+        serviceTests("VenueTests", dependencies: ["Venue", "Promoter", "Finance", "KisumServiceClient", "PlatformCoreAPI"]),
         serviceTests("FinanceTests", dependencies: ["Finance", "KisumServiceClient"]),
         serviceTests("PromoterTests", dependencies: ["Promoter"]),
         serviceTests("SystemTests", dependencies: ["PlatformCore", "Venue", "Finance", "Promoter", "Base",

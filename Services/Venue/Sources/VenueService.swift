@@ -3,6 +3,7 @@ import KisumKernel
 import KisumPersistence
 import KisumRuntime
 import KisumServiceClient
+import PlatformCoreAPI
 import ServiceLifecycle
 
 /// The Venue service: configuration and routes.
@@ -75,10 +76,24 @@ public enum VenueService: KisumService {
     /// The outbox relay that takes deposits to Finance, when Finance is configured; without it deposits
     /// wait in the outbox (their messages are kept until a Finance is configured). Transient failures are
     /// retried indefinitely with capped, jittered backoff: a deposit is never given up while Finance is down.
+    /// A second relay takes notifications to Platform Core, retried the same way while Platform Core is down.
     public static func backgroundServices(_ runtime: ServiceRuntime<VenueSettings>) async throws -> [any Service] {
-        guard runtime.settings.runsFinanceRelay, let ledger = financeLedger(runtime.settings) else { return [] }
-        let sync = DepositFinanceSync(deposits: DepositsRepository(database: runtime.database), ledger: ledger)
-        return [OutboxRelay(database: runtime.database, handlers: [DepositsRepository.topic: sync], maxAttempts: .max)]
+        var services: [any Service] = []
+        if runtime.settings.runsFinanceRelay, let ledger = financeLedger(runtime.settings) {
+            let sync = DepositFinanceSync(deposits: DepositsRepository(database: runtime.database), ledger: ledger)
+            services.append(OutboxRelay(database: runtime.database, handlers: [DepositsRepository.topic: sync], maxAttempts: .max))
+        }
+        if runtime.settings.runsNotificationRelay, let client = notificationsClient(runtime) {
+            services.append(OutboxRelay(database: runtime.database, handlers: [VenueNotifications.topic: PlatformNotificationDelivery(client: client)],
+                                        maxAttempts: .max))
+        }
+        return services
+    }
+
+    /// The settings' client, else one over the kernel's Platform Core URL and key; nil when neither is set.
+    static func notificationsClient(_ runtime: ServiceRuntime<VenueSettings>) -> PlatformNotificationsClient? {
+        let auth = runtime.kernel.auth
+        return runtime.settings.notifications ?? auth.platformCoreURL.map { PlatformNotificationsClient(baseURL: $0, apiKey: auth.platformCoreAPIKey) }
     }
 
     static func financeLedger(_ settings: VenueSettings) -> (any FinanceLedger)? {

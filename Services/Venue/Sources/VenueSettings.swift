@@ -1,5 +1,6 @@
 import Foundation
 import KisumKernel
+import PlatformCoreAPI
 
 /// The Venue service's own settings (the kernel's are in `KernelSettings`).
 public struct VenueSettings: Sendable {
@@ -19,6 +20,11 @@ public struct VenueSettings: Sendable {
     public var base: CalleeSettings?
     /// Whether this process runs the relay that delivers deposits to Finance (tests drive it themselves).
     public var runsFinanceRelay = true
+    /// Where notifications go. Not read from the environment: nil uses Platform Core's `PLATFORM_CORE_URL` /
+    /// `PLATFORM_CORE_API_KEY`, which Venue needs for access anyway; tests set a fake.
+    public var notifications: PlatformNotificationsClient?
+    /// Whether this process runs the relay that delivers notifications to Platform Core (tests drive it themselves).
+    public var runsNotificationRelay = true
 
     public init(storageDirectory: String = "./.data/storage/venue", holdingCompanyID: UUID = VenueSettings.defaultHoldingCompanyID,
                 signature: SignatureSettings = .local, promoters: PromoterDirectorySettings? = nil, finance: CalleeSettings? = nil,

@@ -173,10 +173,14 @@ struct BookingsRepository: Sendable {
                 try await DepositsRepository.createForConfirmedBooking(companyID: companyID, bookingID: id, userID: userID,
                                                                        on: connection, logger: logger)
             }
+            // Becoming confirmed tells the booking's creator through Platform Core (an outbox message, same transaction).
+            if target == "confirmed", current.status != "confirmed", let notice = VenueNotifications.bookingConfirmed(booking) {
+                try await VenueNotifications.enqueue(notice, on: connection, logger: logger)
+            }
             return booking
         }
         guard let updated else { return nil }
-        // A confirmation may have enqueued deposits for Finance.
+        // A confirmation may have enqueued deposits for Finance and its notification.
         if updated.status == "confirmed" { database.outboxDoorbell.ring() }
         return try await attachSpaces(companyID: companyID, [updated]).first
     }

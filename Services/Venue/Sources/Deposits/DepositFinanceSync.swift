@@ -24,7 +24,8 @@ struct DepositFinanceSync: OutboxHandler {
             try await deposits.recordSynced(companyID: companyID, id: deposit.id, version: deposit.version, invoice: invoice)
         } catch let refused as FinanceRefused {
             try await deposits.recordProblem(companyID: companyID, id: deposit.id, reason: refused.description, permanent: true,
-                                             linkedTo: refused.record)
+                                             linkedTo: refused.record,
+                                             notice: VenueNotifications.depositSyncFailed(deposit, reason: refused.description))
             throw PermanentDeliveryFailure(refused.description)
         } catch let unavailable as FinanceUnavailable {
             try await deposits.recordProblem(companyID: companyID, id: deposit.id, reason: "Finance unavailable: \(unavailable)",

@@ -2,6 +2,7 @@ import Foundation
 import KisumKernel
 import KisumPersistence
 import Logging
+import PlatformCoreAPI
 import PostgresNIO
 
 /// What the Finance sync writes back, and the deposits a confirmed booking hands to Finance.
@@ -24,14 +25,21 @@ extension DepositsRepository {
 
     /// A failed attempt: `permanent` when Finance refused the request itself (the deposit shows
     /// `failed` until it changes again), otherwise the relay retries and the deposit stays pending.
-    func recordProblem(companyID: UUID, id: UUID, reason: String, permanent: Bool, linkedTo record: UUID? = nil) async throws {
-        try await database.query("""
-            UPDATE deposits SET
-                finance_record_id = COALESCE(finance_record_id, \(record)),
-                finance_sync_status = CASE WHEN \(permanent) THEN 'failed' ELSE finance_sync_status END,
-                finance_last_error = \(String(reason.prefix(500)))
-            WHERE company_id = \(companyID) AND id = \(id)
-            """)
+    /// `notice` (a permanent failure's notification) is enqueued in the same transaction.
+    func recordProblem(companyID: UUID, id: UUID, reason: String, permanent: Bool, linkedTo record: UUID? = nil,
+                       notice: NotificationRequest? = nil) async throws {
+        let logger = database.logger
+        try await database.transaction { connection in
+            try await connection.query("""
+                UPDATE deposits SET
+                    finance_record_id = COALESCE(finance_record_id, \(record)),
+                    finance_sync_status = CASE WHEN \(permanent) THEN 'failed' ELSE finance_sync_status END,
+                    finance_last_error = \(String(reason.prefix(500)))
+                WHERE company_id = \(companyID) AND id = \(id)
+                """, logger: logger)
+            if let notice { try await VenueNotifications.enqueue(notice, on: connection, logger: logger) }
+        }
+        if notice != nil { database.outboxDoorbell.ring() }
     }
 
     /// Confirming a booking hands its money to Finance: every accepted deal on the booking with a deposit
