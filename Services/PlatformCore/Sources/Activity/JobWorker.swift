@@ -3,6 +3,7 @@ import KisumKernel
 import KisumPersistence
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// The background worker for Platform Core's database jobs (activity exports, workspace data migrations):
 /// each pass asks every queue for one job; idle, it sleeps `pollInterval`. Jobs are claimed in the database
@@ -39,5 +40,23 @@ struct JobWorker: Service {
             }
         }
         return worked
+    }
+}
+
+/// For a queue that looks for work on a clock rather than on demand (expiry notices, digests): `due()` is true at most
+/// once per `interval`, the first call included.
+final class QueueThrottle: Sendable {
+    let interval: Duration
+    private let lastPass = Mutex<ContinuousClock.Instant?>(nil)
+
+    init(interval: Duration) { self.interval = interval }
+
+    func due() -> Bool {
+        let now = ContinuousClock.now
+        return lastPass.withLock { last in
+            if let last, now - last < interval { return false }
+            last = now
+            return true
+        }
     }
 }

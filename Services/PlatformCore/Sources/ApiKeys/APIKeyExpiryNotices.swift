@@ -3,7 +3,6 @@ import KisumKernel
 import KisumPersistence
 import Logging
 import PlatformCoreAPI
-import Synchronization
 
 /// Tells the creator of an API key, once, that it expires within `window` (a week): `api_key.expiring` through the
 /// notification preferences like every other notification. A queue of the job worker that does its work at most every
@@ -13,27 +12,20 @@ final class APIKeyExpiryNotices: Sendable {
     let database: Database
     let notifier: Notifier
     let window: TimeInterval
-    let interval: Duration
-    private let lastPass = Mutex<ContinuousClock.Instant?>(nil)
+    let throttle: QueueThrottle
 
     init(database: Database, notifier: Notifier, window: TimeInterval = 7 * 86_400, interval: Duration = .seconds(3600)) {
         self.database = database
         self.notifier = notifier
         self.window = window
-        self.interval = interval
+        self.throttle = QueueThrottle(interval: interval)
     }
 
     var repository: APIKeyExpiryRepository { APIKeyExpiryRepository(logger: database.logger) }
 
     /// The worker's queue: a pass when one is due; never reports work, so the worker keeps its idle pace.
     func runIfDue() async throws -> Bool {
-        let now = ContinuousClock.now
-        let due = lastPass.withLock { last -> Bool in
-            if let last, now - last < interval { return false }
-            last = now
-            return true
-        }
-        if due { _ = try await pass() }
+        if throttle.due() { _ = try await pass() }
         return false
     }
 

@@ -2,7 +2,6 @@ import Foundation
 import KisumKernel
 import KisumPersistence
 import Logging
-import Synchronization
 
 /// Digest e-mails: the notification e-mails of people in digest mode, gathered by `Notifier.send` into
 /// `notification_digest_items` and sent here as one e-mail per person and workspace once their period (30 or 60
@@ -11,26 +10,19 @@ import Synchronization
 final class NotificationDigests: Sendable {
     let database: Database
     let emails: EmailComposer
-    let interval: Duration
-    private let lastPass = Mutex<ContinuousClock.Instant?>(nil)
+    let throttle: QueueThrottle
 
     init(database: Database, emails: EmailComposer, interval: Duration = .seconds(60)) {
         self.database = database
         self.emails = emails
-        self.interval = interval
+        self.throttle = QueueThrottle(interval: interval)
     }
 
     var repository: NotificationDigestRepository { NotificationDigestRepository(logger: database.logger) }
 
     /// The worker's queue: a pass when one is due; never reports work, so the worker keeps its idle pace.
     func runIfDue() async throws -> Bool {
-        let now = ContinuousClock.now
-        let due = lastPass.withLock { last -> Bool in
-            if let last, now - last < interval { return false }
-            last = now
-            return true
-        }
-        if due { _ = try await pass() }
+        if throttle.due() { _ = try await pass() }
         return false
     }
 
