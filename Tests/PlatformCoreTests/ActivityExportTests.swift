@@ -33,7 +33,7 @@ struct ActivityExportTests {
     }
 
     @Test func exportsRunInTheBackgroundAndDownload() async throws {
-        let h = try await Harness.make(Self.fast)
+        let h = try await Harness.make(backgroundJobs: true, Self.fast)
         let crew = try await AccessCrew.make(h)
         let ws = crew.workspace.id
         try await h.core.database.query("""
@@ -128,7 +128,7 @@ struct ActivityExportTests {
     /// "survive restarts": a queued job waits for a worker; a running job whose worker died (lease passed) is run
     /// again; one that keeps killing its worker fails; one still leased to a live worker is left alone (409 until done).
     @Test func jobsSurviveRestartsAndBoundsHold() async throws {
-        let h = try await Harness.make {
+        let h = try await Harness.make(backgroundJobs: true) {
             Self.fast(&$0)
             $0.activityExportMaxRows = 2
         }
@@ -180,7 +180,7 @@ struct ActivityExportTests {
 
     /// "short-lived signed download URL": after `expires_at` the same link is refused.
     @Test func signedLinksExpire() async throws {
-        let h = try await Harness.make {
+        let h = try await Harness.make(backgroundJobs: true) {
             Self.fast(&$0)
             $0.activityExportLinkTTL = 1
         }

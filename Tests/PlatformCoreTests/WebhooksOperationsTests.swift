@@ -15,7 +15,7 @@ import Testing
 @Suite("Webhooks: the operations")
 struct WebhooksOperationsTests {
     @Test func crudToggleCountAndFilters() async throws {
-        let h = try await Harness.make()
+        let h = try await Harness.make(backgroundJobs: true)
         let crew = try await AccessCrew.make(h)
         try await h.run { api async throws in
             let asAdmin = crew.client(api, "admin")
@@ -67,7 +67,7 @@ struct WebhooksOperationsTests {
     }
 
     @Test func urlsThatReachInsideAreRefused() async throws {
-        let h = try await Harness.make()
+        let h = try await Harness.make(backgroundJobs: true)
         let crew = try await AccessCrew.make(h)
         try await h.run { api async throws in
             let asOwner = crew.client(api, "owner")
@@ -93,7 +93,7 @@ struct WebhooksOperationsTests {
     }
 
     @Test func validationAndMalformedRequests() async throws {
-        let h = try await Harness.make()
+        let h = try await Harness.make(backgroundJobs: true)
         let crew = try await AccessCrew.make(h)
         try await h.run { api async throws in
             let asOwner = crew.client(api, "owner")
@@ -121,7 +121,7 @@ struct WebhooksOperationsTests {
     }
 
     @Test func membersAndViewersAreRefusedAndOtherWorkspacesIdsAreNotFound() async throws {
-        let h = try await Harness.make()
+        let h = try await Harness.make(backgroundJobs: true)
         let crew = try await AccessCrew.make(h)
         let other = try await AccessCrew.make(h)
         try await h.run { api async throws in
@@ -159,7 +159,7 @@ struct WebhooksOperationsTests {
     /// "Admin or webhook management permission": the permission decides, so an owner can hand webhooks to a member
     /// (grant) or take them from the admins (revoke); owners always keep them.
     @Test func thePermissionDecidesNotTheRole() async throws {
-        let h = try await Harness.make()
+        let h = try await Harness.make(backgroundJobs: true)
         let crew = try await AccessCrew.make(h)
         try await h.core.database.query("""
             INSERT INTO role_permissions (workspace_id, role, permission) VALUES (\(crew.workspace.id), 'member', 'webhooks.manage')

@@ -18,7 +18,7 @@ import Testing
 @Suite("Webhooks: signed deliveries from the outbox")
 struct WebhooksDeliveryTests {
     static func loopbackHarness() async throws -> Harness {
-        try await Harness.make { $0.webhooks.allowLoopback = true }
+        try await Harness.make(backgroundJobs: true) { $0.webhooks.allowLoopback = true }
     }
 
     @Test func aReceiverGetsSignedDeliveriesItVerifies() async throws {
@@ -131,7 +131,7 @@ struct WebhooksDeliveryTests {
     /// The trigger enqueues inside the writer's transaction: one message per enabled, subscribed webhook of that
     /// workspace; a disabled webhook, another action, another workspace's activity, or a rolled-back change: none.
     @Test func activityIsEnqueuedForSubscribedEnabledWebhooksOnly() async throws {
-        let h = try await Harness.make()
+        let h = try await Harness.make(backgroundJobs: true)
         let crew = try await AccessCrew.make(h)
         let other = try await AccessCrew.make(h)
         let ids = NIOLockedValueBox<[String: String]>([:])
@@ -173,7 +173,7 @@ struct WebhooksDeliveryTests {
     /// Refused at delivery too: a URL that now points inside (edited in the database, or DNS that changed) is logged
     /// as failed and given up without a request.
     @Test func deliveryRechecksTheURLAndGivesUp() async throws {
-        let h = try await Harness.make()
+        let h = try await Harness.make(backgroundJobs: true)
         let crew = try await AccessCrew.make(h)
         let created = NIOLockedValueBox("")
         try await h.run { api async throws in

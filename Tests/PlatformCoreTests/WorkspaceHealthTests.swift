@@ -14,7 +14,7 @@ import Testing
 struct WorkspaceHealthTests {
     /// The features come from the settings the features use: local providers here, Stripe and SMTP when configured.
     @Test func healthReportsWhatIsConfigured() async throws {
-        let local = try await Harness.make()
+        let local = try await Harness.make(backgroundJobs: true)
         let crew = try await AccessCrew.make(local)
         try await local.core.database.query("UPDATE workspaces SET logo_url = 'https://example.com/logo.png' WHERE id = \(crew.workspace.id)")
         try await local.core.database.query("UPDATE module_settings SET enabled = false WHERE workspace_id = \(crew.workspace.id) AND module = 'finance'")
@@ -40,7 +40,7 @@ struct WorkspaceHealthTests {
             #expect(try await crew.client(api, "viewer").get("/api/v1/workspace-health").errorCode == "permission_denied")
         }
 
-        let configured = try await Harness.make {
+        let configured = try await Harness.make(backgroundJobs: true) {
             $0.stripe = .init(apiURL: "http://127.0.0.1:9", secretKey: "sk_test_x", priceID: "price_x")
             $0.mail.smtpURL = "smtp://127.0.0.1:2525"
         }
@@ -59,7 +59,7 @@ struct WorkspaceHealthTests {
     /// added) needs the data migrations: health answers 503, `migrate` applies them with SSE progress, a second run
     /// changes nothing, and a grant an admin revoked stays revoked.
     @Test func migrateAppliesPendingFixupsOnce() async throws {
-        let h = try await Harness.make { $0.jobPollInterval = .milliseconds(50) }
+        let h = try await Harness.make(backgroundJobs: true) { $0.jobPollInterval = .milliseconds(50) }
         let crew = try await AccessCrew.make(h)
         let ws = crew.workspace.id
         let db = h.core.database
@@ -121,7 +121,7 @@ struct WorkspaceHealthTests {
 
     /// "prevents duplicates": while a run is open, `migrate` answers it instead of starting another.
     @Test func oneRunAtATime() async throws {
-        let h = try await Harness.make { $0.jobPollInterval = .seconds(3600) }
+        let h = try await Harness.make(backgroundJobs: true) { $0.jobPollInterval = .seconds(3600) }
         let crew = try await AccessCrew.make(h)
         let running = UUID()
         try await h.core.database.query("""

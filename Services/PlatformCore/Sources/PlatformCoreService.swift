@@ -65,7 +65,10 @@ public enum PlatformCoreService: KisumService {
     /// The e-mail relay (SMTP when SMTP_URL is set, otherwise the local mailbox kept in the outbox) and the database
     /// job worker (activity exports, workspace data migrations) and the webhook relay.
     public static func backgroundServices(_ runtime: ServiceRuntime<PlatformCoreSettings>) async throws -> [any Service] {
-        [try emailRelay(runtime), jobWorker(runtime), webhookRelay(runtime)]
+        var services: [any Service] = [try emailRelay(runtime)]
+        if runtime.settings.runsJobWorker { services.append(jobWorker(runtime)) }
+        if runtime.settings.runsWebhookRelay { services.append(webhookRelay(runtime)) }
+        return services
     }
 
     public static func emailRelay(_ runtime: ServiceRuntime<PlatformCoreSettings>, transport: (any MailTransport)? = nil) throws -> OutboxRelay {

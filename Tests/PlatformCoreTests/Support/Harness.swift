@@ -43,12 +43,20 @@ final class Harness: Sendable {
         settings.storageDirectory = FileManager.default.temporaryDirectory
             .appendingPathComponent("kisum-core-storage-\(UUID().uuidString.prefix(8))").path
         settings.mail.tls = "none"
+        // Off unless a test needs them (`make(backgroundJobs: true)`): polling the database every second in every
+        // harness of a parallel run slowed the whole suite until connection attempts timed out.
+        settings.runsJobWorker = false
+        settings.runsWebhookRelay = false
         adjust(&settings)
         return settings
     }
 
-    static func make(_ adjust: (inout PlatformCoreSettings) -> Void = { _ in }) async throws -> Harness {
-        Harness(service: try await ServiceTestHarness(PlatformCoreService.self, settings: settings(adjust)))
+    static func make(backgroundJobs: Bool = false, _ adjust: (inout PlatformCoreSettings) -> Void = { _ in }) async throws -> Harness {
+        Harness(service: try await ServiceTestHarness(PlatformCoreService.self, settings: settings { settings in
+            settings.runsJobWorker = backgroundJobs
+            settings.runsWebhookRelay = backgroundJobs
+            adjust(&settings)
+        }))
     }
 
     /// The service's application (router and background services such as the e-mail relay).

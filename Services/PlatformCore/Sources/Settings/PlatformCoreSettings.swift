@@ -51,6 +51,10 @@ public struct PlatformCoreSettings: Sendable {
     /// Finished export jobs (and their files) are deleted this long after they finished.
     public var activityExportRetention: TimeInterval = 7 * 86_400
     public var webhooks = WebhookSettings()
+    /// Whether this process runs the database job worker and the webhook relay (always when serving; a test harness
+    /// leaves them off unless its test needs them, so hundreds of harnesses do not poll the database every second).
+    public var runsJobWorker = true
+    public var runsWebhookRelay = true
     /// Company onboarding's website scrapes (SCRAPE_*; `ScrapeSettings` in Onboarding/).
     public var scrape = ScrapeSettings()
 
