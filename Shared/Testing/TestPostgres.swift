@@ -140,8 +140,10 @@ enum EphemeralCluster {
         }
         try run(bin + "/initdb", ["-D", data, "-U", "kisum", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"], asPostgres: asRoot)
         let port = try freePort()
+        // Every harness opens its whole pool (4) at start, and a parallel run keeps a few hundred harnesses alive at once:
+        // at 1,000 the slots ran out (the pools' circuit breakers tripped), so there is room for 3,000.
         let options = "-c listen_addresses=127.0.0.1 -c port=\(port) -c unix_socket_directories=\(root) -c fsync=off "
-            + "-c synchronous_commit=off -c full_page_writes=off -c max_connections=1000 -c shared_buffers=128MB"
+            + "-c synchronous_commit=off -c full_page_writes=off -c max_connections=3000 -c shared_buffers=128MB"
         try run(bin + "/pg_ctl", ["-D", data, "-o", options, "-l", root + "/postgres.log", "-w", "-t", "60", "start"], asPostgres: asRoot)
         dataDirectory = data
         atexit {
