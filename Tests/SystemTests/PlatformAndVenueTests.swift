@@ -132,6 +132,11 @@ struct PlatformAndVenueTests {
         var settings = PlatformCoreSettings()
         // Normal priority for hashing: at nice 19 beside the rest of the suite, signups starve past the caller's deadline.
         settings.passwords.niceness = 0
+        // Cheap Argon2id parameters: the suite's hundreds of seeded users share one process-wide hashing pool, and at
+        // the production cost (19 MiB, 2 passes) its queue held sign-ups past the callers' deadlines. The production
+        // parameters are tested on their own (EmailDeliveryTests, SettingsTests).
+        settings.passwords.memoryKiB = 1024
+        settings.passwords.iterations = 1
         settings.storageDirectory = FileManager.default.temporaryDirectory
             .appendingPathComponent("kisum-system-core-\(UUID().uuidString.prefix(8))").path
         settings.mail.tls = "none"
