@@ -28,7 +28,7 @@ struct NotificationsThroughGatewayTests {
             let url = "http://127.0.0.1:\(gateway.port)/platform/api/v1/notifications/stream"
 
             let first = try StreamReader(url: url, token: token)
-            try await first.waitFor(timeout: .seconds(20)) { $0.contains(": connected") }
+            try await first.waitFor(timeout: .seconds(120)) { $0.contains(": connected") }
             let producer = PlatformNotificationsClient(baseURL: live.url, apiKey: TestDefaults.internalKeys[1], timeout: .seconds(30))
             let writers = Task {
                 try await withThrowingTaskGroup(of: [UUID].self) { group in
@@ -49,8 +49,9 @@ struct NotificationsThroughGatewayTests {
                     return all
                 }
             }
-            // A forced reconnect in the middle of the writing.
-            try await first.waitFor(timeout: .seconds(120)) { _ in first.events.count >= 300 }
+            // A forced reconnect in the middle of the writing. The deadlines are generous: beside a full parallel run the
+            // writers crawl (about one notification a second at the peak), and speed up once the rest of the suite is done.
+            try await first.waitFor(timeout: .seconds(600)) { _ in first.events.count >= 300 }
             first.stop()
             let before = first.events
             let resumeAfter = try #require(before.last?.id)
@@ -58,7 +59,7 @@ struct NotificationsThroughGatewayTests {
             defer { second.stop() }
             let written = try await writers.value
             #expect(written.count == 1000)
-            try await second.waitFor(timeout: .seconds(120)) { _ in before.count + second.events.count >= 1000 }
+            try await second.waitFor(timeout: .seconds(600)) { _ in before.count + second.events.count >= 1000 }
             try await Task.sleep(for: .milliseconds(500))
             let after = second.events
 
