@@ -22,14 +22,14 @@ struct NotificationsStreamTests {
         let workspace = try await h.workspace(owner: owner)
         let token = try await h.token(for: owner)
         try await h.service.live { port in
-            let client = PlatformNotificationsClient(baseURL: "http://127.0.0.1:\(port)", apiKey: TestDefaults.internalKeys[0], timeout: .seconds(20))
+            let client = PlatformNotificationsClient(baseURL: "http://127.0.0.1:\(port)", apiKey: TestDefaults.internalKeys[0], timeout: .seconds(60))
             // Something before the stream opens: a stream without Last-Event-ID starts after it.
             let before = try await Self.produce(client, workspace, owner, writers: 1, each: 1, tag: "before")
             let stream = try SSEClient(port: port, token: token)
             defer { stream.stop() }
-            try await stream.waitFor(timeout: .seconds(10)) { $0.contains(": connected") }
+            try await stream.waitFor(timeout: .seconds(120)) { $0.contains(": connected") }
             let first = try await Self.produce(client, workspace, owner, writers: 4, each: 25, tag: "first")
-            let received = try await stream.notifications(count: 100, timeout: .seconds(30))
+            let received = try await stream.notifications(count: 100, timeout: .seconds(600))
             #expect(received.map(\.id) == received.map(\.id).sorted())
             #expect(Set(received.map(\.notificationID)) == first)
             #expect(!received.contains { before.contains($0.notificationID) })
@@ -42,7 +42,7 @@ struct NotificationsStreamTests {
             let resumed = try SSEClient(port: port, token: token, lastEventID: resumeAfter)
             defer { resumed.stop() }
             let secondIDs = try await second.value
-            let rest = try await resumed.notifications(count: 160, timeout: .seconds(30))
+            let rest = try await resumed.notifications(count: 160, timeout: .seconds(600))
             #expect(rest.map(\.id) == rest.map(\.id).sorted())
             #expect(Set(rest.map(\.notificationID)) == Set(received[40...].map(\.notificationID)).union(secondIDs))
             #expect(rest.count == 160)
@@ -51,9 +51,9 @@ struct NotificationsStreamTests {
             // Mark-read anywhere reaches the stream as the new unread count.
             let updated = try await client.markAllRead(userID: owner.id, companyID: workspace.id)
             #expect(updated == 201)
-            try await resumed.waitFor(timeout: .seconds(10)) { $0.contains("\"count\":0") }
+            try await resumed.waitFor(timeout: .seconds(120)) { $0.contains("\"count\":0") }
             // Idle streams get heartbeats.
-            try await resumed.waitFor(timeout: .seconds(5)) { $0.contains(": heartbeat") }
+            try await resumed.waitFor(timeout: .seconds(60)) { $0.contains(": heartbeat") }
         }
     }
 
