@@ -11,19 +11,43 @@ public struct Database: Sendable {
     /// Rung after a transaction that enqueued outbox messages commits, so this process's relay delivers
     /// them at once instead of at its next poll (other replicas still find them by polling).
     public let outboxDoorbell = OutboxDoorbell()
+    /// Answers 503 at once while the server is unreachable instead of queueing for the pool (nil: no gate, as for
+    /// clients built here without settings to probe with).
+    public let gate: DatabaseGate?
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: PostgresClient, logger: Logger, gate: DatabaseGate? = nil) {
         self.client = client
         self.serviceLogger = logger
+        self.gate = gate
     }
 
     /// The logger for statements: the current request's (`RequestLogger`, with its request id), else the
     /// service's. Repositories pass it to `connection.query(_:logger:)` inside transactions.
     public var logger: Logger { RequestLogger.current ?? serviceLogger }
 
-    public init(settings: DatabaseSettings, logger: Logger) throws {
-        self.init(client: PostgresClient(configuration: try settings.configuration(), backgroundLogger: logger), logger: logger)
+    /// `watchAfter`: see `DatabaseGate` (the test harness waits longer: hundreds of test services share two cores, and
+    /// a slow lease there is contention, not an outage).
+    public init(settings: DatabaseSettings, logger: Logger, watchAfter: Duration = DatabaseGate.defaultWatchAfter) throws {
+        let probe = try settings.probe(logger: logger)
+        self.init(client: PostgresClient(configuration: try settings.configuration(), backgroundLogger: logger), logger: logger,
+                  gate: DatabaseGate(logger: logger, watchAfter: watchAfter, probe: probe))
     }
+
+    /// A leased connection for `body`, through the gate: 503 at once while the server is unreachable.
+    private func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        guard let gate else { return try await client.withConnection(body) }
+        let client = self.client
+        let release = ReleaseSignal()
+        let connection: PostgresConnection = try await gate.run { deliver in
+            try await client.withConnection { connection in
+                // Held here until the caller is done; a lease the caller gave up on goes straight back.
+                if deliver(connection) { await release.wait() }
+            }
+        }
+        defer { release.signal() }
+        return try await body(connection)
+    }
+
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     /// The original error is rethrown unchanged, so an `APIError` from inside keeps its meaning.
@@ -32,7 +56,7 @@ public struct Database: Sendable {
         _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
         let logger = logger
-        return try await client.withConnection { connection in
+        return try await withConnection { connection in
             try await connection.query(isolation.beginStatement, logger: logger)
             let result: T
             do {
@@ -50,7 +74,15 @@ public struct Database: Sendable {
     @discardableResult
     public func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
         let logger = logger
-        return try await logged(Self.statement(query), logger) { try await client.query(query, logger: logger) }
+        let client = self.client
+        return try await logged(Self.statement(query), logger) {
+            guard let gate else { return try await client.query(query, logger: logger) }
+            return try await gate.run { deliver in
+                let rows = try await client.query(query, logger: logger)
+                // Rows nobody will read still hold the lease until they are read to the end.
+                if !deliver(rows) { for try await _ in rows {} }
+            }
+        }
     }
 
     /// Runs a named prepared statement (parsed and planned once per pooled connection, then only bound
@@ -59,9 +91,11 @@ public struct Database: Sendable {
     public func execute<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
         let logger = logger
         return try await logged(Statement.name, logger) {
-            var rows: [Statement.Row] = []
-            for try await row in try await client.execute(statement, logger: logger) { rows.append(row) }
-            return rows
+            try await withConnection { connection in
+                var rows: [Statement.Row] = []
+                for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
+                return rows
+            }
         }
     }
 
@@ -91,9 +125,9 @@ public struct Database: Sendable {
         return text.count > 500 ? String(text.prefix(500)) + "…" : text
     }
 
-    /// Readiness: a round trip to the server.
+    /// Readiness: a round trip to the server (503 at once while the gate knows it is unreachable).
     public func ping() async throws {
-        try await client.query("SELECT 1", logger: logger)
+        try await query("SELECT 1")
     }
 
     public enum IsolationLevel: Sendable {

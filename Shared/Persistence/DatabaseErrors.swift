@@ -9,7 +9,7 @@ extension PSQLError: APIErrorConvertible {
     public var apiError: APIError {
         guard let sqlState = serverInfo?[.sqlState] else {
             switch code {
-            case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .tooManyParameters:
+            case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed, .tooManyParameters:
                 return APIError.unavailable("database_unavailable", "The database is unavailable.")
             default:
                 return .internalError

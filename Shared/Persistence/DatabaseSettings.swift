@@ -1,6 +1,8 @@
 import Foundation
 import KisumKernel
 import Logging
+import NIOPosix
+import NIOSSL
 import PostgresNIO
 
 /// Connection settings from a `postgres://user:password@host:port/database?sslmode=…` URL.
@@ -34,6 +36,35 @@ public struct DatabaseSettings: Sendable {
         try Self.configuration(url: url, poolSize: poolSize)
     }
 
+    /// The gate's probe (`DatabaseGate`): one connection of its own to the same server, opened and closed, within a
+    /// second (a refused connection fails at once; a silent host takes the whole second).
+    public func probe(logger: Logger) throws -> @Sendable () async -> Bool {
+        let endpoint = try Endpoint(url: url)
+        var configuration: PostgresConnection.Configuration
+        switch endpoint.address {
+        case .socket(let path):
+            configuration = .init(unixSocketPath: path, username: endpoint.user, password: endpoint.password, database: endpoint.database)
+        case .tcp(let host, let port):
+            let tls: PostgresConnection.Configuration.TLS = endpoint.tlsRequired
+                ? .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+                : endpoint.sslmode == "prefer" ? .prefer(try NIOSSLContext(configuration: .makeClientConfiguration())) : .disable
+            configuration = .init(host: host, port: port, username: endpoint.user, password: endpoint.password,
+                                  database: endpoint.database, tls: tls)
+        }
+        configuration.options.connectTimeout = .seconds(1)
+        let fixed = configuration
+        return {
+            do {
+                let connection = try await PostgresConnection.connect(
+                    on: MultiThreadedEventLoopGroup.singleton.any(), configuration: fixed, id: 0, logger: logger)
+                try? await connection.close()
+                return true
+            } catch {
+                return false
+            }
+        }
+    }
+
     public var databaseName: String? {
         URLComponents(string: url)?.path.split(separator: "/").first.map(String.init)
     }
@@ -45,30 +76,49 @@ public struct DatabaseSettings: Sendable {
         return DatabaseSettings(url: components.string ?? url, poolSize: poolSize)
     }
 
+    /// What a DATABASE_URL names, parsed once for the pool and the gate's probe.
+    struct Endpoint {
+        enum Address { case socket(String), tcp(host: String, port: Int) }
+        var address: Address
+        var user: String
+        var password: String?
+        var database: String?
+        /// `disable`, `prefer`, or a mode that requires TLS.
+        var sslmode: String
+        var tlsRequired: Bool { ["require", "verify-full", "verify-ca"].contains(sslmode) }
+
+        init(url: String) throws {
+            guard let components = URLComponents(string: url),
+                  ["postgres", "postgresql"].contains(components.scheme ?? ""),
+                  let user = components.user, !user.isEmpty
+            else { throw ConfigurationError(service: "database", problems: ["invalid DATABASE_URL"]) }
+            self.user = user
+            password = components.password?.removingPercentEncoding
+            database = components.path.split(separator: "/").first.map(String.init)
+            let query = Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { _, b in b })
+            sslmode = query["sslmode"] ?? "disable"
+            if let socketDir = query["host"], socketDir.hasPrefix("/") {
+                address = .socket("\(socketDir)/.s.PGSQL.\(components.port ?? 5432)")
+            } else {
+                guard let host = components.host, !host.isEmpty else {
+                    throw ConfigurationError(service: "database", problems: ["DATABASE_URL has no host"])
+                }
+                address = .tcp(host: host, port: components.port ?? 5432)
+            }
+        }
+    }
+
     static func configuration(url: String, poolSize: Int) throws -> PostgresClient.Configuration {
-        guard let components = URLComponents(string: url),
-              ["postgres", "postgresql"].contains(components.scheme ?? ""),
-              let user = components.user, !user.isEmpty
-        else { throw ConfigurationError(service: "database", problems: ["invalid DATABASE_URL"]) }
-        let database = components.path.split(separator: "/").first.map(String.init)
-        let query = Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { _, b in b })
+        let endpoint = try Endpoint(url: url)
         var configuration: PostgresClient.Configuration
-        if let socketDir = query["host"], socketDir.hasPrefix("/") {
-            let port = components.port ?? 5432
-            configuration = .init(unixSocketPath: "\(socketDir)/.s.PGSQL.\(port)", username: user,
-                                  password: components.password?.removingPercentEncoding, database: database)
-        } else {
-            guard let host = components.host, !host.isEmpty else {
-                throw ConfigurationError(service: "database", problems: ["DATABASE_URL has no host"])
-            }
-            let tls: PostgresClient.Configuration.TLS
-            switch query["sslmode"] ?? "disable" {
-            case "require", "verify-full", "verify-ca": tls = .require(.makeClientConfiguration())
-            case "prefer": tls = .prefer(.makeClientConfiguration())
-            default: tls = .disable
-            }
-            configuration = .init(host: host, port: components.port ?? 5432, username: user,
-                                  password: components.password?.removingPercentEncoding, database: database, tls: tls)
+        switch endpoint.address {
+        case .socket(let path):
+            configuration = .init(unixSocketPath: path, username: endpoint.user, password: endpoint.password, database: endpoint.database)
+        case .tcp(let host, let port):
+            let tls: PostgresClient.Configuration.TLS = endpoint.tlsRequired ? .require(.makeClientConfiguration())
+                : endpoint.sslmode == "prefer" ? .prefer(.makeClientConfiguration()) : .disable
+            configuration = .init(host: host, port: port, username: endpoint.user, password: endpoint.password,
+                                  database: endpoint.database, tls: tls)
         }
         // The whole pool stays open and unpinged: every time a connection goes idle PostgresNIO starts an idle
         // timer (beyond `minimumConnections`) and a keep-alive timer, each a sleeping task that a lease

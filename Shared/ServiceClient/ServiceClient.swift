@@ -111,6 +111,9 @@ public struct ServiceClient: Sendable {
                 return response
             } catch let error as ServiceClientError {
                 let named = error.renamed(to: name)
+                // A peer that let a whole deadline pass is hung, not flaky: trying again would only multiply the
+                // caller's wait (three attempts made a hung Platform Core cost every uncached request 9 s, not 3).
+                if case .timeout = error { throw named }
                 guard attempt < attempts else { throw named }
                 try await Task.sleep(for: retry.backoff(afterAttempt: attempt))
                 attempt += 1

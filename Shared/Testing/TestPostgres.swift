@@ -210,7 +210,7 @@ enum EphemeralCluster {
     /// glibc ≥ 2.34 has `posix_spawn_file_actions_addclosefrom_np`, which Swift's Glibc module does not
     /// import; it is looked up at run time. Where it is missing, every descriptor open right now above 2 is
     /// closed in the child one by one (a descriptor opened concurrently may still slip through).
-    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+    static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
         if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
             let addCloseFrom = unsafeBitCast(symbol, to: AddCloseFrom.self)
             if addCloseFrom(&actions, 3) == 0 { return }

@@ -134,6 +134,40 @@ struct GatewayTests {
         #expect(response.headers["x-kisum-gateway"] == "unavailable")
         #expect(response.body.contains(#""code":"service_unavailable""#))
     }
+
+    @Test("a body past the limit is the gateway's JSON 413 before it is read; a stalled client is cut off",
+          .enabled(if: findProgram("nginx") != nil, "nginx is not installed"))
+    func slowAndLargeClients() async throws {
+        let upstream = RecordingUpstream()
+        try await upstream.run { upstreamPort in
+            let gateway = try NginxInstance.gateway(upstreamPort: upstreamPort, connections: 64)
+            defer { gateway.remove() }
+            try await gateway.start()
+            defer { gateway.stop() }
+
+            // Declared larger than 25 MB: refused on the head alone, nothing reaches the upstream.
+            let before = upstream.count
+            let large = try await RawHTTP.request(port: gateway.port, method: "POST", path: "/base/api/files/upload",
+                                                  headers: ["Content-Length": "\(25 * 1024 * 1024 + 1)"])
+            #expect(large.status == 413)
+            #expect(large.headers["x-kisum-gateway"] == "too-large")
+            #expect(large.body.contains(#""code":"payload_too_large""#), "\(large.body)")
+            #expect(upstream.count == before)
+
+            // A head that never ends, and a body that stops coming: each connection is closed after the 10 s timeout,
+            // not the minute nginx would otherwise wait.
+            async let stalledHead = RawHTTP.timeUntilClosed(port: gateway.port, sending: "GET /venue/health/live HTTP/1.1\r\nHost: x\r\n",
+                                                            within: 30)
+            async let stalledBody = RawHTTP.timeUntilClosed(
+                port: gateway.port, sending: "POST /venue/api/v1/venues HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{", within: 30)
+            let (head, body) = await (stalledHead, stalledBody)
+            let headClosed = try #require(head, "a stalled head kept its connection for 30 s")
+            let bodyClosed = try #require(body, "a stalled body kept its connection for 30 s")
+            #expect(headClosed >= .seconds(9) && headClosed < .seconds(20), "closed after \(headClosed)")
+            #expect(bodyClosed >= .seconds(9) && bodyClosed < .seconds(20), "closed after \(bodyClosed)")
+            #expect(upstream.count == before, "a stalled request reached the upstream")
+        }
+    }
 }
 
 enum NginxConfig {

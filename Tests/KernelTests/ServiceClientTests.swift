@@ -109,6 +109,18 @@ struct ServiceClientTests {
         }
     }
 
+    @Test func aTimedOutAttemptIsNotRetried() async throws {
+        let peer = ScriptedPeer()
+        try await withRunningApplication({ peer.application(onRunning: $0) }) { port async throws in
+            let started = ContinuousClock.now
+            await #expect(throws: ServiceClientError.self) { try await client(port, timeout: .milliseconds(800)).send("GET", "/slow") }
+            // One deadline, not three (three attempts would take 2.4 s at least): a hung peer costs its timeout once.
+            #expect(started.duration(to: .now) < .seconds(2))
+            try await Task.sleep(for: .seconds(1))
+            #expect(peer.count("/slow") <= 1)
+        }
+    }
+
     @Test func idempotentCallIsRetriedThroughATransientOutage() async throws {
         let peer = ScriptedPeer()
         try await withRunningApplication({ peer.application(onRunning: $0) }) { port async throws in

@@ -43,7 +43,8 @@ KISUM_DB_PASSWORD               hex-24
 # Base seals Xero tokens with XERO_TOKEN_KEY; Xero itself stays off (503) until XERO_CLIENT_ID, XERO_CLIENT_SECRET and
 # XERO_REDIRECT_URI are added through KISUM_ENV_EXTRA (lib.sh), e.g. "base XERO_CLIENT_ID abc…".
 # Locally every caller is 127.0.0.1, so the public routes' per-address limit (sign-up, register, …; 5 a
-# minute by default) is raised: `make fuzz` and a developer signing up test accounts share that one address.
+# minute by default) is raised: `make fuzz` and a developer signing up test accounts share that one address. Access
+# tokens last an hour locally (15 minutes by default): a fuzz lane keeps one user's token for all of Base's contract.
 # who             NAME                          value
 KISUM_ENV_TABLE='
 all               HOST                          127.0.0.1
@@ -59,6 +60,7 @@ others            PLATFORM_CORE_API_KEY         $PLATFORM_CORE_INTERNAL_KEY
 platform-core     SIGNING_KEY_ENCRYPTION_KEY    $SIGNING_KEY_ENCRYPTION_KEY
 platform-core     PUBLIC_RATE_LIMIT_BURST       60
 platform-core     PUBLIC_RATE_LIMIT_PER_MINUTE  60
+platform-core     ACCESS_TOKEN_TTL_SECONDS      3600
 venue             PROMOTERS_BASE_URL            $PROMOTER_LOCAL_URL
 venue             PROMOTERS_API_KEY             $PROMOTER_INTERNAL_KEY
 venue             FINANCE_BASE_URL              $FINANCE_LOCAL_URL
