@@ -25,9 +25,10 @@ public struct Database: Sendable {
     /// service's. Repositories pass it to `connection.query(_:logger:)` inside transactions.
     public var logger: Logger { RequestLogger.current ?? serviceLogger }
 
-    /// `watchAfter`: see `DatabaseGate` (the test harness waits longer: hundreds of test services share two cores, and
-    /// a slow lease there is contention, not an outage).
-    public init(settings: DatabaseSettings, logger: Logger, watchAfter: Duration = DatabaseGate.defaultWatchAfter) throws {
+    /// `watchAfter`: see `DatabaseGate`. Services pass `DatabaseGate.defaultWatchAfter` (`RuntimeLoader`); the default,
+    /// nil, is for tests and tools: hundreds of test databases share two cores, and a slow lease or probe there is
+    /// contention, not an outage.
+    public init(settings: DatabaseSettings, logger: Logger, watchAfter: Duration? = nil) throws {
         let probe = try settings.probe(logger: logger)
         self.init(client: PostgresClient(configuration: try settings.configuration(), backgroundLogger: logger), logger: logger,
                   gate: DatabaseGate(logger: logger, watchAfter: watchAfter, probe: probe))
@@ -35,7 +36,10 @@ public struct Database: Sendable {
 
     /// A leased connection for `body`, through the gate: 503 at once while the server is unreachable.
     private func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        guard let gate else { return try await client.withConnection(body) }
+        guard let gate, gate.watches else {
+            try gate?.checkOpen()
+            return try await client.withConnection(body)
+        }
         let client = self.client
         let release = ReleaseSignal()
         let connection: PostgresConnection = try await gate.run { deliver in
@@ -76,7 +80,15 @@ public struct Database: Sendable {
         let logger = logger
         let client = self.client
         return try await logged(Self.statement(query), logger) {
-            guard let gate else { return try await client.query(query, logger: logger) }
+            guard let gate, gate.watches else {
+                try gate?.checkOpen()
+                do {
+                    return try await client.query(query, logger: logger)
+                } catch {
+                    gate?.noticeFailure(error)
+                    throw error
+                }
+            }
             return try await gate.run { deliver in
                 let rows = try await client.query(query, logger: logger)
                 // Rows nobody will read still hold the lease until they are read to the end.

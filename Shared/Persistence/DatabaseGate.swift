@@ -41,14 +41,19 @@ public final class DatabaseGate: Sendable {
     private let state = Mutex(State())
     private let probe: @Sendable () async -> Bool
     private let logger: Logger
-    private let watchAfter: Duration
+    /// nil: nothing is watched, and only a statement's connection error makes the gate probe.
+    private let watchAfter: Duration?
 
     /// `probe` opens a connection of its own and answers whether the server took it.
-    public init(logger: Logger, watchAfter: Duration = defaultWatchAfter, probe: @escaping @Sendable () async -> Bool) {
+    public init(logger: Logger, watchAfter: Duration? = defaultWatchAfter, probe: @escaping @Sendable () async -> Bool) {
         self.logger = logger
         self.watchAfter = watchAfter
         self.probe = probe
     }
+
+    /// Whether work is watched (run in a task of its own so it can be answered early). Without watching, the caller
+    /// leases directly and the gate only refuses work while a connection error's probe has found the server gone.
+    var watches: Bool { watchAfter != nil }
 
     public static var unavailable: APIError { .unavailable("database_unavailable", "The database is unavailable.") }
 
@@ -186,6 +191,7 @@ public final class DatabaseGate: Sendable {
 
     /// One loop per gate while work is in flight (none when idle): probes when something has waited too long.
     private func tick() async {
+        guard let watchAfter else { return }
         while true {
             try? await Task.sleep(for: watchAfter)
             let overdue: Bool? = state.withLock { state in

@@ -36,8 +36,8 @@ public struct DatabaseSettings: Sendable {
         try Self.configuration(url: url, poolSize: poolSize)
     }
 
-    /// The gate's probe (`DatabaseGate`): one connection of its own to the same server, opened and closed, within a
-    /// second (a refused connection fails at once; a silent host takes the whole second).
+    /// The gate's probe (`DatabaseGate`): one connection of its own to the same server, opened and closed, within two
+    /// seconds (a refused connection fails at once; a silent host takes the whole two).
     public func probe(logger: Logger) throws -> @Sendable () async -> Bool {
         let endpoint = try Endpoint(url: url)
         var configuration: PostgresConnection.Configuration
@@ -51,7 +51,7 @@ public struct DatabaseSettings: Sendable {
             configuration = .init(host: host, port: port, username: endpoint.user, password: endpoint.password,
                                   database: endpoint.database, tls: tls)
         }
-        configuration.options.connectTimeout = .seconds(1)
+        configuration.options.connectTimeout = .seconds(2)
         let fixed = configuration
         return {
             do {
@@ -59,6 +59,12 @@ public struct DatabaseSettings: Sendable {
                     on: MultiThreadedEventLoopGroup.singleton.any(), configuration: fixed, id: 0, logger: logger)
                 try? await connection.close()
                 return true
+            } catch let error as PSQLError {
+                // A server that answers with an error is there (too many connections, a password problem): only one that
+                // is shutting down or starting up, or none at all, counts as unreachable. A busy server must not look
+                // like a dead one, or load alone would close the gate.
+                guard let state = error.serverInfo?[.sqlState] else { return false }
+                return !["57P01", "57P02", "57P03"].contains(state)
             } catch {
                 return false
             }

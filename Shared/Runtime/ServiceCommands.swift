@@ -49,7 +49,7 @@ public enum RuntimeLoader {
         LoggingSetup.bootstrap(format: loaded.kernel.logFormat, level: loaded.kernel.logLevel)
         var logger = Logger(label: "kisum.\(S.name)")
         logger.logLevel = loaded.kernel.logLevel
-        let database = try Database(settings: loaded.database, logger: logger)
+        let database = try Database(settings: loaded.database, logger: logger, watchAfter: DatabaseGate.defaultWatchAfter)
         let auth = loaded.kernel.auth
         let keys: any VerificationKeySource
         let resolver: any EffectiveAccessResolver

@@ -52,7 +52,7 @@ extension KisumService {
         return ServiceRuntime(
             kernel: kernel,
             settings: settings,
-            database: try Database(settings: DatabaseSettings(url: databaseSettings.url, poolSize: 4), logger: logger, watchAfter: .seconds(5)),
+            database: try Database(settings: DatabaseSettings(url: databaseSettings.url, poolSize: 4), logger: logger),
             logger: logger,
             contract: contract,
             verifier: verifier ?? keys.verifier,
