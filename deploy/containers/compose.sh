@@ -10,11 +10,12 @@
 #   compose.sh mail [TO]       Platform Core's e-mail outbox (inside its container: /internal/ is not published)
 #   compose.sh container SVC   the id of a service's container
 #
-# podman 4.3 (Debian bookworm) has no `podman wait --condition=healthy` and, without systemd, runs no
-# health check on its own, so podman-compose ignores compose.yaml's service_healthy conditions: `up`
-# starts PostgreSQL first and waits for it, then the rest, and runs each health check itself
-# (`podman healthcheck run`) until everything answers. service_completed_successfully (the migrate jobs
-# before their servers) works as written; their exit codes are checked here.
+# compose.yaml orders the start with depends_on conditions; podman-compose cannot keep them here: podman
+# 4.3 (Debian bookworm) has no `podman wait --condition=healthy` and, without systemd, runs no health check
+# on its own, and the --requires links podman-compose adds for depends_on trip podman 4.3's dependency graph
+# ("depends on container … not found in input list"). So `up` starts the same order in phases, each with
+# --no-deps: PostgreSQL, then the migrate jobs (their exit codes checked), then the five services, then the
+# gateway, running each health check itself (`podman healthcheck run`) until it passes.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=deploy/containers/lib.sh
@@ -67,24 +68,30 @@ cmd_up() {
         kisum_die "port $KISUM_CONTAINERS_PORT is in use by another program; choose another with KISUM_CONTAINERS_PORT=<port>"
     fi
     kisum_ensure_secrets
+    mkdir -p "$KISUM_LOGS"
     : >"$COMPOSE_LOG"
     local begin=$SECONDS svc id code
     kisum_say "starting PostgreSQL"
-    compose up -d postgres
+    compose up -d --no-deps postgres
     wait_healthy postgres
-    kisum_say "migrating, then starting the services and the gateway"
-    compose up -d
+    kisum_say "migrating every service's database"
+    compose up -d --no-deps "${KISUM_SERVICES[@]/%/-migrate}"
     for svc in "${KISUM_SERVICES[@]}"; do
         id=$(container "$svc-migrate")
-        code=$(podman wait "$id" 2>/dev/null || podman inspect --format '{{.State.ExitCode}}' "$id")
+        code=$(podman wait "$id")
         if [[ "$code" != 0 ]]; then
             podman logs --tail 30 "$id" >&2 || true
             kisum_die "$svc migrate exited with $code (its output above)"
         fi
     done
-    for svc in "${KISUM_SERVICES[@]}" gateway; do
+    kisum_say "starting the services"
+    compose up -d --no-deps "${KISUM_SERVICES[@]}"
+    for svc in "${KISUM_SERVICES[@]}"; do
         wait_healthy "$svc"
     done
+    kisum_say "starting the gateway"
+    compose up -d --no-deps gateway
+    wait_healthy gateway
     curl -fsS -o /dev/null "http://127.0.0.1:$KISUM_CONTAINERS_PORT/health" ||
         kisum_die "the gateway does not answer on port $KISUM_CONTAINERS_PORT"
     kisum_say "up in $((SECONDS - begin)) s: the gateway on http://127.0.0.1:$KISUM_CONTAINERS_PORT (make down-containers stops it)"

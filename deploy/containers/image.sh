@@ -22,23 +22,26 @@ cd "$KISUM_ROOT"
 read -r -a products < <(sed -n 's/^ARG KISUM_PRODUCTS="\(.*\)"$/\1/p' deploy/Dockerfile)
 ((${#products[@]})) || kisum_die "no ARG KISUM_PRODUCTS in deploy/Dockerfile"
 
-swift_args=(-c "$KISUM_IMAGE_CONFIG" --static-swift-stdlib)
+# The same static link flags as the Dockerfile's build stage (see the comment there).
+read -r -a link_flags < <(sed -n 's/^ARG KISUM_STATIC_LINK_FLAGS="\(.*\)"$/\1/p' deploy/Dockerfile)
+swift_args=(-c "$KISUM_IMAGE_CONFIG" --static-swift-stdlib "${link_flags[@]}")
 [[ -n "${KISUM_SWIFT_SCRATCH:-}" ]] && swift_args+=(--scratch-path "$KISUM_SWIFT_SCRATCH")
-kisum_say "swift build ${swift_args[*]}"
+kisum_say "swift build -c $KISUM_IMAGE_CONFIG --static-swift-stdlib (and the link flags of deploy/Dockerfile)"
 begin=$SECONDS
 swift build "${swift_args[@]}"
 kisum_say "built in $((SECONDS - begin)) s"
 bin=$(swift build "${swift_args[@]}" --show-bin-path)
 
-# Stage the executables without their debug info (symbols stay, for backtraces): a debug build's
-# DWARF is several times the code. Resource bundles, if a target ever gets one, go along as in the build stage.
+# Stage the executables without their debug info (symbols stay, for backtraces): a debug build's DWARF
+# and its .swift_ast section (the debugger's module AST) are several times the code. Resource bundles, if a
+# target ever gets one, go along as in the build stage.
 objcopy=$(command -v objcopy || command -v llvm-objcopy || printf '%s' "$(dirname "$(readlink -f "$(command -v swift)")")/llvm-objcopy")
 stage="${KISUM_SWIFT_SCRATCH:-$KISUM_ROOT/.build}/kisum-image/bin"
 rm -rf "$stage"
 mkdir -p "$stage"
 for product in "${products[@]}"; do
     [[ -x "$bin/$product" ]] || kisum_die "the build did not produce $bin/$product"
-    "$objcopy" --strip-debug "$bin/$product" "$stage/$product"
+    "$objcopy" --strip-debug --remove-section=.swift_ast "$bin/$product" "$stage/$product"
 done
 find "$bin" -maxdepth 1 -name '*.resources' -exec cp -R {} "$stage/" \;
 
@@ -60,7 +63,7 @@ build gateway kisum-gateway:local
 kisum_say "images built in $((SECONDS - begin)) s"
 
 # Every shared library the executables link must be in the image: ldd inside it.
-missing=$(podman run --rm --entrypoint sh "$KISUM_IMAGE" -c 'for f in /app/bin/*; do ldd "$f" | grep "not found" | sed "s|^|$f: |"; done')
+missing=$(podman run --rm --no-healthcheck --entrypoint sh "$KISUM_IMAGE" -c 'for f in /app/bin/*; do ldd "$f" | grep "not found" | sed "s|^|$f: |"; done')
 [[ -z "$missing" ]] || kisum_die "the image lacks shared libraries:"$'\n'"$missing"
 
 for image in "$KISUM_IMAGE" kisum-postgres:local kisum-gateway:local; do
