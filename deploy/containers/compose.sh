@@ -16,6 +16,10 @@
 # ("depends on container … not found in input list"). So `up` starts the same order in phases, each with
 # --no-deps: PostgreSQL, then the migrate jobs (their exit codes checked), then the five services, then the
 # gateway, running each health check itself (`podman healthcheck run`) until it passes.
+#
+# A service that crashes is restarted by podman (restart: on-failure) at the same address. One stopped and
+# started by hand gets a new address, which the gateway (nginx resolves its upstreams when it starts) does not
+# follow: restart the gateway too (podman restart "$(compose.sh container gateway)").
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=deploy/containers/lib.sh
