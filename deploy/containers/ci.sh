@@ -38,6 +38,8 @@ for image in "$KISUM_IMAGE" kisum-postgres:local kisum-gateway:local; do
 done
 
 trap teardown EXIT
+# CI's timeout sends TERM: exit through the EXIT trap, so the containers are removed even then.
+trap 'exit 143' TERM INT
 # A run that died half-way must not leave its containers or its database behind.
 "${compose[@]}" down --volumes >/dev/null 2>&1 || true
 begin=$SECONDS
