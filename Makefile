@@ -5,11 +5,15 @@
 CONFIG ?= debug
 export KISUM_BUILD_CONFIG := $(CONFIG)
 
+# Build configuration of the executables in the container image (`make image IMAGE_CONFIG=debug`).
+IMAGE_CONFIG ?= release
+export KISUM_IMAGE_CONFIG := $(IMAGE_CONFIG)
+
 # Extra arguments for `swift test` (e.g. `make test TEST_ARGS="--filter DeployTests"`).
 TEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run up down status mail smoke fuzz sweep drill bench bench-finance bench-base test build migrate deps clean-data
+.PHONY: help run up down status image up-containers down-containers mail smoke fuzz sweep drill bench bench-finance bench-base test build migrate deps clean-data
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-11s %s\n", $$1, $$2 }'
@@ -62,6 +66,17 @@ migrate: ## create the local databases if missing and apply every service's migr
 
 deps: ## install the Debian packages the build, tests and local run need (only those missing)
 	@deploy/scripts/install-deps.sh
+
+image: ## container images without a registry (podman; base debootstrapped from the Debian mirror): kisum:local …
+	@deploy/scripts/install-deps.sh --containers
+	@deploy/containers/image.sh
+
+up-containers: ## the platform as containers (podman-compose, deploy/compose.yaml); only the gateway published, on KISUM_CONTAINERS_PORT (8080)
+	@deploy/scripts/install-deps.sh --containers
+	@deploy/containers/compose.sh up
+
+down-containers: ## stop and remove the containers of up-containers (the database volume stays)
+	@deploy/containers/compose.sh down
 
 clean-data: ## stop everything and delete .data/ (local database, logs, generated secrets)
 	@deploy/local/platform.sh down

@@ -7,7 +7,9 @@ struct ComposeTests {
     func postgres() throws {
         let compose = try ComposeFile.load()
         let postgres = try #require(compose.services["postgres"])
-        #expect(postgres.image?.hasPrefix("postgres:") == true)
+        // Debian's PostgreSQL, built from deploy/Dockerfile's postgres stage (no registry image).
+        #expect(postgres.image == "kisum-postgres:local")
+        #expect((postgres.raw["build"] as? [String: Any])?["target"] as? String == "postgres")
         #expect(postgres.healthcheck.contains("pg_isready"))
         let initMount = try #require(postgres.volumes.first { $0.hasSuffix(":/docker-entrypoint-initdb.d:ro") || $0.hasSuffix(":/docker-entrypoint-initdb.d") })
         let initFolder = "deploy/" + String(initMount.split(separator: ":")[0]).replacingOccurrences(of: "./", with: "")
@@ -39,6 +41,7 @@ struct ComposeTests {
 
         #expect(migrate.dependsOn["postgres"] == "service_healthy")
         #expect(migrate.raw["restart"] as? String == "no")
+        #expect(server.raw["restart"] as? String == "on-failure", "a crashed server must be restarted")
         #expect(server.dependsOn[migrate.name] == "service_completed_successfully")
         #expect(server.environment["PORT"] == String(service.defaultPort))
         #expect(migrate.environment == server.environment, "the migrate job must run with the server's settings")
@@ -64,6 +67,7 @@ struct ComposeTests {
         let builders = kisum.compactMap { $0.raw["build"] as? [String: Any] }
         #expect(builders.count == 1, "exactly one container builds the image")
         let build = try #require(builders.first)
+        #expect(build["target"] as? String == "runtime")
         let context = try #require(build["context"] as? String)
         let dockerfile = try #require(build["dockerfile"] as? String)
         let contextPath = URL(fileURLWithPath: Repo.path("deploy")).appendingPathComponent(context).standardized.path
@@ -71,12 +75,16 @@ struct ComposeTests {
         #expect(FileManager.default.fileExists(atPath: contextPath + "/" + dockerfile))
     }
 
-    @Test("the gateway mounts deploy/gateway, publishes 8080 and waits for every service")
+    @Test("the gateway mounts deploy/gateway, alone publishes a port (8080 unless KISUM_CONTAINERS_PORT) and waits for every service")
     func gateway() throws {
         let compose = try ComposeFile.load()
         let gateway = try #require(compose.services["gateway"])
-        #expect(gateway.image?.hasPrefix("nginx:") == true)
-        #expect(gateway.ports.contains("8080:8080"))
+        #expect(gateway.image == "kisum-gateway:local")
+        #expect((gateway.raw["build"] as? [String: Any])?["target"] as? String == "gateway")
+        #expect(gateway.ports == ["${KISUM_CONTAINERS_PORT:-8080}:8080"])
+        for service in compose.services.values where service.name != "gateway" {
+            #expect(service.ports.isEmpty, "\(service.name) must not be published: only the gateway is")
+        }
         #expect(gateway.volumes.contains("./gateway:/etc/nginx/kisum:ro"))
         #expect(gateway.volumes.contains("./gateway/server.conf:/etc/nginx/conf.d/default.conf:ro"))
         for service in try PackageManifest.services() {

@@ -21,60 +21,99 @@ struct DockerfileTests {
         return result
     }
 
-    @Test("multi-stage: a Swift bookworm builder and a bookworm-slim runtime with the shared libraries")
+    /// The instructions of each stage, by its `AS` name.
+    static func stageInstructions() throws -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        var current: String?
+        for instruction in try instructions() {
+            if instruction.hasPrefix("FROM ") {
+                current = instruction.components(separatedBy: " AS ").last
+            }
+            if let current { result[current, default: []].append(instruction) }
+        }
+        return result
+    }
+
+    @Test("stages: a Swift bookworm builder, and the runtime, postgres and gateway on one bookworm base")
     func stages() throws {
-        let froms = try Self.instructions().filter { $0.hasPrefix("FROM ") }
-        #expect(froms.count == 2)
-        #expect(froms.first?.contains("swift:") == true && froms.first?.contains("bookworm") == true && froms.first?.contains(" AS build") == true)
-        #expect(froms.last == "FROM debian:bookworm-slim")
-        let runtimeInstall = try #require(try Self.instructions().last { $0.hasPrefix("RUN ") && $0.contains("apt-get install") })
-        for package in ["libcurl4", "libargon2-1", "ca-certificates", "libpangocairo-1.0-0", "fonts-noto-core", "fonts-noto-cjk"] {
+        let instructions = try Self.instructions()
+        let stages = try Self.stageInstructions()
+        // The base is a build arg: debian:bookworm-slim from a registry, or the debootstrapped kisum-base:bookworm.
+        #expect(instructions.contains("ARG BASE_IMAGE=debian:bookworm-slim"))
+        let build = try #require(stages["build"])
+        #expect(build.first?.contains("swift:") == true && build.first?.contains("bookworm") == true)
+        for name in ["runtime", "postgres", "gateway"] {
+            #expect(stages[name]?.first == "FROM ${BASE_IMAGE} AS \(name)", "the \(name) stage must start from BASE_IMAGE")
+        }
+        #expect(instructions.last { $0.hasPrefix("FROM ") } == "FROM ${BASE_IMAGE} AS runtime", "the runtime is the default (last) stage")
+        let runtimeInstall = try #require(stages["runtime"]?.first { $0.hasPrefix("RUN ") && $0.contains("apt-get install") })
+        for package in ["libcurl4", "libargon2-1", "libxml2", "ca-certificates", "libpangocairo-1.0-0", "fonts-noto-core", "fonts-noto-cjk"] {
             #expect(runtimeInstall.contains(" \(package) "), "the runtime stage must install \(package)")
         }
-        let buildInstall = try #require(try Self.instructions().first { $0.hasPrefix("RUN ") && $0.contains("apt-get install") })
+        let buildInstall = try #require(build.first { $0.hasPrefix("RUN ") && $0.contains("apt-get install") })
         for package in ["libcurl4-openssl-dev", "libargon2-dev", "libpango1.0-dev", "libcairo2-dev"] {
             #expect(buildInstall.contains(package), "the build stage must install \(package)")
         }
+        #expect(stages["postgres"]?.contains { $0.contains("apt-get install") && $0.contains("postgresql-15") } == true)
+        #expect(stages["gateway"]?.contains { $0.contains("apt-get install") && $0.contains("nginx-light") } == true)
     }
 
-    @Test("builds every executable of Package.swift in release and copies each into the image")
+    @Test("builds every executable of Package.swift in release, or takes the host's, and copies each into the image")
     func products() throws {
         let instructions = try Self.instructions()
+        let stages = try Self.stageInstructions()
         let argument = try #require(instructions.first { $0.hasPrefix("ARG KISUM_PRODUCTS=") })
         let listed = argument.dropFirst("ARG KISUM_PRODUCTS=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
             .split(separator: " ").map(String.init)
         #expect(Set(listed) == Set(try PackageManifest.services().map(\.executable)), "KISUM_PRODUCTS must list every executable")
         #expect(listed.count == Set(listed).count)
         let build = try #require(instructions.first { $0.contains("swift build -c release") })
+        #expect(build.contains("--static-swift-stdlib $KISUM_STATIC_LINK_FLAGS"))
         #expect(build.contains("for product in $KISUM_PRODUCTS"))
         #expect(build.contains("cp \"$bin/$product\" /staging/bin/"))
-        #expect(instructions.contains("COPY --from=build /staging/bin/ /app/bin/"))
+        // Either stage feeds the runtime: `build` (Docker) or `prebuilt` (make image, host executables).
+        #expect(instructions.contains("ARG BINARIES=build"))
+        #expect(instructions.contains("FROM ${BINARIES} AS binaries"))
+        #expect(stages["prebuilt"]?.contains("COPY --from=prebuilt-bin . /staging/bin/") == true)
+        #expect(stages["runtime"]?.contains("COPY --from=binaries /staging/bin/ /app/bin/") == true)
+        // image.sh builds on the host with the same products and link flags, read from here.
+        let image = try Repo.text("deploy/containers/image.sh")
+        #expect(image.contains("ARG KISUM_PRODUCTS=") && image.contains("ARG KISUM_STATIC_LINK_FLAGS="))
+        #expect(image.contains("--static-swift-stdlib"))
     }
 
     @Test("copies every source folder the manifest needs, and contracts/ and Migrations/ to /app")
     func resources() throws {
         let instructions = try Self.instructions()
+        let stages = try Self.stageInstructions()
         for folder in try PackageManifest.targetRootFolders() {
             #expect(instructions.contains("COPY \(folder) ./\(folder)"), "the build stage must copy \(folder)/")
         }
         #expect(instructions.contains("COPY Package.swift ./"))
-        #expect(instructions.contains("COPY --from=build /src/contracts/ /app/contracts/"))
-        #expect(instructions.contains("COPY --from=build /src/Migrations/ /app/Migrations/"))
-        let env = instructions.filter { $0.hasPrefix("ENV ") }.joined(separator: " ")
+        #expect(stages["prebuilt"]?.contains("COPY contracts /src/contracts") == true)
+        #expect(stages["prebuilt"]?.contains("COPY Migrations /src/Migrations") == true)
+        let runtime = try #require(stages["runtime"])
+        #expect(runtime.contains("COPY --from=binaries /src/contracts/ /app/contracts/"))
+        #expect(runtime.contains("COPY --from=binaries /src/Migrations/ /app/Migrations/"))
+        let env = runtime.filter { $0.hasPrefix("ENV ") }.joined(separator: " ")
         #expect(env.contains("KISUM_RESOURCES_DIR=/app"))
         #expect(env.contains("PATH=/app/bin:$PATH"))
     }
 
-    @Test("runs as a non-root user, and the command chooses the role")
+    @Test("runs as a non-root user, checks its readiness, and the command chooses the role")
     func runtime() throws {
-        let instructions = try Self.instructions()
-        let user = try #require(instructions.last { $0.hasPrefix("USER ") })
+        let runtime = try #require(try Self.stageInstructions()["runtime"])
+        let user = try #require(runtime.last { $0.hasPrefix("USER ") })
         let id = user.dropFirst(5).split(separator: ":").first.map(String.init) ?? ""
-        #expect(id != "root" && id != "0" && !id.isEmpty)
-        #expect(instructions.last { $0.hasPrefix("CMD ") } == #"CMD ["platform-core", "serve"]"#)
-        #expect(!instructions.contains { $0.hasPrefix("ENTRYPOINT ") }, "the command alone picks the executable")
-        let exposed = Set(try #require(instructions.first { $0.hasPrefix("EXPOSE ") }).split(separator: " ").dropFirst().compactMap { Int($0) })
+        #expect(id == "10001", "the services run as uid 10001 (the Kubernetes manifests' runAsUser)")
+        #expect(runtime.last { $0.hasPrefix("CMD ") } == #"CMD ["platform-core", "serve"]"#)
+        #expect(!runtime.contains { $0.hasPrefix("ENTRYPOINT ") }, "the command alone picks the executable")
+        let exposed = Set(try #require(runtime.first { $0.hasPrefix("EXPOSE ") }).split(separator: " ").dropFirst().compactMap { Int($0) })
         #expect(exposed == Set(try PackageManifest.services().map(\.defaultPort)))
+        #expect(runtime.contains { $0.hasPrefix("HEALTHCHECK ") && $0.contains("/health/ready") })
+        let gateway = try #require(try Self.stageInstructions()["gateway"])
+        let gatewayUser = try #require(gateway.last { $0.hasPrefix("USER ") })
+        #expect(!gatewayUser.hasPrefix("USER root") && !gatewayUser.hasPrefix("USER 0"), "the gateway runs unprivileged")
     }
 
     @Test("the build context leaves out build folders, local data and git")
@@ -126,11 +165,13 @@ struct LocalRunTests {
     @Test("the Makefile offers the documented targets and keeps its logic in scripts")
     func makefile() async throws {
         let makefile = try Repo.text("Makefile")
-        for target in ["run", "up", "down", "test", "build", "migrate"] {
+        for target in ["run", "up", "down", "test", "build", "migrate", "image", "up-containers", "down-containers"] {
             #expect(makefile.contains("\n\(target):"), "make \(target) is missing")
         }
         for script in ["deploy/local/platform.sh", "deploy/local/smoke.sh", "deploy/scripts/install-deps.sh",
-                       "deploy/scripts/build.sh", "deploy/scripts/test.sh", ".ci/run"] {
+                       "deploy/scripts/build.sh", "deploy/scripts/test.sh", ".ci/run",
+                       "deploy/containers/base-image.sh", "deploy/containers/image.sh", "deploy/containers/compose.sh",
+                       "deploy/containers/ci.sh"] {
             #expect(FileManager.default.isExecutableFile(atPath: Repo.path(script)), "\(script) must be executable")
             if findProgram("bash") != nil {
                 try await runProgram(["bash", "-n", Repo.path(script)])
@@ -140,7 +181,7 @@ struct LocalRunTests {
         #expect(test.contains("swift build --build-tests"))
         #expect(test.contains("swift test"))
         let ci = try Repo.text(".ci/run")
-        for step in ["make test", "make up", "deploy/local/smoke.sh", "make down"] {
+        for step in ["make test", "make up", "deploy/local/smoke.sh", "make down", "deploy/containers/ci.sh"] {
             #expect(ci.contains(step), ".ci/run must run \(step)")
         }
     }

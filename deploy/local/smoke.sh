@@ -8,14 +8,29 @@
 #     service, while an unknown public path does reach the service (its own 404, no marker);
 #   - the sign-up / activation / sign-in journey the ready message describes, and a Venue call with
 #     the resulting token and workspace.
-# Usage: deploy/local/smoke.sh [gateway base URL] (default http://127.0.0.1:8080)
+# Usage: deploy/local/smoke.sh [--containers] [gateway base URL] (default http://127.0.0.1:8080)
+#   --containers  the platform of `make up-containers` (default URL http://127.0.0.1:$KISUM_CONTAINERS_PORT):
+#                 e-mails and service logs are read from its containers instead of the local run's.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=deploy/local/lib.sh
 source "$HERE/lib.sh"
 
-BASE="${1:-$(kisum_gateway_url)}"
+containers=0
+if [[ "${1:-}" == --containers ]]; then
+    containers=1
+    shift
+fi
+if ((containers)); then
+    BASE="${1:-http://127.0.0.1:${KISUM_CONTAINERS_PORT:-8080}}"
+    outbox() { "$KISUM_ROOT/deploy/containers/compose.sh" mail "$1"; }
+    service_log() { "$KISUM_ROOT/deploy/containers/compose.sh" logs "$1" 2>&1; }
+else
+    BASE="${1:-$(kisum_gateway_url)}"
+    outbox() { "$HERE/platform.sh" mail "$1"; }
+    service_log() { [[ -f "$KISUM_LOGS/$1.log" ]] && cat "$KISUM_LOGS/$1.log"; }
+fi
 failures=0
 checks=0
 work=$(mktemp -d)
@@ -88,7 +103,7 @@ email="smoke-$(kisum_random_hex 6)@example.com"
 request POST /platform/api/v1/auth/register -H 'content-type: application/json' \
     -d "{\"email\":\"$email\",\"password\":\"smoke test password\",\"full_name\":\"Smoke\"}"
 if [[ "$status" == 201 ]]; then pass "register through the gateway → 201"; else fail "POST /platform/api/v1/auth/register → $status $(head -c 200 "$body")"; fi
-"$HERE/platform.sh" mail "$email" >"$body" 2>/dev/null || true
+outbox "$email" >"$body" 2>/dev/null || true
 token=$(grep -o 'activate?token=[A-Za-z0-9_-]*' "$body" | head -1 | cut -d= -f2)
 if [[ -n "$token" ]]; then pass "the local outbox (make mail) shows the activation link"; else fail "no activation link for $email in the outbox"; fi
 request POST /platform/api/v1/auth/activate -H 'content-type: application/json' -d "{\"token\":\"$token\"}"
@@ -163,9 +178,9 @@ done
 
 # Belt and braces next to the marker: no service logged any of those requests.
 for svc in "${KISUM_SERVICES[@]}"; do
-    log="$KISUM_LOGS/$svc.log"
-    if [[ -f "$log" ]] && grep -q "$probe_id" "$log"; then
-        fail "$svc received a request meant for /internal/: $(grep "$probe_id" "$log" | tail -1 | head -c 300)"
+    service_log "$svc" >"$work/service.log" || true
+    if grep -q "$probe_id" "$work/service.log"; then
+        fail "$svc received a request meant for /internal/: $(grep "$probe_id" "$work/service.log" | tail -1 | head -c 300)"
     else
         pass "$svc's log shows none of the $n blocked requests"
     fi

@@ -7,17 +7,25 @@
 #   install-deps.sh --bench  also wrk, the load generator of the benchmark scripts
 #   install-deps.sh --k8s    also the manifest checkers of deploy/k8s/check.sh: kubernetes-validate and
 #                            checkov, pinned, in a virtual environment ($KISUM_K8S_VENV, default .data/k8s-venv)
+#   install-deps.sh --containers  also what `make image` and `make up-containers` use: podman with runc (crun
+#                            refuses hybrid cgroups), netavark and aardvark-dns (containers find each other by
+#                            name), debootstrap (the base image from the Debian mirror, no registry), and
+#                            podman-compose, pinned, in a virtual environment ($KISUM_CONTAINERS_VENV, default
+#                            .data/containers-venv): Debian's 1.0.3 ignores depends_on conditions
 set -euo pipefail
 
 SCHEMATHESIS_VERSION=4.32.5
 KUBERNETES_VALIDATE_VERSION=1.37.0
 CHECKOV_VERSION=3.3.30
+PODMAN_COMPOSE_VERSION=1.6.0
 FUZZ=0
 BENCH=0
 K8S=0
+CONTAINERS=0
 [[ "${1:-}" == --fuzz ]] && FUZZ=1
 [[ "${1:-}" == --bench ]] && BENCH=1
 [[ "${1:-}" == --k8s ]] && K8S=1
+[[ "${1:-}" == --containers ]] && CONTAINERS=1
 
 PACKAGES=(
     # build: libcurl (inter-service client), libargon2 (password hashing), git (SwiftPM)
@@ -45,6 +53,7 @@ fi
 
 missing=()
 ((BENCH)) && PACKAGES+=(wrk)
+((CONTAINERS)) && PACKAGES+=(podman runc netavark aardvark-dns debootstrap python3-venv)
 for package in "${PACKAGES[@]}"; do
     installed "$package" || missing+=("$package")
 done
@@ -95,6 +104,17 @@ if ((K8S)); then
         python3 -m venv "$venv"
         "$venv/bin/pip" install -q --disable-pip-version-check \
             "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" "checkov==$CHECKOV_VERSION"
+    fi
+fi
+
+if ((CONTAINERS)); then
+    venv="${KISUM_CONTAINERS_VENV:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/.data/containers-venv}"
+    if [[ "$("$venv/bin/podman-compose" --version 2>/dev/null | head -1)" != *" $PODMAN_COMPOSE_VERSION" ]]; then
+        echo "==> installing podman-compose $PODMAN_COMPOSE_VERSION into $venv" >&2
+        rm -rf "$venv"
+        # Debian's python3 (python3-venv above), whatever else is first on PATH.
+        /usr/bin/python3 -m venv "$venv"
+        "$venv/bin/pip" install -q --disable-pip-version-check "podman-compose==$PODMAN_COMPOSE_VERSION"
     fi
 fi
 

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# `make image`: the Kisum images, built with podman and no container registry:
+#   kisum:local           the five services (deploy/Dockerfile, stage runtime; the command picks the role)
+#   kisum-postgres:local  Debian's PostgreSQL for compose (stage postgres)
+#   kisum-gateway:local   Debian's nginx with deploy/gateway/ (stage gateway)
+# all from kisum-base:bookworm (base-image.sh: debootstrap from this machine's Debian mirror). The
+# executables are built here with --static-swift-stdlib and handed to the Dockerfile's runtime stage as
+# the `prebuilt` stage, so this and `docker build` share one recipe (see the Dockerfile's header).
+#   KISUM_IMAGE_CONFIG=debug|release   the executables' build (default release; CI uses debug, which only
+#                                      re-links the test step's build)
+#   KISUM_SWIFT_SCRATCH=<dir>          SwiftPM --scratch-path (default .build)
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=deploy/containers/lib.sh
+source "$HERE/lib.sh"
+
+kisum_need podman swift
+cd "$KISUM_ROOT"
+"$HERE/base-image.sh"
+
+# The products the Dockerfile's build stage builds, so both paths ship the same executables.
+read -r -a products < <(sed -n 's/^ARG KISUM_PRODUCTS="\(.*\)"$/\1/p' deploy/Dockerfile)
+((${#products[@]})) || kisum_die "no ARG KISUM_PRODUCTS in deploy/Dockerfile"
+
+# The same static link flags as the Dockerfile's build stage (see the comment there).
+read -r -a link_flags < <(sed -n 's/^ARG KISUM_STATIC_LINK_FLAGS="\(.*\)"$/\1/p' deploy/Dockerfile)
+swift_args=(-c "$KISUM_IMAGE_CONFIG" --static-swift-stdlib "${link_flags[@]}")
+[[ -n "${KISUM_SWIFT_SCRATCH:-}" ]] && swift_args+=(--scratch-path "$KISUM_SWIFT_SCRATCH")
+kisum_say "swift build -c $KISUM_IMAGE_CONFIG --static-swift-stdlib (and the link flags of deploy/Dockerfile)"
+begin=$SECONDS
+swift build "${swift_args[@]}"
+kisum_say "built in $((SECONDS - begin)) s"
+bin=$(swift build "${swift_args[@]}" --show-bin-path)
+
+# Stage the executables without their debug info (symbols stay, for backtraces): a debug build's DWARF
+# and its .swift_ast section (the debugger's module AST) are several times the code. Resource bundles, if a
+# target ever gets one, go along as in the build stage.
+objcopy=$(command -v objcopy || command -v llvm-objcopy || printf '%s' "$(dirname "$(readlink -f "$(command -v swift)")")/llvm-objcopy")
+stage="${KISUM_SWIFT_SCRATCH:-$KISUM_ROOT/.build}/kisum-image/bin"
+rm -rf "$stage"
+mkdir -p "$stage"
+for product in "${products[@]}"; do
+    [[ -x "$bin/$product" ]] || kisum_die "the build did not produce $bin/$product"
+    "$objcopy" --strip-debug --remove-section=.swift_ast "$bin/$product" "$stage/$product"
+done
+find "$bin" -maxdepth 1 -name '*.resources' -exec cp -R {} "$stage/" \;
+
+build() {
+    local target="$1" tag="$2"
+    kisum_say "podman build --target $target -t $tag"
+    # --format docker keeps HEALTHCHECK (the OCI format has no field for it); the ignore file keeps
+    # .build and .data out of the context, as for docker build.
+    podman build --quiet --format docker --target "$target" --tag "$tag" \
+        --file deploy/Dockerfile --ignorefile deploy/Dockerfile.dockerignore \
+        --build-arg BASE_IMAGE="$KISUM_BASE_IMAGE" --build-arg BINARIES=prebuilt \
+        --build-context prebuilt-bin="$stage" \
+        . >/dev/null
+}
+begin=$SECONDS
+build runtime "$KISUM_IMAGE"
+build postgres kisum-postgres:local
+build gateway kisum-gateway:local
+kisum_say "images built in $((SECONDS - begin)) s"
+
+# Every shared library the executables link must be in the image: ldd inside it.
+missing=$(podman run --rm --no-healthcheck --entrypoint sh "$KISUM_IMAGE" -c 'for f in /app/bin/*; do ldd "$f" | grep "not found" | sed "s|^|$f: |"; done')
+[[ -z "$missing" ]] || kisum_die "the image lacks shared libraries:"$'\n'"$missing"
+
+for image in "$KISUM_IMAGE" kisum-postgres:local kisum-gateway:local; do
+    printf '  %-22s %s MB\n' "$image" "$(($(podman image inspect --format '{{.Size}}' "$image") / 1000000))"
+done
