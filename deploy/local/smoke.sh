@@ -18,8 +18,12 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$HERE/lib.sh"
 
 containers=0
+# Seconds a request may take. Containers get a minute: a first call between freshly started containers has been
+# seen to wait 30-40 s on podman's name server (aardvark-dns) while the last containers join the network.
+REQUEST_TIMEOUT=10
 if [[ "${1:-}" == --containers ]]; then
     containers=1
+    REQUEST_TIMEOUT=60
     shift
 fi
 if ((containers)); then
@@ -45,7 +49,7 @@ request() {
     local method="$1" path="$2"
     shift 2
     headers="$work/headers" body="$work/body"
-    status=$(curl -s --path-as-is -X "$method" -o "$body" -D "$headers" -m 10 -w '%{http_code}' "$@" "$BASE$path" || true)
+    status=$(curl -s --path-as-is -X "$method" -o "$body" -D "$headers" -m "$REQUEST_TIMEOUT" -w '%{http_code}' "$@" "$BASE$path" || true)
 }
 header() { grep -i "^$1:" "$headers" | head -1 | cut -d: -f2- | tr -d '\r' | sed 's/^ *//'; }
 
