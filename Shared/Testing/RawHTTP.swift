@@ -56,20 +56,8 @@ public enum RawHTTP {
         port: Int, _ method: String, _ path: String, headers: [String: String], body: String?,
         pauseBeforeBody: Duration?, headSent: (@Sendable () -> Void)?, timeout: Double
     ) -> Outcome {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return .refused }
+        guard let fd = connectLoopback(port: port, timeout: timeout) else { return .refused }
         defer { close(fd) }
-        var time = timeval(tv_sec: Int(timeout), tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(clamping: port)).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { return .refused }
 
         let bodyBytes = Array((body ?? "").utf8)
         var requestHead = "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
@@ -129,19 +117,9 @@ public enum RawHTTP {
     public static func timeUntilClosed(port: Int, sending text: String, within: Double) async -> Duration? {
         await withCheckedContinuation { continuation in
             Thread {
-                let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-                guard fd >= 0 else { return continuation.resume(returning: nil) }
+                guard let fd = connectLoopback(port: port, timeout: within) else { return continuation.resume(returning: nil) }
                 defer { close(fd) }
-                var time = timeval(tv_sec: Int(within), tv_usec: 0)
-                setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-                var address = sockaddr_in()
-                address.sin_family = sa_family_t(AF_INET)
-                address.sin_port = in_port_t(UInt16(clamping: port)).bigEndian
-                address.sin_addr.s_addr = inet_addr("127.0.0.1")
-                let connected = withUnsafePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-                }
-                guard connected == 0, write(fd, Array(text.utf8)) else { return continuation.resume(returning: nil) }
+                guard write(fd, Array(text.utf8)) else { return continuation.resume(returning: nil) }
                 let started = ContinuousClock.now
                 var buffer = [UInt8](repeating: 0, count: 4096)
                 while true {
@@ -152,6 +130,27 @@ public enum RawHTTP {
                 }
             }.start()
         }
+    }
+
+    /// A blocking TCP connection to 127.0.0.1:`port` whose reads and writes give up after `timeout` seconds.
+    private static func connectLoopback(port: Int, timeout: Double) -> Int32? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        var time = timeval(tv_sec: Int(timeout), tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(clamping: port)).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            close(fd)
+            return nil
+        }
+        return fd
     }
 
     private static func write(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
