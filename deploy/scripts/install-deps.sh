@@ -7,17 +7,14 @@
 #   install-deps.sh --bench  also wrk, the load generator of the benchmark scripts
 #   install-deps.sh --k8s    also the manifest checkers of deploy/k8s/check.sh: kubernetes-validate and
 #                            checkov, pinned, in a virtual environment ($KISUM_K8S_VENV, default .data/k8s-venv)
-# Every mode also puts Swagger UI's files (PyPI's swagger-ui-bundle-v2, pinned by version and hash) in
-# $KISUM_SWAGGER_UI_DIR (default .data/swagger-ui), where the services' /docs pages load them from
-# (DOCS_ASSETS_DIR): the page never loads anything from a CDN.
+# Every mode also puts Swagger UI's files (PyPI's swagger-ui-bundle-v2, pinned by version and hash:
+# deploy/scripts/install-swagger-ui.sh) in $KISUM_SWAGGER_UI_DIR (default .data/swagger-ui), where the services'
+# /docs pages load them from (DOCS_ASSETS_DIR): the page never loads anything from a CDN.
 set -euo pipefail
 
 SCHEMATHESIS_VERSION=4.32.5
 KUBERNETES_VALIDATE_VERSION=1.37.0
 CHECKOV_VERSION=3.3.30
-SWAGGER_UI_VERSION=5.31.0
-# sha256 of swagger_ui_bundle_v2-5.31.0-py3-none-any.whl: what is served to browsers is exactly what was reviewed.
-SWAGGER_UI_WHEEL_SHA256=ad8484399c8da2868db86080bcd89bd3209d8efb69159a2c0145766da8968112
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 FUZZ=0
 BENCH=0
@@ -41,6 +38,8 @@ PACKAGES=(
     # tests: nginx's WebDAV extension (PROPFIND) makes the real WebDAV server Base's Nextcloud client is tested
     # against (NextcloudTests)
     libnginx-mod-http-dav-ext
+    # the services' /docs pages: Swagger UI comes from PyPI through a throw-away virtual environment's pip
+    python3-venv
     # tests: headless Chromium renders each service's /docs page (Swagger UI) and the test reads the operations
     # off the rendered DOM (Tests/SystemTests/DocsPageTests.swift)
     chromium
@@ -83,39 +82,9 @@ need_venv() {
     fi
 }
 
-# Swagger UI for the /docs pages: the wheel is downloaded with a throw-away venv's pip, its hash checked, and only
-# the two files the page loads (and the licence) are kept. VERSION is written last, so a folder that has it is complete.
-swagger_ui="${KISUM_SWAGGER_UI_DIR:-$ROOT/.data/swagger-ui}"
-if [[ "$(cat "$swagger_ui/VERSION" 2>/dev/null)" != "$SWAGGER_UI_VERSION" ]]; then
-    need_venv
-    echo "==> installing Swagger UI $SWAGGER_UI_VERSION (swagger-ui-bundle-v2) into $swagger_ui" >&2
-    work="$(mktemp -d)"
-    trap 'rm -rf "$work"' EXIT
-    python3 -m venv "$work/venv"
-    "$work/venv/bin/pip" download -q --disable-pip-version-check --no-deps --only-binary=:all: -d "$work/wheel" \
-        "swagger-ui-bundle-v2==$SWAGGER_UI_VERSION"
-    wheel="$work/wheel/swagger_ui_bundle_v2-$SWAGGER_UI_VERSION-py3-none-any.whl"
-    echo "$SWAGGER_UI_WHEEL_SHA256  $wheel" | sha256sum --check --quiet - \
-        || { echo "install-deps: $wheel does not have the pinned sha256" >&2; exit 1; }
-    python3 - "$wheel" "$work/out" "$SWAGGER_UI_VERSION" <<'PY'
-import os, sys, zipfile
-wheel, out, version = sys.argv[1:]
-os.makedirs(out)
-with zipfile.ZipFile(wheel) as archive:
-    for member, name in [(f"swagger_ui_bundle/vendor/swagger-ui-{version}/swagger-ui-bundle.js", "swagger-ui-bundle.js"),
-                         (f"swagger_ui_bundle/vendor/swagger-ui-{version}/swagger-ui.css", "swagger-ui.css"),
-                         (f"swagger_ui_bundle_v2-{version}.dist-info/licenses/LICENSE", "LICENSE")]:
-        with open(os.path.join(out, name), "wb") as target:
-            target.write(archive.read(member))
-with open(os.path.join(out, "VERSION"), "w") as marker:
-    marker.write(version + "\n")
-PY
-    mkdir -p "$(dirname "$swagger_ui")"
-    rm -rf "$swagger_ui"
-    mv "$work/out" "$swagger_ui"
-    rm -rf "$work"
-    trap - EXIT
-fi
+# Swagger UI for the services' /docs pages (deploy/scripts/install-swagger-ui.sh; it does nothing when the pinned
+# version is there already).
+"$ROOT/deploy/scripts/install-swagger-ui.sh" "${KISUM_SWAGGER_UI_DIR:-$ROOT/.data/swagger-ui}"
 
 if ((FUZZ)); then
     venv="${KISUM_FUZZ_VENV:-$ROOT/.data/fuzz-venv}"
