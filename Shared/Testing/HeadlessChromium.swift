@@ -20,24 +20,22 @@ public enum HeadlessChromium {
 
     public static let missing = "Chromium is not installed: run deploy/scripts/install-deps.sh (Debian package chromium)"
 
-    /// The DOM of `url` once `until` holds for it. Chromium is started again with twice the virtual time while it does
-    /// not (a page still fetching, a machine busy with a parallel test run), until `timeout`; then this throws with
-    /// the end of the last DOM.
+    /// The DOM of `url` once `until` holds for it. Chromium waits for the page's requests and runs its timers in
+    /// virtual time; while the DOM is not ready it is started again with twice the budget (a machine busy with a
+    /// parallel test run), six times at most and within `timeout`; then this throws with the end of the last DOM.
     public static func renderedDOM(_ url: String, timeout: Duration = .seconds(240),
                                    until ready: (String) -> Bool) async throws -> String {
         guard let chromium = executable else { throw TestSetupError(missing) }
         let deadline = ContinuousClock.now + timeout
-        var budget = 2_000
         var last = ""
-        while true {
-            last = try await dumpDOM(chromium: chromium, url: url, virtualTimeMilliseconds: budget,
+        for attempt in 0..<6 {
+            last = try await dumpDOM(chromium: chromium, url: url, virtualTimeMilliseconds: 2_000 << attempt,
                                      timeout: max(.seconds(5), deadline - ContinuousClock.now))
             if ready(last) { return last }
-            guard ContinuousClock.now < deadline else {
-                throw TestFailure("\(url) never rendered what was expected; the DOM ended with:\n\(last.suffix(2000))")
-            }
-            budget *= 2
+            guard ContinuousClock.now < deadline else { break }
+            try await Task.sleep(for: .seconds(1))
         }
+        throw TestFailure("\(url) never rendered what was expected; the DOM ended with:\n\(last.suffix(2000))")
     }
 
     static func dumpDOM(chromium: String, url: String, virtualTimeMilliseconds: Int, timeout: Duration) async throws -> String {
