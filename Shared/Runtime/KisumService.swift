@@ -56,6 +56,9 @@ public struct ServiceRuntime<Settings: Sendable>: Sendable {
     /// Whether `serve` may apply pending migrations itself before listening.
     public var autoMigrate: Bool
     public var migrations: [Migration]
+    /// Swagger UI's files for `/docs`, read at start (`RuntimeLoader`); nil answers 503 `docs_not_installed`. Test
+    /// runtimes leave it nil unless a test sets it.
+    public var docs: DocsAssets?
 
     public init(
         kernel: KernelSettings,
@@ -68,6 +71,7 @@ public struct ServiceRuntime<Settings: Sendable>: Sendable {
         migrations: [Migration],
         autoMigrate: Bool,
         apiKeyVerifier: (any APIKeyVerifier)? = nil,
+        docs: DocsAssets? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
         self.kernel = kernel
@@ -80,14 +84,15 @@ public struct ServiceRuntime<Settings: Sendable>: Sendable {
         self.apiKeyVerifier = apiKeyVerifier
         self.migrations = migrations
         self.autoMigrate = autoMigrate
+        self.docs = docs
         self.onServerRunning = onServerRunning
     }
 
-    /// A router with the kernel middleware and the health, metrics and contract routes.
+    /// A router with the kernel middleware and the health, metrics, contract and documentation routes.
     public func makeRouter<Context: KisumRequestContext>(context: Context.Type = Context.self) -> Router<Context> {
         let router = Router<Context>.kisum(accessLogSample: kernel.accessLogSample)
         let database = self.database
-        router.addKernelRoutes(service: kernel.serviceName, contract: contract) {
+        router.addKernelRoutes(service: kernel.serviceName, contract: contract, docs: docs) {
             try await database.ping()
         }
         return router

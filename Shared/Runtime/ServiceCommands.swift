@@ -19,6 +19,8 @@ public enum RuntimeLoader {
         public var autoMigrate: Bool
         public var contract: String
         public var migrations: [Migration]
+        /// Swagger UI for `/docs`, or why it could not be read (the service starts either way).
+        public var docs: Result<DocsAssets, DocsAssetsError>
     }
 
     public static func load<S: KisumService>(_ service: S.Type, environment: [String: String] = ProcessInfo.processInfo.environment)
@@ -41,8 +43,10 @@ public enum RuntimeLoader {
             env.report("\(error)")
         }
         try env.validate(service: S.name)
+        // Read once here, before serving (like the contract): no request waits for the disk.
+        let docs = Result { () throws(DocsAssetsError) in try DocsAssets.load(directory: kernel.docsAssetsDirectory) }
         return Loaded(kernel: kernel, database: database, settings: settings, autoMigrate: autoMigrate,
-                      contract: contract, migrations: migrations)
+                      contract: contract, migrations: migrations, docs: docs)
     }
 
     public static func runtime<S: KisumService>(_ service: S.Type, loaded: Loaded<S.Settings>) throws -> ServiceRuntime<S.Settings> {
@@ -78,8 +82,20 @@ public enum RuntimeLoader {
             accessResolver: resolver,
             migrations: loaded.migrations,
             autoMigrate: loaded.autoMigrate,
-            apiKeyVerifier: apiKeys
+            apiKeyVerifier: apiKeys,
+            docs: docs(loaded.docs, logger: logger)
         )
+    }
+
+    /// The documentation page's files; without them the service still serves everything else, and says why once.
+    static func docs(_ loaded: Result<DocsAssets, DocsAssetsError>, logger: Logger) -> DocsAssets? {
+        switch loaded {
+        case .success(let assets):
+            return assets
+        case .failure(let error):
+            logger.warning("\(error)")
+            return nil
+        }
     }
 }
 

@@ -52,6 +52,7 @@ all               PORT                          $SVC_PORT
 all               LOG_LEVEL                     $KISUM_LOG_LEVEL
 all               LOG_FORMAT                    $KISUM_LOG_FORMAT
 all               KISUM_RESOURCES_DIR           $KISUM_ROOT
+all               DOCS_ASSETS_DIR               $KISUM_ROOT/.data/swagger-ui
 all               DATABASE_URL                  postgres://kisum:$KISUM_DB_PASSWORD@127.0.0.1:$KISUM_PG_PORT/$SVC_DB?sslmode=disable
 all               INTERNAL_API_KEYS             $SVC_INTERNAL_KEY
 others            AUTH_JWKS_URL                 $PLATFORM_CORE_LOCAL_URL/.well-known/jwks.json

@@ -12,12 +12,16 @@
 #                            name), debootstrap (the base image from the Debian mirror, no registry), and
 #                            podman-compose, pinned, in a virtual environment ($KISUM_CONTAINERS_VENV, default
 #                            .data/containers-venv): Debian's 1.0.3 ignores depends_on conditions
+# Every mode also puts Swagger UI's files (PyPI's swagger-ui-bundle-v2, pinned by version and hash:
+# deploy/scripts/install-swagger-ui.sh) in $KISUM_SWAGGER_UI_DIR (default .data/swagger-ui), where the services'
+# /docs pages load them from (DOCS_ASSETS_DIR): the page never loads anything from a CDN.
 set -euo pipefail
 
 SCHEMATHESIS_VERSION=4.32.5
 KUBERNETES_VALIDATE_VERSION=1.37.0
 CHECKOV_VERSION=3.3.30
 PODMAN_COMPOSE_VERSION=1.6.0
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 FUZZ=0
 BENCH=0
 K8S=0
@@ -42,6 +46,11 @@ PACKAGES=(
     # tests: nginx's WebDAV extension (PROPFIND) makes the real WebDAV server Base's Nextcloud client is tested
     # against (NextcloudTests)
     libnginx-mod-http-dav-ext
+    # the services' /docs pages: Swagger UI comes from PyPI through a throw-away virtual environment's pip
+    python3-venv
+    # tests: headless Chromium renders each service's /docs page (Swagger UI) and the test reads the operations
+    # off the rendered DOM (Tests/SystemTests/DocsPageTests.swift)
+    chromium
 )
 
 installed() { [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" == installed ]]; }
@@ -71,16 +80,25 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
+# Python's venv module (pip comes with it), for the virtual environments below.
+need_venv() {
+    if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
+        echo "==> installing python3-venv" >&2
+        sudo=()
+        [[ "$(id -u)" != 0 ]] && sudo=(sudo)
+        "${sudo[@]}" apt-get update -q
+        DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends python3 python3-venv
+    fi
+}
+
+# Swagger UI for the services' /docs pages (deploy/scripts/install-swagger-ui.sh; it does nothing when the pinned
+# version is there already).
+"$ROOT/deploy/scripts/install-swagger-ui.sh" "${KISUM_SWAGGER_UI_DIR:-$ROOT/.data/swagger-ui}"
+
 if ((FUZZ)); then
-    venv="${KISUM_FUZZ_VENV:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/.data/fuzz-venv}"
+    venv="${KISUM_FUZZ_VENV:-$ROOT/.data/fuzz-venv}"
     if [[ "$("$venv/bin/schemathesis" --version 2>/dev/null)" != *"$SCHEMATHESIS_VERSION"* ]]; then
-        if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
-            echo "==> installing python3-venv" >&2
-            sudo=()
-            [[ "$(id -u)" != 0 ]] && sudo=(sudo)
-            "${sudo[@]}" apt-get update -q
-            DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends python3 python3-venv
-        fi
+        need_venv
         echo "==> installing schemathesis $SCHEMATHESIS_VERSION into $venv" >&2
         rm -rf "$venv"
         python3 -m venv "$venv"
@@ -89,16 +107,10 @@ if ((FUZZ)); then
 fi
 
 if ((K8S)); then
-    venv="${KISUM_K8S_VENV:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/.data/k8s-venv}"
+    venv="${KISUM_K8S_VENV:-$ROOT/.data/k8s-venv}"
     if [[ "$("$venv/bin/checkov" --version 2>/dev/null)" != "$CHECKOV_VERSION" ||
           "$("$venv/bin/kubernetes-validate" --version 2>/dev/null)" != "$KUBERNETES_VALIDATE_VERSION" ]]; then
-        if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
-            echo "==> installing python3-venv" >&2
-            sudo=()
-            [[ "$(id -u)" != 0 ]] && sudo=(sudo)
-            "${sudo[@]}" apt-get update -q
-            DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends python3 python3-venv
-        fi
+        need_venv
         echo "==> installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION and checkov $CHECKOV_VERSION into $venv" >&2
         rm -rf "$venv"
         python3 -m venv "$venv"

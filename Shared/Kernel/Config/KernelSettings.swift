@@ -17,10 +17,13 @@ public struct KernelSettings: Sendable {
     public var nioGlobalExecutor: Bool
     /// One successful request in this many is written to the access log; 4xx/5xx always are (`ACCESS_LOG_SAMPLE`).
     public var accessLogSample: Int
+    /// Folder holding Swagger UI's files for `/docs` (`DOCS_ASSETS_DIR`; default `.data/swagger-ui` under the
+    /// resources folder, where `deploy/scripts/install-deps.sh` puts them). Without them `/docs` answers 503.
+    public var docsAssetsDirectory: String
 
     public init(serviceName: String, host: String, port: Int, logLevel: Logger.Level, logFormat: String,
                 resourcesDirectory: String, internalAPIKeys: [String], auth: AuthSettings,
-                nioGlobalExecutor: Bool = true, accessLogSample: Int = 1) {
+                nioGlobalExecutor: Bool = true, accessLogSample: Int = 1, docsAssetsDirectory: String? = nil) {
         self.serviceName = serviceName
         self.host = host
         self.port = port
@@ -31,6 +34,7 @@ public struct KernelSettings: Sendable {
         self.auth = auth
         self.nioGlobalExecutor = nioGlobalExecutor
         self.accessLogSample = accessLogSample
+        self.docsAssetsDirectory = docsAssetsDirectory ?? "\(resourcesDirectory)/.data/swagger-ui"
     }
 
     public struct AuthSettings: Sendable {
@@ -78,13 +82,14 @@ public struct KernelSettings: Sendable {
         let coreKey: String? = needsPlatformCore
             ? env.required("PLATFORM_CORE_API_KEY", hint: "internal API key accepted by Platform Core")
             : env.optional("PLATFORM_CORE_API_KEY")
+        let resources = env.string("KISUM_RESOURCES_DIR", default: FileManager.default.currentDirectoryPath)
         return KernelSettings(
             serviceName: service,
             host: env.string("HOST", default: "0.0.0.0"),
             port: env.int("PORT", default: defaultPort, range: 0...65535),
             logLevel: Logger.Level(rawValue: level) ?? .info,
             logFormat: env.oneOf("LOG_FORMAT", ["json", "text"], default: "json"),
-            resourcesDirectory: env.string("KISUM_RESOURCES_DIR", default: FileManager.default.currentDirectoryPath),
+            resourcesDirectory: resources,
             internalAPIKeys: keys,
             auth: AuthSettings(
                 jwksURL: jwks,
@@ -96,7 +101,8 @@ public struct KernelSettings: Sendable {
                 tokenCacheSize: env.int("TOKEN_CACHE_SIZE", default: VerifiedTokenCache.defaultCapacity, range: 0...1_000_000)
             ),
             nioGlobalExecutor: env.bool("NIO_GLOBAL_EXECUTOR", default: true),
-            accessLogSample: env.int("ACCESS_LOG_SAMPLE", default: 1, range: 1...1_000_000)
+            accessLogSample: env.int("ACCESS_LOG_SAMPLE", default: 1, range: 1...1_000_000),
+            docsAssetsDirectory: env.string("DOCS_ASSETS_DIR", default: "\(resources)/.data/swagger-ui")
         )
     }
 }

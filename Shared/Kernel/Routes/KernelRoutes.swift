@@ -45,10 +45,12 @@ extension Router where Context: KisumRequestContext {
         return router
     }
 
-    /// `/health/live`, `/health/ready`, `/metrics`, `/openapi.yaml`.
+    /// `/health/live`, `/health/ready`, `/metrics`, `/openapi.yaml`, and `/docs` (the contract in Swagger UI; 503
+    /// `docs_not_installed` without `docs`).
     public func addKernelRoutes(
         service: String,
         contract: String,
+        docs: DocsAssets? = nil,
         readiness: @escaping @Sendable () async throws -> Void
     ) {
         get("/health/live") { _, _ in
@@ -73,5 +75,6 @@ extension Router where Context: KisumRequestContext {
         get("/openapi.yaml") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: contractBytes))
         }
+        DocsPage.add(to: self, service: service, assets: docs)
     }
 }
