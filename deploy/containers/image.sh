@@ -45,6 +45,10 @@ for product in "${products[@]}"; do
 done
 find "$bin" -maxdepth 1 -name '*.resources' -exec cp -R {} "$stage/" \;
 
+# Swagger UI's files for /docs, where the deps script puts them (installed here if missing).
+docs="$KISUM_ROOT/.data/swagger-ui"
+"$KISUM_ROOT/deploy/scripts/install-swagger-ui.sh" "$docs"
+
 build() {
     local target="$1" tag="$2"
     kisum_say "podman build --target $target -t $tag"
@@ -53,7 +57,7 @@ build() {
     podman build --quiet --format docker --target "$target" --tag "$tag" \
         --file deploy/Dockerfile --ignorefile deploy/Dockerfile.dockerignore \
         --build-arg BASE_IMAGE="$KISUM_BASE_IMAGE" --build-arg BINARIES=prebuilt \
-        --build-context prebuilt-bin="$stage" \
+        --build-context prebuilt-bin="$stage" --build-context docs-assets="$docs" \
         . >/dev/null
 }
 begin=$SECONDS
