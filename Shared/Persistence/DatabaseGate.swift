@@ -76,6 +76,8 @@ public final class DatabaseGate: Sendable {
                 let work = Task {
                     do {
                         try await operation { value in slot.finish(.success(value)) }
+                        // An operation that ended without delivering must not leave its caller waiting forever.
+                        slot.finish(.failure(Self.unavailable))
                     } catch {
                         slot.finish(.failure(error))
                         self.noticeFailure(error)
