@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Hummingbird
 import HummingbirdTesting
 import KisumKernel
@@ -70,6 +71,20 @@ public final class ServiceTestHarness<Service: KisumService>: Sendable {
     /// tests). Live again on the same port, it is the same service restarted: same database, same address.
     @discardableResult
     public func live<Value: Sendable>(port: Int = 0, _ body: (_ port: Int) async throws -> Value) async throws -> Value {
-        try await withRunningApplication({ onRunning in try await self.application(port: port, onRunning: onRunning) }, body)
+        // A fixed port (a peer stopped and started again on the address its callers know) can be taken for a moment by
+        // another test's probe for a free port: binding is retried a few times, the body never.
+        var attempt = 0
+        while true {
+            attempt += 1
+            var started = false
+            do {
+                return try await withRunningApplication({ onRunning in try await self.application(port: port, onRunning: onRunning) }) {
+                    started = true
+                    return try await body($0)
+                }
+            } catch let error as IOError where port != 0 && !started && error.errnoCode == EADDRINUSE && attempt < 20 {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
     }
 }
