@@ -36,11 +36,8 @@ public struct Database: Sendable {
 
     /// A leased connection for `body`, through the gate: 503 at once while the server is unreachable.
     private func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        guard let gate, gate.watches else {
-            try gate?.checkOpen()
-            return try await client.withConnection(body)
-        }
         let client = self.client
+        guard let gate, gate.watches else { return try await unwatched { try await client.withConnection(body) } }
         let release = ReleaseSignal()
         let connection: PostgresConnection = try await gate.run { deliver in
             try await client.withConnection { connection in
@@ -52,6 +49,17 @@ public struct Database: Sendable {
         return try await body(connection)
     }
 
+    /// Work leased straight from the pool where the gate watches nothing (tests, tools): refused while the gate is
+    /// closed, and a connection error makes it probe.
+    private func unwatched<T>(_ operation: () async throws -> T) async throws -> T {
+        try gate?.checkOpen()
+        do {
+            return try await operation()
+        } catch {
+            gate?.noticeFailure(error)
+            throw error
+        }
+    }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     /// The original error is rethrown unchanged, so an `APIError` from inside keeps its meaning.
@@ -80,15 +88,7 @@ public struct Database: Sendable {
         let logger = logger
         let client = self.client
         return try await logged(Self.statement(query), logger) {
-            guard let gate, gate.watches else {
-                try gate?.checkOpen()
-                do {
-                    return try await client.query(query, logger: logger)
-                } catch {
-                    gate?.noticeFailure(error)
-                    throw error
-                }
-            }
+            guard let gate, gate.watches else { return try await unwatched { try await client.query(query, logger: logger) } }
             return try await gate.run { deliver in
                 let rows = try await client.query(query, logger: logger)
                 // Rows nobody will read still hold the lease until they are read to the end.
@@ -100,14 +100,20 @@ public struct Database: Sendable {
     /// Runs a named prepared statement (parsed and planned once per pooled connection, then only bound
     /// and executed): for the hot reads, where the per-request parse and plan of an unnamed statement is a
     /// measurable share of the database's CPU (see bench/results.md). Logged as `query` is.
-    public func execute<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
+    public func execute<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row]
+        where Statement.Row: Sendable
+    {
         let logger = logger
+        let client = self.client
+        @Sendable func rows() async throws -> [Statement.Row] {
+            var rows: [Statement.Row] = []
+            for try await row in try await client.execute(statement, logger: logger) { rows.append(row) }
+            return rows
+        }
         return try await logged(Statement.name, logger) {
-            try await withConnection { connection in
-                var rows: [Statement.Row] = []
-                for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
-                return rows
-            }
+            guard let gate, gate.watches else { return try await unwatched(rows) }
+            // Read to the end where the lease was taken, so it goes back to the pool without a second hop.
+            return try await gate.run { deliver in _ = deliver(try await rows()) }
         }
     }
 
