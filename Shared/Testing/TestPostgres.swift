@@ -129,23 +129,11 @@ enum EphemeralCluster {
     nonisolated(unsafe) static var dataDirectory: String?
 
     static func start() async throws -> DatabaseSettings {
-        let bin = try findBinaries()
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("kisum-pg-\(getpid())-\(UUID().uuidString.prefix(6))").path
-        let data = root + "/data"
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        let asRoot = getuid() == 0
-        if asRoot {
-            // initdb and postgres refuse to run as root; the cluster belongs to the postgres user.
-            try run("/bin/chown", ["-R", "postgres:postgres", root])
-        }
-        try run(bin + "/initdb", ["-D", data, "-U", "kisum", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"], asPostgres: asRoot)
-        let port = try freePort()
         // Every harness opens its whole pool (4) at start, and a parallel run keeps a few hundred harnesses alive at once:
         // at 1,000 the slots ran out (the pools' circuit breakers tripped), so there is room for 3,000.
-        let options = "-c listen_addresses=127.0.0.1 -c port=\(port) -c unix_socket_directories=\(root) -c fsync=off "
-            + "-c synchronous_commit=off -c full_page_writes=off -c max_connections=3000 -c shared_buffers=128MB"
-        try run(bin + "/pg_ctl", ["-D", data, "-o", options, "-l", root + "/postgres.log", "-w", "-t", "60", "start"], asPostgres: asRoot)
-        dataDirectory = data
+        let cluster = try PrivatePostgres.start(name: "kisum-pg-\(getpid())", settings: "-c max_connections=3000 -c shared_buffers=128MB")
+        let port = cluster.port
+        dataDirectory = cluster.data
         atexit {
             // Runs while the process exits, when Foundation's Process can no longer be relied on:
             // signal the postmaster directly (SIGQUIT = immediate shutdown) and wait for it to go.

@@ -58,12 +58,7 @@ struct GatewayTests {
     @Test("through nginx: prefixes are stripped, headers forwarded, and /internal/ never reaches an upstream",
           .enabled(if: findProgram("nginx") != nil, "nginx is not installed"))
     func liveGateway() async throws {
-        let upstream = RecordingUpstream()
-        try await upstream.run { upstreamPort in
-            let gateway = try NginxInstance.gateway(upstreamPort: upstreamPort, connections: 64)
-            defer { gateway.remove() }
-            try await gateway.start()
-            defer { gateway.stop() }
+        try await Self.withGateway { upstream, gateway in
 
             // Public routes reach the upstream with the prefix stripped and the forwarding headers set.
             for service in try PackageManifest.services() {
@@ -138,12 +133,7 @@ struct GatewayTests {
     @Test("a body past the limit is the gateway's JSON 413 before it is read; a stalled client is cut off",
           .enabled(if: findProgram("nginx") != nil, "nginx is not installed"))
     func slowAndLargeClients() async throws {
-        let upstream = RecordingUpstream()
-        try await upstream.run { upstreamPort in
-            let gateway = try NginxInstance.gateway(upstreamPort: upstreamPort, connections: 64)
-            defer { gateway.remove() }
-            try await gateway.start()
-            defer { gateway.stop() }
+        try await Self.withGateway { upstream, gateway in
 
             // Declared larger than 25 MB: refused on the head alone, nothing reaches the upstream.
             let before = upstream.count
@@ -166,6 +156,20 @@ struct GatewayTests {
             #expect(headClosed >= .seconds(9) && headClosed < .seconds(20), "closed after \(headClosed)")
             #expect(bodyClosed >= .seconds(9) && bodyClosed < .seconds(20), "closed after \(bodyClosed)")
             #expect(upstream.count == before, "a stalled request reached the upstream")
+        }
+    }
+}
+
+extension GatewayTests {
+    /// nginx with the gateway's configuration in front of a recording upstream, for `body`.
+    static func withGateway(_ body: (RecordingUpstream, NginxInstance) async throws -> Void) async throws {
+        let upstream = RecordingUpstream()
+        try await upstream.run { upstreamPort in
+            let gateway = try NginxInstance.gateway(upstreamPort: upstreamPort, connections: 64)
+            defer { gateway.remove() }
+            try await gateway.start()
+            defer { gateway.stop() }
+            try await body(upstream, gateway)
         }
     }
 }

@@ -78,28 +78,22 @@ struct DocsPageTests {
         defer { try? FileManager.default.removeItem(atPath: storage) }
         switch service {
         case "platform-core":
-            var runtime = try await PlatformCoreService.testRuntime(settings: PlatformAndVenueTests.platformSettings())
-            defer { try? FileManager.default.removeItem(atPath: runtime.settings.storageDirectory) }
-            runtime.docs = docs
-            try await PlatformCoreService.withLive(runtime, body)
-        case "base":
-            var runtime = try await BaseService.testRuntime(settings: BaseSettings())
-            runtime.docs = docs
-            try await BaseService.withLive(runtime, body)
-        case "venue":
-            var runtime = try await VenueService.testRuntime(settings: VenueSettings(storageDirectory: storage))
-            runtime.docs = docs
-            try await VenueService.withLive(runtime, body)
-        case "finance":
-            var runtime = try await FinanceService.testRuntime(settings: FinanceSettings())
-            runtime.docs = docs
-            try await FinanceService.withLive(runtime, body)
-        case "promoter":
-            var runtime = try await PromoterService.testRuntime(settings: PromoterSettings())
-            runtime.docs = docs
-            try await PromoterService.withLive(runtime, body)
+            let settings = PlatformAndVenueTests.platformSettings()
+            defer { try? FileManager.default.removeItem(atPath: settings.storageDirectory) }
+            try await live(PlatformCoreService.self, settings: settings, docs: docs, body)
+        case "base": try await live(BaseService.self, settings: BaseSettings(), docs: docs, body)
+        case "venue": try await live(VenueService.self, settings: VenueSettings(storageDirectory: storage), docs: docs, body)
+        case "finance": try await live(FinanceService.self, settings: FinanceSettings(), docs: docs, body)
+        case "promoter": try await live(PromoterService.self, settings: PromoterSettings(), docs: docs, body)
         default:
             throw TestSetupError("no service \(service)")
         }
+    }
+
+    private static func live<S: KisumService>(_ service: S.Type, settings: S.Settings, docs: DocsAssets,
+                                              _ body: (Int) async throws -> Void) async throws {
+        var runtime = try await S.testRuntime(settings: settings)
+        runtime.docs = docs
+        try await S.withLive(runtime, body)
     }
 }
