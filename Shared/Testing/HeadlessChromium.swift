@@ -45,40 +45,18 @@ public enum HeadlessChromium {
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = folder.appendingPathComponent("dom.html")
         let log = folder.appendingPathComponent("chromium.log")
-        guard FileManager.default.createFile(atPath: output.path, contents: nil),
-              FileManager.default.createFile(atPath: log.path, contents: nil) else {
-            throw TestSetupError("cannot write in \(folder.path)")
-        }
-        let process = Process()
         // At the lowest priority: beside a full parallel test run, rendering a large contract takes seconds of CPU that
-        // timing-sensitive tests (the notification streams) need more; this one only waits longer.
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
-        process.arguments = ["-n", "19", chromium] + [
+        // timing-sensitive tests (the notification streams) need more; this one only waits longer. Into files, not
+        // pipes: a large DOM would fill a pipe nobody reads while we wait for the exit.
+        let process = try ChildProcess(["/usr/bin/nice", "-n", "19", chromium,
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
             "--disable-extensions", "--disable-background-networking", "--user-data-dir=\(folder.path)/profile",
             "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
             "--virtual-time-budget=\(virtualTimeMilliseconds)", "--dump-dom", url,
-        ]
-        // Into files, not pipes: a large DOM would fill a pipe nobody reads while we wait for the exit.
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = try FileHandle(forWritingTo: log)
-        process.standardInput = FileHandle.nullDevice
-        // Waited for without blocking a thread of the test runner's small pool.
-        let (exited, continuation) = AsyncStream<Int32>.makeStream(of: Int32.self)
-        process.terminationHandler = { finished in
-            continuation.yield(finished.terminationStatus)
-            continuation.finish()
-        }
-        try process.run()
-        let pid = process.processIdentifier
-        // SIGKILL: processes started by the test runner may inherit a signal mask that blocks SIGTERM.
-        let watchdog = Task {
-            try await Task.sleep(for: timeout)
-            kill(pid, SIGKILL)
-        }
-        var iterator = exited.makeAsyncIterator()
-        let status = await iterator.next()
-        watchdog.cancel()
+        ], output: output.path, errors: log.path)
+        let raw = try await process.wait(within: timeout)
+        process.stop()
+        let status = raw.map(ChildProcess.code)
         let dom = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         guard status == 0 || !dom.isEmpty else {
             let errors = (try? String(contentsOf: log, encoding: .utf8)) ?? ""

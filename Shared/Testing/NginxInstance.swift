@@ -20,7 +20,7 @@ public final class NginxInstance: Sendable {
 
     public let directory: String
     public let port: Int
-    private let process = Mutex<Process?>(nil)
+    private let process = Mutex<ChildProcess?>(nil)
 
     /// `http` is the inside of the `http { }` block after the temporary paths, given the folder and the port;
     /// `preamble` comes before everything (`load_module …;`).
@@ -77,14 +77,9 @@ public final class NginxInstance: Sendable {
     /// Starts nginx and waits until it accepts connections (5 s); throws with its error log otherwise.
     public func start() async throws {
         guard let nginx = Self.executable else { throw TestSetupError("nginx is not installed (deploy/scripts/install-deps.sh installs it)") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: nginx)
-        process.arguments = ["-p", directory, "-e", directory + "/error.log", "-c", configPath]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess([nginx, "-p", directory, "-e", directory + "/error.log", "-c", configPath])
         self.process.withLock { $0 = process }
-        for _ in 0..<100 where process.isRunning {
+        for _ in 0..<100 where process.exitStatus == nil {
             if Self.accepts(port: port) { return }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -95,10 +90,7 @@ public final class NginxInstance: Sendable {
 
     public func stop() {
         process.withLock { process in
-            if let running = process, running.isRunning {
-                kill(running.processIdentifier, SIGKILL)
-                running.waitUntilExit()
-            }
+            process?.stop()
             process = nil
         }
     }

@@ -49,26 +49,16 @@ public enum PdfText {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("kisum-pdf-\(UUID().uuidString)").path
         let input = base + ".pdf", output = base + ".txt", errors = base + ".err"
         defer { for path in [input, output, errors] { try? FileManager.default.removeItem(atPath: path) } }
-        guard FileManager.default.createFile(atPath: input, contents: Data(pdf)),
-              FileManager.default.createFile(atPath: output, contents: nil),
-              FileManager.default.createFile(atPath: errors, contents: nil)
-        else { throw Failure(description: "could not write temporary files under \(base)") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments + [input] + (writesOutputFile ? [output] : [])
-        let outputHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        defer { try? outputHandle.close() }
-        let errorHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
-        defer { try? errorHandle.close() }
-        if !writesOutputFile { process.standardOutput = outputHandle }
-        process.standardError = errorHandle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+        guard FileManager.default.createFile(atPath: input, contents: Data(pdf)) else {
+            throw Failure(description: "could not write temporary files under \(base)")
+        }
+        let process = try ChildProcess([executable] + arguments + [input] + (writesOutputFile ? [output] : []),
+                                       output: writesOutputFile ? nil : output, errors: errors)
+        let status = ChildProcess.code(process.waitBlocking())
         let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
+        guard status == 0 else {
             let message = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
-            throw Failure(description: "\(program) failed (\(process.terminationStatus)): \(message)")
+            throw Failure(description: "\(program) failed (\(status)): \(message)")
         }
         return text
     }

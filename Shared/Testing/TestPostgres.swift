@@ -160,34 +160,15 @@ enum EphemeralCluster {
         throw TestSetupError("PostgreSQL server binaries not found under /usr/lib/postgresql; install postgresql or set TEST_DATABASE_URL")
     }
 
-    /// Runs a command to completion with posix_spawn + waitpid. Foundation's Process is avoided on
-    /// purpose: its waitUntilExit can miss the child's exit when called from a concurrency thread.
+    /// Runs a command to completion (`ChildProcess`); throws with its output when it fails. Output goes to a file, not
+    /// a pipe: `pg_ctl start` leaves the postmaster holding its inherited stdout, so reading a pipe to its end would never
+    /// finish; and nothing else this process has open leaks into the postmaster, which runs for the whole test run.
     static func run(_ executable: String, _ arguments: [String], asPostgres: Bool = false) throws {
         let argv = asPostgres ? ["/usr/sbin/runuser", "-u", "postgres", "--", executable] + arguments : [executable] + arguments
-        // Output goes to a file, not a pipe: `pg_ctl start` leaves the postmaster holding its
-        // inherited stdout, so reading a pipe to its end would never finish.
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("kisum-cmd-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        // Nothing else this process has open may leak into the child: `pg_ctl start` leaves a postmaster
-        // running for the whole test run, and a pipe it inherited from a concurrent test (Foundation's Pipe
-        // is not close-on-exec) would never see its end of file, hanging that test forever.
-        closeInheritedDescriptors(&actions)
-        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { for pointer in cArgs { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArgs, environ)
-        guard spawned == 0 else { throw TestSetupError("cannot start \(argv[0]): errno \(spawned)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let exited = (status & 0x7f) == 0
-        let code = (status >> 8) & 0xff
-        guard exited && code == 0 else {
+        let status = try ChildProcess(argv, output: outputPath, errors: outputPath).waitBlocking()
+        guard ChildProcess.exitCode(status) == 0 else {
             let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
             throw TestSetupError("\(executable) failed (status \(status)): \(text)")
         }

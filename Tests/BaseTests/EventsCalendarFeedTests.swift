@@ -155,15 +155,9 @@ struct EventsCalendarFeedTests {
         let input = base + ".ics", output = base + ".json"
         defer { for path in [input, output] { try? FileManager.default.removeItem(atPath: path) } }
         guard FileManager.default.createFile(atPath: input, contents: Data(ics.utf8)) else { throw TestFailure("cannot write \(input)") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", script, input, output]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let data = FileManager.default.contents(atPath: output) else {
-            throw TestFailure("icalendar could not read the feed (exit \(process.terminationStatus))")
+        let status = ChildProcess.code(try ChildProcess(["/usr/bin/python3", "-c", script, input, output]).waitBlocking())
+        guard status == 0, let data = FileManager.default.contents(atPath: output) else {
+            throw TestFailure("icalendar could not read the feed (exit \(status))")
         }
         return try JSONDecoder().decode([ParsedEvent].self, from: data)
     }

@@ -2,7 +2,7 @@ import Foundation
 import KisumTesting
 import Testing
 
-@Suite("deploy/gateway")
+@Suite("deploy/gateway", .timeLimit(.minutes(10)))
 struct GatewayTests {
     @Test("each service's prefix reaches its upstream, which names the service's host and port",
           arguments: try PackageManifest.services())

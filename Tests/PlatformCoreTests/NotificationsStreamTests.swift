@@ -6,15 +6,12 @@ import KisumTesting
 import PlatformCore
 import PlatformCoreAPI
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Issue 11: "`GET /api/v1/notifications/stream` is real Server-Sent Events: PostgreSQL LISTEN/NOTIFY (one listening
 /// connection per process, fanned out in memory), `Last-Event-ID` resume from stored rows, heartbeats, and no event
 /// lost between the catch-up query and the live feed … Unread count and mark-read stay consistent with the stream."
 /// The stream is read by curl against the service on a loopback port, as a browser's EventSource would.
-@Suite("Platform Core: notification stream")
+@Suite("Platform Core: notification stream", .timeLimit(.minutes(10)))
 struct NotificationsStreamTests {
     @Test func concurrentWritersAreStreamedOnceInOrderAcrossAReconnect() async throws {
         let h = try await Harness.make { $0.notificationHeartbeat = .seconds(1) }
@@ -25,7 +22,7 @@ struct NotificationsStreamTests {
             let client = PlatformNotificationsClient(baseURL: "http://127.0.0.1:\(port)", apiKey: TestDefaults.internalKeys[0], timeout: .seconds(60))
             // Something before the stream opens: a stream without Last-Event-ID starts after it.
             let before = try await Self.produce(client, workspace, owner, writers: 1, each: 1, tag: "before")
-            let stream = try SSEClient(port: port, token: token)
+            let stream = try EventStreamReader(url: "http://127.0.0.1:\(port)/api/v1/notifications/stream", token: token, maxTime: 120)
             defer { stream.stop() }
             try await stream.waitFor(timeout: .seconds(120)) { $0.contains(": connected") }
             let first = try await Self.produce(client, workspace, owner, writers: 4, each: 25, tag: "first")
@@ -39,7 +36,7 @@ struct NotificationsStreamTests {
             stream.stop()
             let resumeAfter = received[39].id
             let second = Task { try await Self.produce(client, workspace, owner, writers: 4, each: 25, tag: "second") }
-            let resumed = try SSEClient(port: port, token: token, lastEventID: resumeAfter)
+            let resumed = try EventStreamReader(url: "http://127.0.0.1:\(port)/api/v1/notifications/stream", token: token, lastEventID: resumeAfter, maxTime: 120)
             defer { resumed.stop() }
             let secondIDs = try await second.value
             let rest = try await resumed.notifications(count: 160, timeout: .seconds(600))
@@ -66,13 +63,13 @@ struct NotificationsStreamTests {
         let token = try await h.token(for: owner)
         try await h.service.live { port in
             for _ in 0..<6 {
-                let stream = try SSEClient(port: port, token: token)
+                let stream = try EventStreamReader(url: "http://127.0.0.1:\(port)/api/v1/notifications/stream", token: token, maxTime: 120)
                 try await stream.waitFor(timeout: .seconds(10)) { $0.contains(": connected") }
                 stream.stop()
                 // The server notices the closed connection at its next heartbeat.
                 try await Task.sleep(for: .milliseconds(800))
             }
-            let stream = try SSEClient(port: port, token: token)
+            let stream = try EventStreamReader(url: "http://127.0.0.1:\(port)/api/v1/notifications/stream", token: token, maxTime: 120)
             defer { stream.stop() }
             try await stream.waitFor(timeout: .seconds(10)) { $0.contains(": connected") }
             let client = PlatformNotificationsClient(baseURL: "http://127.0.0.1:\(port)", apiKey: TestDefaults.internalKeys[0], timeout: .seconds(20))
@@ -114,72 +111,5 @@ struct NotificationsStreamTests {
             for try await ids in group { all.formUnion(ids) }
             return all
         }
-    }
-}
-
-/// An SSE client: curl with `-N`, its output collected as it arrives.
-final class SSEClient: @unchecked Sendable {
-    struct Event: Sendable {
-        var id: Int64
-        var notificationID: UUID
-    }
-
-    private let process = Process()
-    private let pipe = Pipe()
-    private let lock = NSLock()
-    private var output = ""
-
-    init(port: Int, token: String, lastEventID: Int64? = nil) throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        var arguments = ["-sN", "--max-time", "120", "-H", "Authorization: Bearer \(token)", "-H", "Accept: text/event-stream"]
-        if let lastEventID { arguments += ["-H", "Last-Event-ID: \(lastEventID)"] }
-        process.arguments = arguments + ["http://127.0.0.1:\(port)/api/v1/notifications/stream"]
-        process.standardOutput = pipe
-        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard !data.isEmpty, let self else { return }
-            self.lock.withLock { self.output += String(decoding: data, as: UTF8.self) }
-        }
-        try process.run()
-    }
-
-    var text: String { lock.withLock { output } }
-
-    /// SIGKILL: processes started by the test runner may inherit a signal mask that blocks SIGTERM.
-    func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        pipe.fileHandleForReading.readabilityHandler = nil
-    }
-
-
-    func waitFor(timeout: Duration, _ condition: (String) -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while !condition(text) {
-            guard ContinuousClock.now < deadline else { throw TestFailure("stream never showed what was expected; got:\n\(text.suffix(2000))") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-    }
-
-    /// The notification events received so far (complete messages only).
-    var received: [Event] {
-        text.components(separatedBy: "\n\n").compactMap { message in
-            let lines = message.split(separator: "\n")
-            guard lines.contains("event: notification"),
-                  let id = lines.first(where: { $0.hasPrefix("id: ") }).flatMap({ Int64($0.dropFirst(4)) }),
-                  let data = lines.first(where: { $0.hasPrefix("data: ") }).map({ Data($0.dropFirst(6).utf8) }),
-                  let json = try? JSONCoding.decoder.decode(JSONValue.self, from: data),
-                  let notificationID = json["id"]?.uuid else { return nil }
-            return Event(id: id, notificationID: notificationID)
-        }
-    }
-
-    func notifications(count: Int, timeout: Duration) async throws -> [Event] {
-        try await waitFor(timeout: timeout) { _ in received.count >= count }
-        // A little longer: anything beyond `count` would be a duplicate.
-        try await Task.sleep(for: .milliseconds(300))
-        return received
     }
 }

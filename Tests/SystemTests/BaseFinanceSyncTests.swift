@@ -11,7 +11,7 @@ import Testing
 /// when run twice", and "Finance down → the sync is queued, and status shows it". Base and Finance as two live servers
 /// wired the way `serve` wires them (FINANCE_BASE_URL, FINANCE_API_KEY, the outbox relay running in Base); Finance stops
 /// part-way and comes back on the same address.
-@Suite("System: Base event money reaches Finance whatever Finance does")
+@Suite("System: Base event money reaches Finance whatever Finance does", .timeLimit(.minutes(10)))
 struct BaseFinanceSyncTests {
     @Test func anEventsIncomeAndApprovedExpensesBecomeFinanceDocumentsOnceThroughAnOutage() async throws {
         let finance = try await ServiceTestHarness(FinanceService.self, settings: FinanceSettings())

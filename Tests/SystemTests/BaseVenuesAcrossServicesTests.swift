@@ -15,7 +15,7 @@ import Venue
 /// The venue and its space are created through Venue's public API; Base links it, lists it with Venue's data, searches,
 /// finds it nearby, reads its availability (a Venue booking shows), sends an inquiry, sets an event's venue; Venue
 /// stopped, Base's reads answer 503 while its own edits go on.
-@Suite("System: Base's Venues over Venue's inventory")
+@Suite("System: Base's Venues over Venue's inventory", .timeLimit(.minutes(10)))
 struct BaseVenuesAcrossServicesTests {
     @Test func baseLinksReadsAndInquiresVenuesInventoryAndAnswers503WhenVenueStops() async throws {
         try await LiveCore.withSignedUpOwner(email: "owner@venues.example", company: "Mojo") { live in

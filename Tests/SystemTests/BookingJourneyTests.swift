@@ -11,7 +11,7 @@ import Venue
 /// tickets → sales recorded → settlement matches the hand-computed payout."
 ///
 /// Platform Core, Venue and Base live; the venue is Venue's (created through its public API), linked in Base.
-@Suite("System: the booking journey, offer to settlement")
+@Suite("System: the booking journey, offer to settlement", .timeLimit(.minutes(10)))
 struct BookingJourneyTests {
     static func deal(guarantee: Int, percent: Int) -> JSONValue {
         [

@@ -18,7 +18,7 @@ import Venue
 /// Platform Core, Base and Venue as three live servers wired the way `serve` wires them (AUTH_JWKS_URL and
 /// PLATFORM_CORE_URL for both; Venue's BASE_URL and BASE_API_KEY). The party is created through Base's public
 /// `POST /api/companies` by the signed-up owner, whose access Base resolves from the live Platform Core.
-@Suite("System: Venue's customers over Base's party registry")
+@Suite("System: Venue's customers over Base's party registry", .timeLimit(.minutes(10)))
 struct CustomersAcrossServicesTests {
     @Test func aBasePartyIsFoundOverlaidReportedAndStillFoundWhenBaseStops() async throws {
         try await LiveCore.withSignedUpOwner(email: "owner@paradiso.example", company: "Paradiso") { live in

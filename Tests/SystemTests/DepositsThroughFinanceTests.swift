@@ -10,7 +10,7 @@ import Venue
 /// Venue and Finance as two live servers, wired the way `serve` wires them (FINANCE_BASE_URL,
 /// FINANCE_API_KEY, the outbox relay running in Venue): Finance stops part-way and comes back on the same
 /// address, and every deposit still ends as exactly one Finance invoice.
-@Suite("System: Venue deposits reach Finance whatever Finance does")
+@Suite("System: Venue deposits reach Finance whatever Finance does", .timeLimit(.minutes(10)))
 struct DepositsThroughFinanceTests {
     @Test func twoHundredDepositsWhileFinanceStopsAndRestartsEndAsTwoHundredInvoices() async throws {
         let finance = try await ServiceTestHarness(FinanceService.self, settings: FinanceSettings())

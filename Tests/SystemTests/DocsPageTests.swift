@@ -18,7 +18,7 @@ import Venue
 /// Chromium renders its page; what is checked is the DOM Swagger UI built from the contract it fetched, never the
 /// HTML the service sent (which holds no operation at all). Chromium resolves no host name, so a page that needed a
 /// CDN would show nothing. Missing Chromium or Swagger UI fails (`make test` installs both), it never skips.
-@Suite("System: /docs rendered by headless Chromium", .serialized)
+@Suite("System: /docs rendered by headless Chromium", .serialized, .timeLimit(.minutes(10)))
 struct DocsPageTests {
     static var assets: DocsAssets {
         get throws {

@@ -14,7 +14,7 @@ import Venue
 /// workspace signed up at Platform Core creates its promoter event at Promoter, books it at Venue (which
 /// checks the event at Promoter), takes a deposit that reaches Finance, and reads the event's money back.
 /// Then Promoter goes down and Venue refuses what it cannot check, writing nothing.
-@Suite("System: an event's identity and money across Platform Core, Promoter, Venue and Finance")
+@Suite("System: an event's identity and money across Platform Core, Promoter, Venue and Finance", .timeLimit(.minutes(10)))
 struct EventAcrossServicesTests {
     @Test func promoterIdentityDepositAndFinanceStatusEndToEnd() async throws {
         try await LiveCore.withSignedUpOwner(email: "owner@melkweg.example", company: "Melkweg") { live in

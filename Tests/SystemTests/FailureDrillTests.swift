@@ -10,7 +10,7 @@ import Glibc
 /// each does when its database restarts, when it is told to stop under load, and when Platform Core stops answering.
 /// Figures are printed so a slow CI machine's margin shows in the log; the bounds leave room for a machine running the
 /// whole suite at once.
-@Suite("Failure drills (real processes)", .serialized, .enabled(if: DrillPlatform.available, "build the executables first"))
+@Suite("Failure drills (real processes)", .serialized, .timeLimit(.minutes(10)), .enabled(if: DrillPlatform.available, "build the executables first"))
 struct FailureDrillTests {
     /// Measured here: Venue answered a tenant read 503 within ~0.3 s of PostgreSQL going away and readiness within
     /// milliseconds after; before the gate (DatabaseGate) a read hung for more than 40 s and readiness for 27 s.

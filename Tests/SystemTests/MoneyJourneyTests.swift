@@ -20,7 +20,7 @@ import Testing
 /// - VAT 20 % included in ticketing: 10,000.00 × 20 / 120 = 1,666.666… → 1,666.67 tax, 8,333.33 net; the event's
 ///   income 12,500.00 gross is 10,833.33 net
 /// - cash flow, November: in expected 12,500.00 / actual 6,500.00; out expected 3,500.00 / actual 3,200.00
-@Suite("System: an event's money, from its lines to the books")
+@Suite("System: an event's money, from its lines to the books", .timeLimit(.minutes(10)))
 struct MoneyJourneyTests {
     static let permissions = [
         BasePermission.eventsRead, BasePermission.eventsWrite, BasePermission.incomeRead, BasePermission.incomeWrite,

@@ -10,7 +10,7 @@ import Testing
 ///
 /// Platform Core and Base as live servers: a producer notifies the owner through Platform Core's internal route, Base
 /// lists and marks it read with the owner's token, and Platform Core's own routes see the same state.
-@Suite("System: notifications across Platform Core and Base")
+@Suite("System: notifications across Platform Core and Base", .timeLimit(.minutes(10)))
 struct NotificationsAcrossServicesTests {
     @Test func baseShowsAndChangesPlatformCoresInbox() async throws {
         try await LiveCore.withSignedUpOwner(email: "owner@notify.example", company: "Melkweg") { live in

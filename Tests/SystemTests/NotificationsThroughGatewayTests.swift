@@ -3,9 +3,6 @@ import KisumKernel
 import KisumTesting
 import PlatformCoreAPI
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Issue 11, "Done when": "A test holds an SSE stream open through the real gateway while 1,000 notifications are
 /// produced concurrently by several writers; the client receives all 1,000 exactly once, in order, including across a
@@ -13,7 +10,7 @@ import Glibc
 ///
 /// nginx runs `deploy/gateway/routes.conf` verbatim (every upstream pointed at the live Platform Core); curl reads the
 /// stream through `/platform/api/v1/notifications/stream` as a browser's EventSource would.
-@Suite("System: notification stream through the gateway")
+@Suite("System: notification stream through the gateway", .timeLimit(.minutes(10)))
 struct NotificationsThroughGatewayTests {
     @Test(.enabled(if: NginxInstance.executable != nil, "nginx is not installed"))
     func thousandConcurrentNotificationsArriveOnceInOrderAcrossAReconnect() async throws {
@@ -27,7 +24,7 @@ struct NotificationsThroughGatewayTests {
             try await gateway.start()
             let url = "http://127.0.0.1:\(gateway.port)/platform/api/v1/notifications/stream"
 
-            let first = try StreamReader(url: url, token: token)
+            let first = try EventStreamReader(url: url, token: token)
             try await first.waitFor(timeout: .seconds(120)) { $0.contains(": connected") }
             let producer = PlatformNotificationsClient(baseURL: live.url, apiKey: TestDefaults.internalKeys[1], timeout: .seconds(30))
             let writers = Task {
@@ -55,7 +52,7 @@ struct NotificationsThroughGatewayTests {
             first.stop()
             let before = first.events
             let resumeAfter = try #require(before.last?.id)
-            let second = try StreamReader(url: url, token: token, lastEventID: resumeAfter)
+            let second = try EventStreamReader(url: url, token: token, lastEventID: resumeAfter)
             defer { second.stop() }
             let written = try await writers.value
             #expect(written.count == 1000)
@@ -72,65 +69,3 @@ struct NotificationsThroughGatewayTests {
         }
     }
 }
-
-/// curl reading an event stream; the complete `notification` events so far.
-final class StreamReader: @unchecked Sendable {
-    struct Event: Sendable {
-        var id: Int64
-        var notificationID: UUID
-    }
-
-    private let process = Process()
-    private let pipe = Pipe()
-    private let lock = NSLock()
-    private var output = ""
-
-    init(url: String, token: String, lastEventID: Int64? = nil) throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        var arguments = ["-sN", "--max-time", "300", "-H", "Authorization: Bearer \(token)", "-H", "Accept: text/event-stream"]
-        if let lastEventID { arguments += ["-H", "Last-Event-ID: \(lastEventID)"] }
-        process.arguments = arguments + [url]
-        process.standardOutput = pipe
-        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard !data.isEmpty, let self else { return }
-            self.lock.withLock { self.output += String(decoding: data, as: UTF8.self) }
-        }
-        try process.run()
-    }
-
-    var text: String { lock.withLock { output } }
-
-    /// Stops reading: curl is killed (SIGKILL: processes started by the test runner may inherit a signal mask that
-    /// blocks SIGTERM) and what it had delivered is kept.
-    func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        pipe.fileHandleForReading.readabilityHandler = nil
-    }
-
-    func waitFor(timeout: Duration, _ condition: (String) -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while !condition(text) {
-            guard ContinuousClock.now < deadline else { throw TestFailure("the stream never showed what was expected; got:\n\(text.suffix(1500))") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-    }
-
-    var events: [Event] {
-        // Only messages followed by the blank line that ends them.
-        let complete = text.components(separatedBy: "\n\n").dropLast()
-        return complete.compactMap { message in
-            let lines = message.split(separator: "\n")
-            guard lines.contains("event: notification"),
-                  let id = lines.first(where: { $0.hasPrefix("id: ") }).flatMap({ Int64($0.dropFirst(4)) }),
-                  let data = lines.first(where: { $0.hasPrefix("data: ") }).map({ Data($0.dropFirst(6).utf8) }),
-                  let json = try? JSONCoding.decoder.decode(JSONValue.self, from: data),
-                  let notificationID = json["id"]?.uuid else { return nil }
-            return Event(id: id, notificationID: notificationID)
-        }
-    }
-}
-

@@ -13,7 +13,7 @@ import Venue
 /// Platform Core and Venue as two live servers talking HTTP, wired the way `serve` wires them
 /// (AUTH_JWKS_URL and PLATFORM_CORE_URL): a workspace signed up and administered through Platform Core's
 /// routes decides, request by request, what its people (and its API keys) may do in Venue.
-@Suite("System: Platform Core administers access to Venue")
+@Suite("System: Platform Core administers access to Venue", .timeLimit(.minutes(10)))
 struct PlatformAndVenueTests {
     @Test func signUpInviteGrantDisableRemoveThenPlatformCoreDown() async throws {
         let platformRuntime = try await PlatformCoreService.testRuntime(settings: Self.platformSettings())

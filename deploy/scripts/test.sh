@@ -7,6 +7,12 @@ deploy/scripts/install-deps.sh
 # Every module a target imports must be a declared dependency of it (with MemberImportVisibility on in
 # Package.swift, every file imports what it uses): an undeclared import fails the build here.
 echo "==> swift build --build-tests --explicit-target-dependency-import-check error" >&2
+begin=$SECONDS
 swift build --build-tests --explicit-target-dependency-import-check error
+echo "==> build took $((SECONDS - begin)) s"
 echo "==> swift test $*" >&2
-swift test "$@"
+begin=$SECONDS
+status=0
+swift test --skip-build "$@" || status=$?
+echo "==> tests ended after $((SECONDS - begin)) s (exit $status)"
+exit "$status"

@@ -1,4 +1,5 @@
 import Foundation
+import KisumTesting
 
 /// deploy/compose.yaml, parsed.
 struct ComposeFile {
@@ -183,39 +184,14 @@ func runProgram(_ arguments: [String], environment: [String: String] = [:]) asyn
 
 /// Runs a program and returns its standard output; throws with its output when it fails.
 @discardableResult
-func run(_ arguments: [String], environment extra: [String: String] = [:], currentDirectory: String? = nil) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
+func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> String {
     var environment = ProcessInfo.processInfo.environment
     for (key, value) in extra { environment[key] = value }
-    process.environment = environment
-    if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
-    // Both outputs go to files, not pipes: a pipe is read until every holder of its write end is gone,
-    // and a long-lived process started meanwhile by another test (a daemon, a database) may hold a copy.
-    let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("kisum-run-\(UUID().uuidString)").path
-    let errorPath = outputPath + ".err"
-    _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
-    _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
-    defer {
-        try? FileManager.default.removeItem(atPath: outputPath)
-        try? FileManager.default.removeItem(atPath: errorPath)
+    let completed: ChildProcess.Completed = try ChildProcess.run(["/usr/bin/env"] + arguments, environment: environment)
+    guard completed.code == 0 else {
+        throw DeployCheckError("\(arguments.joined(separator: " ")) failed (\(completed.code)):\n\(completed.output)\n\(completed.errors)")
     }
-    let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-    defer { try? output.close() }
-    let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
-    defer { try? errors.close() }
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-    guard process.terminationStatus == 0 else {
-        let errorText = (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
-        throw DeployCheckError("\(arguments.joined(separator: " ")) failed (\(process.terminationStatus)):\n\(text)\n\(errorText)")
-    }
-    return text
+    return completed.output
 }
 
 /// Where a program is on PATH (or in the usual sbin folders), if installed.
