@@ -28,14 +28,14 @@ func service(
     let targets: [Target] = [
         .target(
             name: library,
-            dependencies: ["KisumKernel", "KisumPersistence", "KisumServiceClient", "KisumRuntime", hummingbird, httpTypes, postgres, logging]
-                + dependencies,
+            dependencies: ["KisumKernel", "KisumPersistence", "KisumServiceClient", "KisumRuntime", hummingbird, httpTypes, postgres, logging,
+                           argumentParser] + dependencies,
             path: "Services/\(folder)/Sources",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "\(library)Server",
-            dependencies: [.target(name: library), "KisumRuntime", argumentParser],
+            dependencies: [.target(name: library), argumentParser],
             path: "Services/\(folder)/Server",
             swiftSettings: swiftSettings
         ),
@@ -72,10 +72,21 @@ let services = [
     service("Promoter", folder: "Promoter", executable: "promoter"),
 ]
 
+/// Every role in one executable, for the container image (`kisum venue serve`, or the executable linked as `venue`):
+/// static executables each carry the Swift runtime, Foundation and ICU, so one of them instead of five.
+let allRoles: [Target] = [
+    .executableTarget(
+        name: "KisumServer",
+        dependencies: services.flatMap(\.targets).filter { $0.type == .regular }.map { .target(name: $0.name) } + [argumentParser],
+        path: "Services/Kisum",
+        swiftSettings: swiftSettings
+    ),
+]
+
 let package = Package(
     name: "kisum",
     platforms: [.macOS(.v15)],
-    products: services.map(\.product),
+    products: services.map(\.product) + [.executable(name: "kisum", targets: ["KisumServer"])],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
@@ -216,5 +227,5 @@ let package = Package(
         serviceTests("PromoterTests", dependencies: ["Promoter"]),
         serviceTests("SystemTests", dependencies: ["PlatformCore", "Venue", "Finance", "Promoter", "Base",
                                                    "KisumServiceClient", "PlatformCoreAPI", crypto]),
-    ] + services.flatMap(\.targets)
+    ] + services.flatMap(\.targets) + allRoles
 )

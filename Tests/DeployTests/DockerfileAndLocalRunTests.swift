@@ -34,7 +34,7 @@ struct DockerfileTests {
         return result
     }
 
-    @Test("stages: a Swift bookworm builder, and the runtime, postgres and gateway on one bookworm base")
+    @Test("stages: a Swift bookworm builder; postgres, gateway and the runtime's file tree on one bookworm base")
     func stages() throws {
         let instructions = try Self.instructions()
         let stages = try Self.stageInstructions()
@@ -42,11 +42,14 @@ struct DockerfileTests {
         #expect(instructions.contains("ARG BASE_IMAGE=debian:bookworm-slim"))
         let build = try #require(stages["build"])
         #expect(build.first?.contains("swift:") == true && build.first?.contains("bookworm") == true)
-        for name in ["runtime", "postgres", "gateway"] {
+        for name in ["runtime-root", "postgres", "gateway"] {
             #expect(stages[name]?.first == "FROM ${BASE_IMAGE} AS \(name)", "the \(name) stage must start from BASE_IMAGE")
         }
-        #expect(instructions.last { $0.hasPrefix("FROM ") } == "FROM ${BASE_IMAGE} AS runtime", "the runtime is the default (last) stage")
-        let runtimeInstall = try #require(stages["runtime"]?.first { $0.hasPrefix("RUN ") && $0.contains("apt-get install") })
+        // The runtime is the default (last) stage: the files runtime-root.sh picked from runtime-root, on nothing else.
+        #expect(instructions.last { $0.hasPrefix("FROM ") } == "FROM scratch AS runtime", "the runtime is the default (last) stage")
+        #expect(stages["runtime"]?.contains("COPY --from=runtime-root /rootfs/ /") == true)
+        #expect(stages["runtime-root"]?.contains { $0.hasPrefix("RUN ") && $0.contains("runtime-root.sh") } == true)
+        let runtimeInstall = try #require(stages["runtime-root"]?.first { $0.hasPrefix("RUN ") && $0.contains("apt-get install") })
         for package in ["libcurl4", "libargon2-1", "libxml2", "ca-certificates", "libpangocairo-1.0-0", "fonts-noto-core", "fonts-noto-cjk"] {
             #expect(runtimeInstall.contains(" \(package) "), "the runtime stage must install \(package)")
         }
@@ -58,27 +61,35 @@ struct DockerfileTests {
         #expect(stages["gateway"]?.contains { $0.contains("apt-get install") && $0.contains("nginx-light") } == true)
     }
 
-    @Test("builds every executable of Package.swift in release, or takes the host's, and copies each into the image")
+    @Test("builds the all-roles executable in release, or takes the host's, and links every service's name to it")
     func products() throws {
         let instructions = try Self.instructions()
         let stages = try Self.stageInstructions()
-        let argument = try #require(instructions.first { $0.hasPrefix("ARG KISUM_PRODUCTS=") })
-        let listed = argument.dropFirst("ARG KISUM_PRODUCTS=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        let argument = try #require(instructions.first { $0.hasPrefix("ARG KISUM_ROLES=") })
+        let listed = argument.dropFirst("ARG KISUM_ROLES=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
             .split(separator: " ").map(String.init)
-        #expect(Set(listed) == Set(try PackageManifest.services().map(\.executable)), "KISUM_PRODUCTS must list every executable")
+        #expect(Set(listed) == Set(try PackageManifest.services().map(\.executable)), "KISUM_ROLES must list every service executable")
         #expect(listed.count == Set(listed).count)
+        #expect(try Repo.text("Package.swift").contains(#".executable(name: "kisum", targets: ["KisumServer"])"#))
+        // The all-roles executable runs every service's command.
+        let kisum = try Repo.text("Services/Kisum/KisumCommand.swift")
+        for service in try PackageManifest.services() {
+            #expect(kisum.contains("\(service.library)Command.self"), "Services/Kisum must run \(service.executable) (KisumMain.roles)")
+        }
         let build = try #require(instructions.first { $0.contains("swift build -c release") })
-        #expect(build.contains("--static-swift-stdlib $KISUM_STATIC_LINK_FLAGS"))
-        #expect(build.contains("for product in $KISUM_PRODUCTS"))
-        #expect(build.contains("cp \"$bin/$product\" /staging/bin/"))
+        #expect(build.contains("--static-swift-stdlib $KISUM_STATIC_LINK_FLAGS --product kisum"))
+        #expect(build.contains("/staging/bin/kisum"))
         // Either stage feeds the runtime: `build` (Docker) or `prebuilt` (make image, host executables).
         #expect(instructions.contains("ARG BINARIES=build"))
         #expect(instructions.contains("FROM ${BINARIES} AS binaries"))
         #expect(stages["prebuilt"]?.contains("COPY --from=prebuilt-bin . /staging/bin/") == true)
-        #expect(stages["runtime"]?.contains("COPY --from=binaries /staging/bin/ /app/bin/") == true)
-        // image.sh builds on the host with the same products and link flags, read from here.
+        let root = try #require(stages["runtime-root"])
+        #expect(root.contains("ARG KISUM_ROLES"))
+        #expect(root.contains("COPY --from=binaries /staging/bin/ /app/bin/"))
+        #expect(root.contains { $0.contains(#"for role in $KISUM_ROLES; do ln -s kisum "/app/bin/$role"; done"#) })
+        // image.sh builds on the host with the same product and link flags, read from here.
         let image = try Repo.text("deploy/containers/image.sh")
-        #expect(image.contains("ARG KISUM_PRODUCTS=") && image.contains("ARG KISUM_STATIC_LINK_FLAGS="))
+        #expect(image.contains("ARG KISUM_STATIC_LINK_FLAGS=") && image.contains("--product kisum"))
         #expect(image.contains("--static-swift-stdlib"))
     }
 
@@ -92,12 +103,12 @@ struct DockerfileTests {
         #expect(instructions.contains("COPY Package.swift ./"))
         #expect(stages["prebuilt"]?.contains("COPY contracts /src/contracts") == true)
         #expect(stages["prebuilt"]?.contains("COPY Migrations /src/Migrations") == true)
-        let runtime = try #require(stages["runtime"])
-        #expect(runtime.contains("COPY --from=binaries /src/contracts/ /app/contracts/"))
-        #expect(runtime.contains("COPY --from=binaries /src/Migrations/ /app/Migrations/"))
-        let env = runtime.filter { $0.hasPrefix("ENV ") }.joined(separator: " ")
+        let root = try #require(stages["runtime-root"])
+        #expect(root.contains("COPY --from=binaries /src/contracts/ /app/contracts/"))
+        #expect(root.contains("COPY --from=binaries /src/Migrations/ /app/Migrations/"))
+        let env = try #require(stages["runtime"]).filter { $0.hasPrefix("ENV ") }.joined(separator: " ")
         #expect(env.contains("KISUM_RESOURCES_DIR=/app"))
-        #expect(env.contains("PATH=/app/bin:$PATH"))
+        #expect(env.contains("PATH=/app/bin:/usr/bin"))
     }
 
     @Test("runs as a non-root user, checks its readiness, and the command chooses the role")

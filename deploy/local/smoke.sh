@@ -112,6 +112,27 @@ if [[ "$status" == 201 || "$status" == 200 ]] && [[ -n "$access_token" && -n "$w
     if [[ "$status" == 200 ]]; then pass "Venue accepts Platform Core's token for the new workspace"; else fail "GET /venue/api/v1/venues → $status $(head -c 200 "$body")"; fi
     request GET /venue/api/v1/venues -H "authorization: Bearer $access_token"
     if [[ "$status" == 400 ]]; then pass "Venue without x-org → 400"; else fail "GET /venue/api/v1/venues without x-org → $status"; fi
+    # A document: an artist whose name needs Cyrillic and CJK faces, an offer for it, and the offer's PDF from Base. In the
+    # container image this shows pango, cairo, fontconfig and the fonts are all there; pdffonts (poppler-utils, when
+    # installed) names the faces the PDF embeds.
+    auth=(-H "authorization: Bearer $access_token" -H "x-org: $workspace_id" -H 'content-type: application/json')
+    request POST /base/api/artists "${auth[@]}" -d '{"name":"Smoke Ёлка 東京"}'
+    artist_id=$(json_field id)
+    deal='{"kind":"versus","currency":"EUR","guaranteeMinor":600000,"percentageBasisPoints":8500,"splitPointMinor":null,"bonuses":[],"expenses":[],"ticketFeeMinor":0,"ticketFeeBasisPoints":0,"taxBasisPoints":0,"rounding":"half_up"}'
+    request POST /base/api/offer "${auth[@]}" -d "{\"artistId\":\"$artist_id\",\"eventDate\":\"2027-06-12\",\"venueName\":\"Paradiso\",\"city\":\"Amsterdam\",\"currency\":\"EUR\",\"deal\":$deal,\"scenario\":{\"capacity\":600,\"tiers\":[{\"name\":\"GA\",\"priceMinor\":2000,\"quantity\":400,\"comps\":20}]}}"
+    offer_id=$(json_field id)
+    if [[ "$status" == 201 && -n "$offer_id" ]]; then
+        request GET "/base/api/offer/$offer_id/pdf" "${auth[@]}"
+        fonts=""
+        command -v pdffonts >/dev/null && fonts=$(pdffonts "$body" 2>/dev/null | awk 'NR > 2 { sub(/^[A-Z]+\+/, "", $1); print $1 }' | sort -u | tr '\n' ' ')
+        if [[ "$status" == 200 && "$(head -c 5 "$body")" == "%PDF-" ]] && { [[ -z "$fonts" ]] || [[ "$fonts" == *NotoSans-* && "$fonts" == *NotoSansCJK* ]]; }; then
+            pass "an offer's PDF from Base → 200, $(wc -c <"$body") bytes${fonts:+, fonts: $fonts}"
+        else
+            fail "GET /base/api/offer/$offer_id/pdf → $status, fonts: ${fonts:-?} $(head -c 200 "$body" | tr -cd '[:print:]')"
+        fi
+    else
+        fail "POST /base/api/offer → $status $(head -c 300 "$body") (artist: $artist_id)"
+    fi
 else
     fail "POST /platform/api/v1/auth/signup → $status $(head -c 300 "$body")"
 fi

@@ -2,16 +2,18 @@ import ArgumentParser
 import Foundation
 import KisumKernel
 import KisumRuntime
-import Base
 
-@main
-struct BaseCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+/// The service's command line: `serve` (the default) and `migrate`, and its one-off tools. The executable of its own
+/// (`Services/Base/Server`) and the all-roles `kisum` executable (`Services/Kisum`) both run it.
+public struct BaseCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "base",
         abstract: "Kisum Base service.",
         subcommands: [ServeCommand<BaseService>.self, MigrateCommand<BaseService>.self, ImportRatesCommand.self],
         defaultSubcommand: ServeCommand<BaseService>.self
     )
+
+    public init() {}
 }
 
 /// `base import-rates --file <eurofxref.csv|.xml>`: loads ECB reference rates into exchange_rates (upsert, one

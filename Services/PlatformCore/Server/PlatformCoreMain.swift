@@ -1,0 +1,10 @@
+import ArgumentParser
+import PlatformCore
+
+/// The service alone (`.build/debug/platform-core` on a developer's machine); the image runs the same command through `kisum`.
+@main
+enum PlatformCoreMain {
+    static func main() async {
+        await PlatformCoreCommand.main()
+    }
+}
