@@ -98,6 +98,19 @@ cmd_up() {
     wait_healthy gateway
     curl -fsS -o /dev/null "http://127.0.0.1:$KISUM_CONTAINERS_PORT/health" ||
         kisum_die "the gateway does not answer on port $KISUM_CONTAINERS_PORT"
+    # Names between containers come from podman's name server (aardvark-dns), which reloads as containers join; a
+    # lookup lost in a reload made a service's first call to Platform Core wait 40 s (the resolver then waited on
+    # the host's name server too, which a container cannot reach). compose.yaml shortens the resolver's waits
+    # (dns_opt); up also means every service reaches Platform Core by name.
+    local svc id tries
+    for svc in "${KISUM_SERVICES[@]}"; do
+        id=$(container "$svc")
+        tries=0
+        until podman exec "$id" curl -fsS -o /dev/null -m 3 "http://platform-core:${KISUM_PORT[platform-core]}/health/live"; do
+            ((++tries < 20)) || kisum_die "$svc cannot reach platform-core by name"
+            sleep 1
+        done
+    done
     kisum_say "up in $((SECONDS - begin)) s: the gateway on http://127.0.0.1:$KISUM_CONTAINERS_PORT (make down-containers stops it)"
 }
 
