@@ -82,18 +82,20 @@ public struct Database: Sendable {
         }
     }
 
-    /// Runs one statement on a pooled connection (slow and failed statements are logged: `logged`).
+    /// Runs one statement on a pooled connection and reads its rows before the lease goes back (`QueryRows` says
+    /// why not lazily); slow and failed statements are logged (`logged`).
     @discardableResult
-    public func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
+    public func query(_ query: PostgresQuery) async throws -> QueryRows {
         let logger = logger
         let client = self.client
-        return try await logged(Self.statement(query), logger) {
-            guard let gate, gate.watches else { return try await unwatched { try await client.query(query, logger: logger) } }
-            return try await gate.run { deliver in
-                let rows = try await client.query(query, logger: logger)
-                // Rows nobody will read still hold the lease until they are read to the end.
-                if !deliver(rows) { for try await _ in rows {} }
+        @Sendable func rows() async throws -> QueryRows {
+            try await client.withConnection { connection in
+                try await QueryRows(reading: connection.query(query, logger: logger))
             }
+        }
+        return try await logged(Self.statement(query), logger) {
+            guard let gate, gate.watches else { return try await unwatched(rows) }
+            return try await gate.run { deliver in _ = deliver(try await rows()) }
         }
     }
 

@@ -113,8 +113,8 @@ struct DocumentsRepository: Sendable {
         }
     }
 
-    func run(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> PostgresRowSequence {
-        if let connection { return try await connection.query(query, logger: database.logger) }
+    func run(_ query: PostgresQuery, on connection: PostgresConnection?) async throws -> QueryRows {
+        if let connection { return try await QueryRows(reading: connection.query(query, logger: database.logger)) }
         return try await database.query(query)
     }
 

@@ -51,7 +51,7 @@ public struct RolePermissionRepository: Sendable {
                                AND NOT EXISTS (SELECT 1 FROM role_permissions rp WHERE rp.workspace_id = \(workspaceID)
                                                AND rp.role = d.role AND rp.permission = d.permission)))
             """
-        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await database.query(query) }
+        let rows = if let connection { try await QueryRows(reading: connection.query(query, logger: logger)) } else { try await database.query(query) }
         let (permissions, customized) = try await rows.first { try $0.decode(([String], Bool).self) } ?? ([], false)
         return RoleGrants(role: role.rawValue, permissions: permissions, customized: customized)
     }
