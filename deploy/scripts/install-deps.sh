@@ -62,7 +62,9 @@ fi
 
 missing=()
 ((BENCH)) && PACKAGES+=(wrk)
-((CONTAINERS)) && PACKAGES+=(podman runc netavark aardvark-dns debootstrap python3-venv)
+# netavark sets up the containers' bridge network with iptables (only "suggested" by podman's package, so a fresh
+# machine lacks it and every container fails to start with "netavark: No such file or directory").
+((CONTAINERS)) && PACKAGES+=(podman runc netavark aardvark-dns iptables debootstrap python3-venv)
 for package in "${PACKAGES[@]}"; do
     installed "$package" || missing+=("$package")
 done
