@@ -160,7 +160,8 @@ struct BillingTests {
             #expect(try await asOwner.post("/api/v1/billing/checkout", ["tier": "gold"]).errorCode == "validation_failed")
             #expect(try await asOwner.request(.post, "/api/v1/billing/checkout", rawBody: "{").status == .badRequest)
             #expect(try await asOwner.get("/api/v1/billing/invoices?limit=0").status == .badRequest)
-            #expect(try await crew.client(api, "admin").post("/api/v1/billing/checkout", ["tier": "pro"]).errorCode == "permission_denied")
+            #expect(try await crew.client(api, "member").post("/api/v1/billing/checkout", ["tier": "pro"]).errorCode == "permission_denied")
+            #expect(try await crew.client(api, "admin").post("/api/v1/billing/checkout", ["tier": "pro"]).errorCode == "provider_not_configured")
         }
     }
 

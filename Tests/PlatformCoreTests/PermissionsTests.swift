@@ -225,7 +225,7 @@ struct PermissionsRoleTests {
             let ownerOnly = try await asOwner.put("/api/v1/permissions/roles/admin", ["permissions": ["workspace.delete": true]])
             #expect(ownerOnly.status == .unprocessableContent)
             #expect(ownerOnly.errorDetailCodes == ["owner_only"])
-            #expect(try await asOwner.patch("/api/v1/permissions/roles/viewer", ["permission": "billing.manage", "granted": true])
+            #expect(try await asOwner.patch("/api/v1/permissions/roles/viewer", ["permission": "ownership.transfer", "granted": true])
                 .errorFields == ["permission"])
 
             // Nobody grants or revokes what they do not hold; naming a permission without changing it is no change.

@@ -71,7 +71,7 @@ struct ClerkHandlers {
             try await users.linkClerk(userID: user.id, clerkID: clerkID, on: connection)
             // Clerk confirmed the address (sign-in through it), so a pending account becomes active.
             try await users.activate(userID: user.id, on: connection)
-            user = try await users.find(id: user.id, on: connection)!
+            user = try await users.find(id: user.id, on: connection).orNotFound("user")
             return (user, try await tokens.startSession(userID: user.id, client: client, on: connection))
         }
         guard let (user, session) = found else { return CheckResponse(exists: false) }

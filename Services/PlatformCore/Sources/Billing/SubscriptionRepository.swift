@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import KisumKernel
 import KisumPersistence
 import Logging
 import PostgresNIO
@@ -26,7 +27,7 @@ struct SubscriptionRepository: Sendable {
             VALUES (\(workspaceID), \(started.provider), \(started.status), \(started.plan), \(started.customerID),
                     \(started.subscriptionID), \(started.checkoutSessionID), \(started.trialEndsAt))
             RETURNING id
-            """, logger: logger).first { try $0.decode(UUID.self) }!
+            """, logger: logger).first { try $0.decode(UUID.self) }.orNotFound("subscription")
         return SubscriptionSummary(id: id, provider: started.provider, status: started.status, plan: started.plan,
                                    trialEndsAt: started.trialEndsAt, checkoutUrl: started.checkoutURL)
     }

@@ -83,7 +83,7 @@ struct MemberHandlers {
                 throw MemberPolicy.lastOwner
             }
             try await record(target: target, patch: patch, by: identity, on: connection)
-            return try await members.find(workspaceID: workspaceID, memberID: memberID, on: connection)!
+            return try await members.find(workspaceID: workspaceID, memberID: memberID, on: connection).orNotFound("member")
         }
     }
 

@@ -64,7 +64,7 @@ struct ModuleHandlers {
             else { throw APIError.conflict("module_settings_exist", "The \(module) module already has settings; use PUT /modules/\(module).") }
             try await record("module.created", module, "Module \(module) configured (\(enabled ? "enabled" : "disabled"))",
                              identity, scope.companyID, connection)
-            return try await repository.find(workspaceID: scope.companyID, module: module, on: connection)!
+            return try await repository.find(workspaceID: scope.companyID, module: module, on: connection).orNotFound("module")
         }
         return created.created()
     }
@@ -111,7 +111,7 @@ struct ModuleHandlers {
             let (enabled, settings) = try decide(current)
             try await repository.upsert(workspaceID: workspaceID, module: module, enabled: enabled, settings: settings,
                                         by: identity.userID, on: connection)
-            let updated = try await repository.find(workspaceID: workspaceID, module: module, on: connection)!
+            let updated = try await repository.find(workspaceID: workspaceID, module: module, on: connection).orNotFound("module")
             if updated.enabled != current.enabled {
                 try await record(updated.enabled ? "module.enabled" : "module.disabled", module,
                                  "Module \(module) \(updated.enabled ? "enabled" : "disabled")", identity, workspaceID, connection)

@@ -92,7 +92,7 @@ struct TeamHandlers {
                 guard try await teams.exists(workspaceID: scope.companyID, teamID: parentID, on: connection) else { throw Self.parentNotFound }
             }
             let id = try await teams.create(workspaceID: scope.companyID, fields: body.fields, createdBy: scope.userID, on: connection)
-            let team = try await teams.find(workspaceID: scope.companyID, teamID: id, on: connection)!
+            let team = try await teams.find(workspaceID: scope.companyID, teamID: id, on: connection).orNotFound("team")
             try await workspaces.recordActivity(workspaceID: scope.companyID, userID: scope.userID, actor: identity.actor,
                                                      action: "team.created", entityType: "team", entityID: id.uuidString.lowercased(),
                                                      description: "Team \(team.name) created", on: connection)
@@ -124,7 +124,7 @@ struct TeamHandlers {
             guard try await teams.update(workspaceID: scope.companyID, teamID: teamID, fields: body.fields, on: connection) else {
                 throw APIError.notFound("team")
             }
-            let team = try await teams.find(workspaceID: scope.companyID, teamID: teamID, on: connection)!
+            let team = try await teams.find(workspaceID: scope.companyID, teamID: teamID, on: connection).orNotFound("team")
             try await workspaces.recordActivity(workspaceID: scope.companyID, userID: scope.userID, actor: identity.actor,
                                                      action: "team.updated", entityType: "team", entityID: teamID.uuidString.lowercased(),
                                                      description: "Team \(team.name) updated", on: connection)

@@ -62,7 +62,7 @@ struct TeamMemberHandlers {
                                             addedBy: scope.userID, on: connection) else {
                 throw APIError.conflict("already_team_member", "This member is already in the team.")
             }
-            let added = try await teams.member(workspaceID: scope.companyID, teamID: teamID, memberID: memberID, on: connection)!
+            let added = try await teams.member(workspaceID: scope.companyID, teamID: teamID, memberID: memberID, on: connection).orNotFound("team member")
             try await workspaces.recordActivity(
                 workspaceID: scope.companyID, userID: scope.userID, actor: identity.actor, action: "team.member_added",
                 entityType: "team", entityID: teamID.uuidString.lowercased(),

@@ -49,7 +49,7 @@ public struct UserRepository: Sendable {
         if let passwordHash {
             try await setPassword(userID: id, hash: passwordHash, on: connection)
         }
-        return try await find(id: id, on: connection)!
+        return try await find(id: id, on: connection).orNotFound("user")
     }
 
     /// The account for an e-mail, or a new `pending` one without a password (an invitee or a provisioned

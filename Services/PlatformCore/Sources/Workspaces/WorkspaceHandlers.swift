@@ -53,7 +53,7 @@ struct WorkspaceHandlers {
             if !patch.changedFields.isEmpty {
                 try await workspaces.update(workspaceID: workspace.id, patch: patch, on: connection)
             }
-            return try await workspaces.view(workspaceID: workspace.id, userID: identity.userID, on: connection)!
+            return try await workspaces.view(workspaceID: workspace.id, userID: identity.userID, on: connection).orNotFound("workspace")
         }
         return view.created()
     }

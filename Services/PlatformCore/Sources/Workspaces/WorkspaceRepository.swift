@@ -94,7 +94,7 @@ public struct WorkspaceRepository: Sendable {
                                  entityType: "workspace", entityID: workspaceID.uuidString.lowercased(),
                                  description: "Workspace \(name) created", on: connection)
         return try await connection.query("SELECT \(unescaped: Workspace.columns) FROM workspaces w WHERE w.id = \(workspaceID)",
-                                          logger: logger).first(Workspace.init(row:))!
+                                          logger: logger).first(Workspace.init(row:)).orNotFound("workspace")
     }
 
     /// Default role permissions and module settings (idempotent).
@@ -159,7 +159,7 @@ public struct WorkspaceRepository: Sendable {
 
     static func randomSuffix() -> String {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
-        return String((0..<6).map { _ in alphabet.randomElement()! })
+        return String((0..<6).map { _ in alphabet.randomElement() ?? "0" })
     }
 
     /// `"Paradiso Amsterdam!"` → `"paradiso-amsterdam"`; never empty.

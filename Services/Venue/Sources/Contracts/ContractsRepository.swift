@@ -107,7 +107,7 @@ struct ContractsRepository: Sendable {
                     """, logger: logger).first(Self.decode)!
                 try await Self.insertSigners(input.signers ?? [], companyID: companyID, contractID: record.contract.id,
                                              on: connection, logger: logger)
-                return try await Self.reload(companyID: companyID, id: record.contract.id, on: connection, logger: logger)!.contract
+                return try await Self.reload(companyID: companyID, id: record.contract.id, on: connection, logger: logger).orNotFound("contract").contract
             }
         }
     }
