@@ -28,17 +28,6 @@ struct ImportRatesCommand: AsyncParsableCommand {
     var file: String
 
     func run() async throws {
-        let report: RateImportReport
-        do {
-            report = try await EcbRatesImportRunner.run(file: file)
-        } catch let error as ConfigurationError {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(78)
-        } catch let error as RateFileError {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(1)
-        }
-        print(report.summary)
-        if !report.rejected.isEmpty { throw ExitCode(3) }
+        try await ImportTool.run(isUnreadable: { $0 is RateFileError }) { try await EcbRatesImportRunner.run(file: file) }
     }
 }

@@ -28,14 +28,6 @@ struct ImportSleepingVenuesCommand: AsyncParsableCommand {
     var file: String
 
     func run() async throws {
-        let report: ImportReport
-        do {
-            report = try await SleepingVenueImportRunner.run(file: file)
-        } catch let error as ConfigurationError {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(78)
-        }
-        print(report.summary)
-        if !report.rejected.isEmpty { throw ExitCode(3) }
+        try await ImportTool.run { try await SleepingVenueImportRunner.run(file: file) }
     }
 }

@@ -73,3 +73,7 @@ public enum EcbRatesImportRunner {
         }
     }
 }
+
+extension RateImportReport: ImportToolReport {
+    public var hasRejections: Bool { !rejected.isEmpty }
+}

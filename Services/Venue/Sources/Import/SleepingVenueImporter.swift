@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import KisumKernel
 import KisumPersistence
+import KisumRuntime
 
 /// What an import run did.
 public struct ImportReport: Codable, Sendable {
@@ -104,4 +105,8 @@ public struct SleepingVenueImporter: Sendable {
         let data = try JSONCoding.encoder.encode(document) // sorted keys: stable for equal documents
         return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
+}
+
+extension ImportReport: ImportToolReport {
+    public var hasRejections: Bool { !rejected.isEmpty }
 }
