@@ -2,6 +2,7 @@ import ArgumentParser
 import Base
 import Finance
 import Foundation
+import KisumRuntime
 import PlatformCore
 import Promoter
 import Venue
@@ -15,7 +16,8 @@ import Venue
 @main
 enum KisumMain {
     static let roles: [any AsyncParsableCommand.Type] = [
-        PlatformCoreCommand.self, BaseCommand.self, VenueCommand.self, FinanceCommand.self, PromoterCommand.self,
+        ServiceCommand<PlatformCoreService>.self, ServiceCommand<BaseService>.self, ServiceCommand<VenueService>.self,
+        ServiceCommand<FinanceService>.self, ServiceCommand<PromoterService>.self,
     ]
 
     static func main() async {

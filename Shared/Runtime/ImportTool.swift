@@ -9,20 +9,17 @@ public protocol ImportToolReport: Sendable {
 }
 
 /// How every import tool (`base import-rates`, `venue import-sleeping-venues`) ends, so that a script can tell the
-/// outcomes apart: 0 everything imported, 3 some records rejected (the rest imported), 1 the input could not be read
-/// (nothing imported; `isUnreadable` names those errors), 78 bad configuration (EX_CONFIG).
+/// outcomes apart: 0 everything imported, 3 some records rejected (the rest imported), 78 bad configuration (EX_CONFIG).
+/// Any other error (a file that cannot be read, a database that refuses) reaches ArgumentParser, which prints it and
+/// exits 1.
 public enum ImportTool {
-    public static func run<Report: ImportToolReport>(isUnreadable: (any Error) -> Bool = { _ in false },
-                                                     _ body: () async throws -> Report) async throws {
+    public static func run<Report: ImportToolReport>(_ body: () async throws -> Report) async throws {
         let report: Report
         do {
             report = try await body()
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(78)
-        } catch let error where isUnreadable(error) {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(1)
         }
         print(report.summary)
         if report.hasRejections { throw ExitCode(3) }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -23,12 +24,16 @@ public protocol KisumService {
     static func buildRouter(_ runtime: ServiceRuntime<Settings>) async throws -> Router<Context>
     /// Long-running workers (outbox relays, mail delivery) that run beside the HTTP server.
     static func backgroundServices(_ runtime: ServiceRuntime<Settings>) async throws -> [any Service]
+    /// One-off commands beside `serve` and `migrate` (`base import-rates`, …).
+    static var tools: [any ParsableCommand.Type] { get }
 }
 
 extension KisumService {
     public static var needsPlatformCore: Bool { true }
 
     public static func backgroundServices(_ runtime: ServiceRuntime<Settings>) async throws -> [any Service] { [] }
+
+    public static var tools: [any ParsableCommand.Type] { [] }
 
     /// The Hummingbird application (the `buildApplication` of Hummingbird's template).
     public static func buildApplication(_ runtime: ServiceRuntime<Settings>) async throws -> some ApplicationProtocol {

@@ -108,6 +108,18 @@ public struct UnavailableAccessResolver: EffectiveAccessResolver {
     }
 }
 
+/// A service's command line: `serve` (the default), `migrate` and its `tools`. The service's own executable
+/// (`Services/<Name>/Server`) and the all-roles `kisum` executable (`Services/Kisum`) both run it, under the service's name.
+public struct ServiceCommand<S: KisumService>: AsyncParsableCommand {
+    public static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: S.name, abstract: "Kisum \(S.name) service.",
+                             subcommands: [ServeCommand<S>.self, MigrateCommand<S>.self] + S.tools,
+                             defaultSubcommand: ServeCommand<S>.self)
+    }
+
+    public init() {}
+}
+
 /// `<service> serve`: configure from the environment, check migrations, listen.
 public struct ServeCommand<S: KisumService>: AsyncParsableCommand {
     public static var configuration: CommandConfiguration {

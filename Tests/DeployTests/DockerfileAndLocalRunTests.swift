@@ -74,7 +74,7 @@ struct DockerfileTests {
         // The all-roles executable runs every service's command.
         let kisum = try Repo.text("Services/Kisum/KisumCommand.swift")
         for service in try PackageManifest.services() {
-            #expect(kisum.contains("\(service.library)Command.self"), "Services/Kisum must run \(service.executable) (KisumMain.roles)")
+            #expect(kisum.contains("ServiceCommand<\(service.library)Service>.self"), "Services/Kisum must run \(service.executable) (KisumMain.roles)")
         }
         let build = try #require(instructions.first { $0.contains("swift build -c release") })
         #expect(build.contains("--static-swift-stdlib $KISUM_STATIC_LINK_FLAGS --product kisum"))

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Hummingbird
 import KisumKernel
 import KisumPersistence
@@ -9,6 +10,7 @@ public enum BaseService: KisumService {
     public typealias Context = ServiceRequestContext
 
     public static let name = "base"
+    public static var tools: [any ParsableCommand.Type] { [ImportRatesCommand.self] }
     public static let defaultPort = 3099
 
     public static func loadSettings(from env: inout EnvironmentReader) -> BaseSettings {

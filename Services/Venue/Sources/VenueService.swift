@@ -1,3 +1,4 @@
+import ArgumentParser
 import Hummingbird
 import KisumKernel
 import KisumPersistence
@@ -11,6 +12,7 @@ public enum VenueService: KisumService {
     public typealias Context = ServiceRequestContext
 
     public static let name = "venue"
+    public static var tools: [any ParsableCommand.Type] { [ImportSleepingVenuesCommand.self] }
     public static let defaultPort = 8081
 
     public static func loadSettings(from env: inout EnvironmentReader) -> VenueSettings {

@@ -1,20 +1,5 @@
 import ArgumentParser
-import Foundation
-import KisumKernel
 import KisumRuntime
-
-/// The service's command line: `serve` (the default) and `migrate`, and its one-off tools. The executable of its own
-/// (`Services/Venue/Server`) and the all-roles `kisum` executable (`Services/Kisum`) both run it.
-public struct VenueCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "venue",
-        abstract: "Kisum Venue service.",
-        subcommands: [ServeCommand<VenueService>.self, MigrateCommand<VenueService>.self, ImportSleepingVenuesCommand.self],
-        defaultSubcommand: ServeCommand<VenueService>.self
-    )
-
-    public init() {}
-}
 
 /// `venue import-sleeping-venues --file <export.jsonl>`: loads a legacy export as sleeping, claimable
 /// venues of the Kisum holding company. Idempotent; malformed records are reported by line and skipped.
