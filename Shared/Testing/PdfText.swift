@@ -47,20 +47,14 @@ public enum PdfText {
             throw Failure(description: "\(program) is not installed: install poppler-utils (deploy/scripts/install-deps.sh)")
         }
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("kisum-pdf-\(UUID().uuidString)").path
-        let input = base + ".pdf", output = base + ".txt", errors = base + ".err"
-        defer { for path in [input, output, errors] { try? FileManager.default.removeItem(atPath: path) } }
+        let input = base + ".pdf", output = base + ".txt"
+        defer { for path in [input, output] { try? FileManager.default.removeItem(atPath: path) } }
         guard FileManager.default.createFile(atPath: input, contents: Data(pdf)) else {
             throw Failure(description: "could not write temporary files under \(base)")
         }
-        let process = try ChildProcess([executable] + arguments + [input] + (writesOutputFile ? [output] : []),
-                                       output: writesOutputFile ? nil : output, errors: errors)
-        let status = ChildProcess.code(process.waitBlocking())
-        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        guard status == 0 else {
-            let message = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
-            throw Failure(description: "\(program) failed (\(status)): \(message)")
-        }
-        return text
+        let done = try ChildProcess.run([executable] + arguments + [input] + (writesOutputFile ? [output] : []))
+        guard done.code == 0 else { throw Failure(description: "\(program) failed (\(done.code)): \(done.errors)") }
+        return writesOutputFile ? (try? String(contentsOfFile: output, encoding: .utf8)) ?? "" : done.output
     }
 
     private static func findProgram(_ name: String) -> String? {

@@ -160,17 +160,14 @@ enum EphemeralCluster {
         throw TestSetupError("PostgreSQL server binaries not found under /usr/lib/postgresql; install postgresql or set TEST_DATABASE_URL")
     }
 
-    /// Runs a command to completion (`ChildProcess`); throws with its output when it fails. Output goes to a file, not
-    /// a pipe: `pg_ctl start` leaves the postmaster holding its inherited stdout, so reading a pipe to its end would never
-    /// finish; and nothing else this process has open leaks into the postmaster, which runs for the whole test run.
+    /// Runs a command to completion (`ChildProcess.run`: output to files, not a pipe, since `pg_ctl start` leaves the
+    /// postmaster holding its inherited stdout and reading a pipe to its end would never finish; and nothing else this
+    /// process has open leaks into the postmaster, which runs for the whole test run); throws with its output when it fails.
     static func run(_ executable: String, _ arguments: [String], asPostgres: Bool = false) throws {
         let argv = asPostgres ? ["/usr/sbin/runuser", "-u", "postgres", "--", executable] + arguments : [executable] + arguments
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("kisum-cmd-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        let status = try ChildProcess(argv, output: outputPath, errors: outputPath).waitBlocking()
-        guard ChildProcess.exitCode(status) == 0 else {
-            let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-            throw TestSetupError("\(executable) failed (status \(status)): \(text)")
+        let done = try ChildProcess.run(argv)
+        guard done.code == 0 else {
+            throw TestSetupError("\(executable) failed (status \(done.code)): \(done.output)\(done.errors)")
         }
     }
 

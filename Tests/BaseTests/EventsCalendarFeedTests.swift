@@ -155,7 +155,7 @@ struct EventsCalendarFeedTests {
         let input = base + ".ics", output = base + ".json"
         defer { for path in [input, output] { try? FileManager.default.removeItem(atPath: path) } }
         guard FileManager.default.createFile(atPath: input, contents: Data(ics.utf8)) else { throw TestFailure("cannot write \(input)") }
-        let status = ChildProcess.code(try ChildProcess(["/usr/bin/python3", "-c", script, input, output]).waitBlocking())
+        let status = try ChildProcess.run(["/usr/bin/python3", "-c", script, input, output]).code
         guard status == 0, let data = FileManager.default.contents(atPath: output) else {
             throw TestFailure("icalendar could not read the feed (exit \(status))")
         }
